@@ -1,0 +1,49 @@
+# Jaga: `make run` serves a demo on embedded SQLite; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+PORT ?= 8000
+
+.PHONY: run test lint check-i18n messages bench install clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/jaga migrate --noinput
+	$(BIN)/jaga regions load
+	$(BIN)/jaga demo seed
+	$(BIN)/jaga runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+# Regenerates the translation catalogue from the code; fill in new msgstr entries, then `make messages`.
+messages: $(STAMP)
+	cd src/jaga && ../../$(BIN)/jaga makemessages -l id --no-obsolete --no-location
+	cd src/jaga && ../../$(BIN)/jaga compilemessages
+
+# Fails when a string in the code is missing from the catalogue or has no Indonesian translation.
+check-i18n: $(STAMP)
+	cd src/jaga && ../../$(BIN)/jaga makemessages -l id --no-obsolete --no-location >/dev/null
+	git diff --exit-code -I 'POT-Creation-Date' -- src/jaga/locale
+	$(BIN)/python -m jaga.core.i18n_check src/jaga/locale/id/LC_MESSAGES/django.po
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

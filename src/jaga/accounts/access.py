@@ -1,0 +1,98 @@
+"""Checked lookups and declared permissions: the only roads to users and organisations in views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from jaga.accounts.models import Organisation, User
+from jaga.accounts.permissions import user_has_perm
+
+
+def require_perm(perm: str) -> Callable[..., Any]:
+    """A view decorator: anonymous people go to the login page, others without ``perm`` get 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.jaga_permission = perm  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def reauthenticated_recently(request: HttpRequest) -> bool:
+    at = request.session.get("jaga_reauth_at")
+    return at is not None and timezone.now().timestamp() - at < settings.JAGA_REAUTH_MINUTES * 60
+
+
+def require_reauth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Before revealing identities or exporting: the password or an MFA code again, valid a few minutes."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not reauthenticated_recently(request):
+            return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def managed_users(actor: User) -> QuerySet[User]:
+    if user_has_perm(actor, "accounts.manage_all_users"):
+        return User.objects.all()
+    if user_has_perm(actor, "accounts.manage_org_users"):
+        return User.objects.filter(organisation_id=actor.organisation_id)
+    return User.objects.none()
+
+
+def access_managed_user(actor: User, user_id: Any) -> User:
+    """The user ``actor`` may manage, or 404: whether others exist is not told."""
+    user = managed_users(actor).select_related("organisation").filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def managed_organisations(actor: User) -> QuerySet[Organisation]:
+    if user_has_perm(actor, "accounts.manage_all_users"):
+        return Organisation.objects.all()
+    if user_has_perm(actor, "accounts.manage_org_users"):
+        return Organisation.objects.filter(pk=actor.organisation_id)
+    return Organisation.objects.none()
+
+
+def access_organisation(actor: User, organisation_id: Any) -> Organisation:
+    if not user_has_perm(actor, "accounts.manage_organisations"):
+        raise PermissionDenied
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    return organisation

@@ -1,0 +1,77 @@
+"""Named permissions, the roles that hold them, and the one function that answers "may they?".
+
+Later capabilities (cases, linkage, statistics, hotline, programmes) declare their permissions
+here too, so that the README's table and this module stay the single answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from jaga.accounts.models import Role
+
+PERMISSIONS: dict[str, Any] = {
+    "accounts.manage_org_users": _("Invite, change and deactivate the users of one's own organisation"),
+    "accounts.manage_all_users": _("Manage the users of every organisation"),
+    "accounts.manage_organisations": _("Create and change organisations"),
+    "audit.view_log": _("Browse and filter the audit log"),
+    "cases.view": _("See the cases of one's organisation and those referred to it"),
+    "cases.edit": _("Register and update cases"),
+    "cases.view_identity": _("See a child's identity (after re-authentication)"),
+    "cases.view_all_org": _("See every case of one's organisation"),
+    "cases.approve_closure": _("Approve the closure of a case"),
+    "cases.accept_referral": _("Accept or decline referrals to one's organisation"),
+    "hotline.triage": _("Triage public reports"),
+    "stats.view": _("See statistics within one's jurisdiction"),
+    "stats.export": _("Export statistics"),
+    "programs.manage": _("Manage partners, advocacy, training and campaigns"),
+    "programs.submit_code_report": _("Submit a company's annual report under The Code"),
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CASEWORKER: frozenset({"cases.view", "cases.edit", "cases.view_identity"}),
+    Role.SUPERVISOR: frozenset(
+        {
+            "cases.view",
+            "cases.edit",
+            "cases.view_identity",
+            "cases.view_all_org",
+            "cases.approve_closure",
+            "cases.accept_referral",
+            "stats.view",
+        }
+    ),
+    Role.HOTLINE_OPERATOR: frozenset({"hotline.triage"}),
+    Role.ANALYST: frozenset({"stats.view", "stats.export"}),
+    Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view"}),
+    Role.PARTNER: frozenset({"programs.submit_code_report"}),
+    Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {"accounts.manage_org_users", "accounts.manage_all_users", "accounts.manage_organisations", "audit.view_log"}
+    ),
+}
+
+# Only a system admin may hand out the system admin role.
+ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset({Role.SYSTEM_ADMIN})
+
+
+def user_permissions(user: Any) -> frozenset[str]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not user.organisation.is_active:
+        return frozenset()
+    granted: set[str] = set()
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def user_has_perm(user: Any, perm: str, region_code: str | None = None) -> bool:
+    """Whether ``user`` holds ``perm``, and, when a region is named, whether it is in their jurisdiction."""
+    if perm not in PERMISSIONS:
+        raise KeyError(f"unknown permission {perm!r}")
+    if perm not in user_permissions(user):
+        return False
+    return region_code is None or user.organisation.covers(region_code)

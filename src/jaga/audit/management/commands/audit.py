@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jaga.audit.chain import Checkpoint
+from jaga.audit.services import audit_checkpoint, audit_verify
+
+
+class Command(BaseCommand):
+    help = "Check the audit log's hash chain (verify) or print its head to keep off the server (checkpoint)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="walk the whole chain; exit 1 at the first broken row")
+        verify.add_argument(
+            "--checkpoint",
+            help="COUNT:HASH from an earlier `jaga audit checkpoint`; also detects removed newest rows",
+        )
+        sub.add_parser("checkpoint", help="print COUNT:HASH of the newest row")
+
+    def handle(self, *args: Any, action: str, checkpoint: str | None = None, **options: Any) -> None:
+        if action == "checkpoint":
+            self.stdout.write(str(audit_checkpoint()))
+            return
+        parsed = None
+        if checkpoint:
+            try:
+                parsed = Checkpoint.parse(checkpoint)
+            except ValueError as exc:
+                raise CommandError(f"--checkpoint: {exc}") from exc
+        result = audit_verify(checkpoint=parsed)
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS(f"audit log intact: {result.count} rows, head {result.head}"))
+            return
+        self.stderr.write(
+            f"audit log BROKEN at row {result.broken_seq}: {result.reason} "
+            f"({result.count} rows verified before it)"
+        )
+        sys.exit(1)

@@ -1,0 +1,109 @@
+"""Writing the audit log. Every service that changes or reveals something calls ``record``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jaga.audit.chain import GENESIS, Checkpoint, VerifyResult, canonical, link_hash, verify_rows
+from jaga.audit.models import AuditEvent
+
+# Any constant works: it names the lock that serialises appends to the chain on PostgreSQL.
+_PG_LOCK_KEY = 7_310_411_245
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def _check_details(value: Any, path: str = "details") -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{path}: keys must be strings")
+            _check_details(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_details(item, f"{path}[{index}]")
+    elif not (value is None or isinstance(value, str | bool | int)):
+        # Floats and dates would not survive a database round trip byte for byte.
+        raise TypeError(f"{path}: {type(value).__name__} is not allowed; use str or int")
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    organisation: Any = None,
+    target: Any = None,
+    target_type: str = "",
+    target_id: str = "",
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``details`` must never hold a child's identity or other sensitive plain text: ids, codes,
+    field names and counts only.
+    """
+    details = details or {}
+    _check_details(details)
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    organisation_id = getattr(organisation, "pk", organisation) if organisation is not None else None
+    if organisation_id is None and actor_id is not None:
+        organisation_id = actor.organisation_id
+    ip = client_ip(request)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+        seq = last.seq + 1 if last else 1
+        prev_hash = last.hash if last else GENESIS
+        # Microseconds survive both databases; anything finer would break the hash on reload.
+        created_at = timezone.now()
+        content = canonical(
+            seq=seq,
+            created_at=created_at,
+            action=action,
+            actor_id=actor_id,
+            organisation_id=organisation_id,
+            ip=ip,
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
+        )
+        return AuditEvent.objects.create(
+            seq=seq,
+            created_at=created_at,
+            action=action,
+            actor_id=actor_id,
+            organisation_id=uuid.UUID(str(organisation_id)) if organisation_id else None,
+            ip=ip,
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
+            prev_hash=prev_hash,
+            hash=link_hash(prev_hash, content),
+        )
+
+
+def audit_verify(*, checkpoint: Checkpoint | None = None) -> VerifyResult:
+    rows = AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+    return verify_rows(rows, checkpoint)
+
+
+def audit_checkpoint() -> Checkpoint:
+    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    return Checkpoint(last.seq, last.hash) if last else Checkpoint(0, GENESIS)

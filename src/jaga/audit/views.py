@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jaga.accounts.access import require_perm
+from jaga.accounts.models import Organisation, User
+from jaga.audit.forms import AuditFilterForm
+from jaga.audit.selectors import audit_event_list
+
+PAGE_SIZE = 50
+
+
+@require_perm("audit.view_log")
+def event_list_view(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_event_list(
+        action=filters.get("action", ""),
+        actor_email=filters.get("actor", ""),
+        organisation=filters.get("organisation"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    people = {user.pk: user.email for user in User.objects.filter(pk__in={r.actor_id for r in rows if r.actor_id})}
+    orgs = {o.pk: o.name for o in Organisation.objects.filter(pk__in={r.organisation_id for r in rows if r.organisation_id})}
+    for row in rows:
+        row.actor_label = people.get(row.actor_id, "")
+        row.organisation_label = orgs.get(row.organisation_id, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )

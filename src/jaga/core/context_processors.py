@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from jaga.accounts.permissions import user_permissions
+
+
+def jaga(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    perms = user_permissions(user) if user is not None and user.is_authenticated else frozenset()
+    return {
+        "jaga_env": settings.JAGA_ENV,
+        "jaga_mfa_required": settings.JAGA_MFA_REQUIRED,
+        "jaga_perms": perms,
+    }

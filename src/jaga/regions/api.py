@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+
+from jaga.regions.models import Region
+from jaga.regions.selectors import region_list
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+@extend_schema(
+    summary="List provinces and regencies/cities",
+    parameters=[
+        OpenApiParameter("level", OpenApiTypes.STR, enum=["province", "regency"]),
+        OpenApiParameter("parent", OpenApiTypes.STR, description="Province code, e.g. 31"),
+    ],
+)
+class RegionListView(ListAPIView):
+    """Public, read-only: every region with its Kemendagri code and name."""
+
+    serializer_class = RegionSerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    pagination_class = None
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request: Request = self.request
+        level = request.query_params.get("level") or None
+        parent = request.query_params.get("parent") or None
+        errors = {}
+        if level and level not in Region.Level.values:
+            errors["level"] = [_("Use province or regency.")]
+        if parent and not Region.objects.filter(code=parent).exists():
+            errors["parent"] = [_("No region has the code %(code)s.") % {"code": parent}]
+        if errors:
+            raise ValidationError(errors)
+        return region_list(level=level, parent=parent)

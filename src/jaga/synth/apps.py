@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SynthConfig(AppConfig):
+    name = "jaga.synth"
+    label = "synth"
+    verbose_name = "Synthetic demo data"

@@ -1,0 +1,76 @@
+"""The demo: fictional organisations and one user per role. Never real people or real cases."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from jaga.accounts.models import Organisation, Role, User, UserRole
+from jaga.audit.services import record
+
+T = Organisation.Type
+
+DEMO_ORGANISATIONS = [
+    # (key, name, type, jurisdiction code or None for national)
+    ("jakarta", "UPTD PPA Provinsi DKI Jakarta (demo)", T.REGIONAL_SERVICE_UNIT, "31"),
+    ("bali", "UPTD PPA Provinsi Bali (demo)", T.REGIONAL_SERVICE_UNIT, "51"),
+    ("ministry", "Kementerian PPPA (demo)", T.NATIONAL_MINISTRY, None),
+    ("ngo", "ECPAT Indonesia (demo)", T.NGO, None),
+    ("hotel", "Hotel Nusantara Raya Group (demo)", T.PRIVATE_SECTOR, "51"),
+]
+
+DEMO_USERS = [
+    # (email, full name, organisation key, roles)
+    ("caseworker.jakarta@jaga.example", "Rina Caseworker", "jakarta", [Role.CASEWORKER]),
+    ("supervisor.jakarta@jaga.example", "Budi Supervisor", "jakarta", [Role.SUPERVISOR]),
+    ("caseworker.bali@jaga.example", "Made Caseworker", "bali", [Role.CASEWORKER]),
+    ("supervisor.bali@jaga.example", "Ketut Supervisor", "bali", [Role.SUPERVISOR]),
+    ("analyst@jaga.example", "Sari Analyst", "ministry", [Role.ANALYST]),
+    ("hotline@jaga.example", "Dewi Hotline", "ngo", [Role.HOTLINE_OPERATOR]),
+    ("programme@jaga.example", "Agus Programme", "ngo", [Role.PROGRAMME_OFFICER]),
+    ("partner@jaga.example", "Putu Partner", "hotel", [Role.PARTNER]),
+    ("orgadmin@jaga.example", "Yanti Org Admin", "ngo", [Role.ORG_ADMIN]),
+    ("admin@jaga.example", "Andi System Admin", "ministry", [Role.SYSTEM_ADMIN]),
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    password: str | None
+    emails: list[str]
+
+
+def demo_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def demo_seed(*, password: str | None) -> DemoResult:
+    """Load the demo when the database has no organisation yet; otherwise leave data as it is.
+
+    With ``password`` given and the demo already present, the demo users get that password, so
+    ``JAGA_DEMO_PASSWORD=... make run`` always logs in.
+    """
+    emails = [email for email, *_rest in DEMO_USERS]
+    if Organisation.objects.exists():
+        if password:
+            for user in User.objects.filter(email__in=emails):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+        return DemoResult(created=False, password=password, emails=emails)
+    password = password or demo_password()
+    organisations = {
+        key: Organisation.objects.create(name=name, type=kind, jurisdiction_id=code)
+        for key, name, kind, code in DEMO_ORGANISATIONS
+    }
+    for email, full_name, key, roles in DEMO_USERS:
+        user = User.objects.create_user(email, password, full_name=full_name, organisation=organisations[key])
+        UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
+    record(
+        "synth.demo.seeded",
+        details={"organisations": len(organisations), "users": len(DEMO_USERS)},
+    )
+    return DemoResult(created=True, password=password, emails=emails)

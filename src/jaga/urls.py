@@ -1,0 +1,26 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from jaga.accounts.api import MeView, TokenView
+from jaga.regions.api import RegionListView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="auth_token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("regions/", RegionListView.as_view(), name="regions"),
+]
+
+urlpatterns = [
+    path("", include("jaga.core.urls")),
+    path("accounts/", include("jaga.accounts.urls")),
+    path("audit/", include("jaga.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler403 = "jaga.core.views.error_403"
+handler404 = "jaga.core.views.error_404"
+handler500 = "jaga.core.views.error_500"
