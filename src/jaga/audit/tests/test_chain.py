@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from jaga.audit.chain import Checkpoint
+from jaga.audit.models import AppendOnlyError, AuditEvent
+from jaga.audit.services import audit_checkpoint, audit_verify, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain() -> list[AuditEvent]:
+    return [record("test.event.happened", details={"n": n, "label": f"row {n}"}) for n in range(1, 8)]
+
+
+@contextmanager
+def tampering() -> Any:
+    """Lets a test play the attacker with direct SQL, even past the PostgreSQL trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        try:
+            yield cursor
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+
+
+def verify_command(*args: str) -> tuple[int, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit", "verify", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), err.getvalue()
+    return 0, out.getvalue()
+
+
+def test_it_verifies_an_untouched_chain(chain: list[AuditEvent]) -> None:
+    result = audit_verify()
+    assert result.ok and result.count == 7
+    code, output = verify_command()
+    assert code == 0 and "intact: 7 rows" in output
+
+
+def test_it_links_each_row_to_the_one_before(chain: list[AuditEvent]) -> None:
+    for before, after in zip(chain, chain[1:], strict=False):
+        assert after.prev_hash == before.hash
+        assert after.seq == before.seq + 1
+
+
+def test_it_detects_an_edited_row(chain: list[AuditEvent]) -> None:
+    with tampering() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = %s WHERE seq = 4", ["test.event.innocent"])
+    code, output = verify_command()
+    assert code == 1
+    assert "BROKEN at row 4" in output and "content does not match" in output
+
+
+def test_it_detects_edited_details(chain: list[AuditEvent]) -> None:
+    with tampering() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET details = %s WHERE seq = 2", ['{"n": 2, "label": "row two"}'])
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 2
+
+
+def test_it_detects_a_deleted_row(chain: list[AuditEvent]) -> None:
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 3")
+    code, output = verify_command()
+    assert code == 1 and "BROKEN at row 4" in output
+
+
+def test_it_detects_a_deleted_row_even_when_the_numbers_are_closed_up(chain: list[AuditEvent]) -> None:
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 3")
+        for seq in range(4, 8):
+            cursor.execute("UPDATE audit_auditevent SET seq = %s WHERE seq = %s", [seq - 1, seq])
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 3
+
+
+def test_it_detects_reordered_rows(chain: list[AuditEvent]) -> None:
+    with tampering() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET seq = 1000 WHERE seq = 5")
+        cursor.execute("UPDATE audit_auditevent SET seq = 5 WHERE seq = 6")
+        cursor.execute("UPDATE audit_auditevent SET seq = 6 WHERE seq = 1000")
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 5
+
+
+def test_it_detects_an_inserted_row(chain: list[AuditEvent]) -> None:
+    fourth = AuditEvent.objects.get(seq=4)
+    with tampering() as cursor:
+        for seq in range(7, 4, -1):
+            cursor.execute("UPDATE audit_auditevent SET seq = %s WHERE seq = %s", [seq + 1, seq])
+        cursor.execute(
+            "INSERT INTO audit_auditevent (seq, created_at, action, target_type, target_id, details, prev_hash, hash)"
+            " VALUES (5, %s, 'test.event.forged', '', '', '{}', %s, %s)",
+            [fourth.created_at, fourth.hash, "f" * 64],
+        )
+    code, output = verify_command()
+    assert code == 1 and "BROKEN at row 5" in output
+
+
+def test_it_detects_truncation_against_a_checkpoint(chain: list[AuditEvent]) -> None:
+    checkpoint = str(audit_checkpoint())
+    assert checkpoint.startswith("7:")
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= 6")
+    assert audit_verify().ok, "without a checkpoint a cut-off tail looks like a shorter log"
+    code, output = verify_command("--checkpoint", checkpoint)
+    assert code == 1 and "checkpoint has 7 rows, the log 5" in output
+
+
+def test_it_detects_a_rewritten_history_against_a_checkpoint(chain: list[AuditEvent]) -> None:
+    checkpoint = Checkpoint.parse(str(audit_checkpoint()))
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    for n in range(1, 9):  # an attacker rebuilds a valid chain from scratch
+        record("test.event.rewritten", details={"n": n})
+    assert audit_verify().ok
+    result = audit_verify(checkpoint=checkpoint)
+    assert not result.ok and result.broken_seq == 7
+
+
+def test_it_accepts_a_chain_that_grew_after_the_checkpoint(chain: list[AuditEvent]) -> None:
+    checkpoint = audit_checkpoint()
+    record("test.event.later")
+    assert audit_verify(checkpoint=checkpoint).ok
+
+
+def test_it_rejects_a_malformed_checkpoint() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="COUNT:HASH"):
+        call_command("audit", "verify", "--checkpoint", "banana")
+
+
+def test_it_prints_the_checkpoint(chain: list[AuditEvent]) -> None:
+    out = StringIO()
+    call_command("audit", "checkpoint", stdout=out)
+    assert out.getvalue().strip() == f"7:{chain[-1].hash}"
+
+
+def test_the_model_refuses_updates_and_deletes(chain: list[AuditEvent]) -> None:
+    row = AuditEvent.objects.get(seq=1)
+    row.action = "test.event.changed"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent]) -> None:
+    for statement in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE seq = 1",
+        "DELETE FROM audit_auditevent WHERE seq = 1",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert audit_verify().ok
+
+
+def test_it_refuses_details_that_would_not_hash_the_same_after_a_round_trip() -> None:
+    with pytest.raises(TypeError, match="float"):
+        record("test.event.bad", details={"ratio": 0.5})
+

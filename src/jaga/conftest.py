@@ -1,0 +1,136 @@
+"""Shared personas and helpers for every app's tests.
+
+Personas (one organisation each unless said): caseworker_jakarta, supervisor_jakarta,
+caseworker_bali, supervisor_bali, org_admin_jakarta, analyst_national, hotline_operator,
+programme_officer, partner_hotel, system_admin; ``anonymous`` is a client without login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+
+from jaga.accounts.models import Organisation, Role, User, UserRole
+from jaga.regions.models import Region
+
+PASSWORD = "Tiga-kucing-hitam-7"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_fresh_cache(settings: Any) -> None:
+    # Argon2 is tested on its own (test_it_hashes_passwords_with_argon2); elsewhere it only slows the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def regions(db: Any) -> None:
+    """The real region list, loaded by the same service `jaga regions load` uses."""
+    from jaga.regions.services import regions_load
+    from jaga.regions.sources import read_regions
+
+    if not Region.objects.exists():
+        regions_load(records=read_regions())
+
+
+@pytest.fixture
+def orgs(regions: None) -> dict[str, Organisation]:
+    T = Organisation.Type
+    specs = {
+        "jakarta": ("UPTD PPA DKI Jakarta (test)", T.REGIONAL_SERVICE_UNIT, "31"),
+        "bali": ("UPTD PPA Bali (test)", T.REGIONAL_SERVICE_UNIT, "51"),
+        "ministry": ("Kementerian (test)", T.NATIONAL_MINISTRY, None),
+        "ngo": ("LSM Anak (test)", T.NGO, None),
+        "hotel": ("Hotel (test)", T.PRIVATE_SECTOR, "51.71"),
+    }
+    return {
+        key: Organisation.objects.create(name=name, type=kind, jurisdiction_id=code)
+        for key, (name, kind, code) in specs.items()
+    }
+
+
+@pytest.fixture
+def make_user(orgs: dict[str, Organisation]) -> Callable[..., User]:
+    def make(email: str, org: str, *roles: str, full_name: str = "Test Person") -> User:
+        user = User.objects.create_user(email, PASSWORD, full_name=full_name, organisation=orgs[org])
+        UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
+        return user
+
+    return make
+
+
+PERSONAS: dict[str, tuple[str, str]] = {
+    "caseworker_jakarta": ("jakarta", Role.CASEWORKER),
+    "supervisor_jakarta": ("jakarta", Role.SUPERVISOR),
+    "caseworker_bali": ("bali", Role.CASEWORKER),
+    "supervisor_bali": ("bali", Role.SUPERVISOR),
+    "org_admin_jakarta": ("jakarta", Role.ORG_ADMIN),
+    "org_admin_bali": ("bali", Role.ORG_ADMIN),
+    "analyst_national": ("ministry", Role.ANALYST),
+    "hotline_operator": ("ngo", Role.HOTLINE_OPERATOR),
+    "programme_officer": ("ngo", Role.PROGRAMME_OFFICER),
+    "partner_hotel": ("hotel", Role.PARTNER),
+    "system_admin": ("ministry", Role.SYSTEM_ADMIN),
+}
+
+
+@pytest.fixture
+def persona(make_user: Callable[..., User]) -> Callable[[str], User]:
+    """``persona("caseworker_jakarta")`` creates that user once per test."""
+    made: dict[str, User] = {}
+
+    def get(name: str) -> User:
+        if name not in made:
+            org, role = PERSONAS[name]
+            made[name] = make_user(f"{name.replace('_', '.')}@test.example", org, role, full_name=name)
+        return made[name]
+
+    return get
+
+
+def _fixture(name: str) -> Any:
+    @pytest.fixture
+    def _persona(persona: Callable[[str], User]) -> User:
+        return persona(name)
+
+    _persona.__name__ = name
+    return _persona
+
+
+for _name in PERSONAS:
+    globals()[_name] = _fixture(_name)
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def login_client() -> Callable[[User], Client]:
+    """A client logged in as ``user`` through the real login form (and MFA step if enrolled)."""
+
+    def login(user: User, otp_device: Any = None) -> Client:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:500]
+        if otp_device is not None:
+            response = client.post("/accounts/login/verify/", {"otp": totp_now(otp_device, steps_ahead=1)})
+            assert response.status_code == 302
+        return client
+
+    return login
+
+
+def totp_now(device: Any, steps_ahead: int = 0) -> str:
+    """The code the authenticator shows now, or ``steps_ahead`` periods later.
+
+    A code is accepted once: a test that uses two codes within 30 seconds takes the next one,
+    which the server accepts as clock drift.
+    """
+    device.refresh_from_db()
+    t0 = device.t0 - steps_ahead * device.step
+    return f"{totp(device.bin_key, device.step, t0, device.digits, device.drift):06d}"
