@@ -24,6 +24,8 @@ PASSWORD = "Tiga-kucing-hitam-7"
 def _fast_hashing_and_fresh_cache(settings: Any) -> None:
     # Argon2 is tested on its own (test_it_hashes_passwords_with_argon2); elsewhere it only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # django-otp's own back-off after a wrong code would make tests wait; Jaga's lockout is tested.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 
 @pytest.fixture

@@ -201,6 +201,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("JAGA_STATIC_ROOT", str(DATA_DIR / "static")))
 WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves straight from the apps' static folders
 if not PRODUCTION:

@@ -315,6 +315,7 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
     user = access_managed_user(actor, user_id)
     roles_data = request.POST if request.POST.get("action") == "roles" else None
     form = RolesForm(roles_data, actor=actor, initial={"roles": sorted(user.roles)})
+    action_errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -338,11 +339,19 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
                 token = services.user_reinvite(actor=actor, user=user, request=request)
                 return _show_invitation_link(request, user, token)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            if action == "roles":
+                _add_errors(form, exc)
+            else:
+                action_errors = exc.messages
     return render(
         request,
         "accounts/user_detail.html",
-        {"managed": user, "form": form, "mfa_enrolled": services.mfa_enrolled(user)},
+        {
+            "managed": user,
+            "form": form,
+            "mfa_enrolled": services.mfa_enrolled(user),
+            "action_errors": action_errors,
+        },
     )
 
 

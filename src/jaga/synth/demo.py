@@ -9,6 +9,9 @@ from django.db import transaction
 
 from jaga.accounts.models import Organisation, Role, User, UserRole
 from jaga.audit.services import record
+from jaga.regions.models import Region
+from jaga.regions.services import regions_load
+from jaga.regions.sources import read_regions
 
 T = Organisation.Type
 
@@ -61,6 +64,8 @@ def demo_seed(*, password: str | None) -> DemoResult:
                 user.set_password(password)
                 user.save(update_fields=["password"])
         return DemoResult(created=False, password=password, emails=emails)
+    if not Region.objects.exists():
+        regions_load(records=read_regions())
     password = password or demo_password()
     organisations = {
         key: Organisation.objects.create(name=name, type=kind, jurisdiction_id=code)

@@ -1,0 +1,119 @@
+"""The `jaga` command and configuration from the environment, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRODUCTION_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+
+
+def jaga(*args: str, env: dict[str, str] | None = None, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("JAGA_", "DATABASE_URL", "SECRET_KEY"))}
+    base.pop("DJANGO_SETTINGS_MODULE", None)
+    full_env = {**base, "JAGA_DATA_DIR": str(data_dir), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "jaga", *args], capture_output=True, text=True, env=full_env, timeout=120
+    )
+
+
+def test_help_lists_jagas_own_commands(tmp_path: Path) -> None:
+    result = jaga("--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for command in ("audit", "demo", "regions"):
+        assert f"  {command} " in result.stdout
+    assert "hash chain" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"JAGA_ENV": "production", "ALLOWED_HOSTS": "jaga.example"}, "SECRET_KEY"),
+        ({"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY}, "ALLOWED_HOSTS"),
+        ({"JAGA_ENV": "staging"}, "JAGA_ENV"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DATABASE_URL": "mysql://root@localhost/jaga"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"JAGA_LOCKOUT_FAILURES": "five"}, "JAGA_LOCKOUT_FAILURES"),
+        ({"JAGA_MFA_REQUIRED": "perhaps"}, "JAGA_MFA_REQUIRED"),
+        ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
+    ],
+)
+def test_a_missing_or_malformed_setting_stops_start_up_naming_it(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    result = jaga("check", env=env, data_dir=tmp_path)
+    assert result.returncode != 0
+    assert f"Setting {named}:" in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(PRODUCTION_KEY + "\n")
+    env = {"JAGA_ENV": "production", "SECRET_KEY_FILE": str(key_file), "ALLOWED_HOSTS": "jaga.example"}
+    result = jaga("check", "--deploy", "--fail-level", "WARNING", env=env, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_audit_chain_is_verified_from_the_command_line(tmp_path: Path) -> None:
+    assert jaga("migrate", "--noinput", data_dir=tmp_path).returncode == 0
+    seeded = jaga("demo", "seed", env={"JAGA_DEMO_PASSWORD": "demo-pass-12345"}, data_dir=tmp_path)
+    assert "admin@jaga.example" in seeded.stdout and "demo-pass-12345" in seeded.stdout
+    again = jaga("demo", "seed", data_dir=tmp_path)
+    assert "not loaded again" in again.stdout
+    checkpoint = jaga("audit", "checkpoint", data_dir=tmp_path).stdout.strip()
+    assert checkpoint.startswith("1:")
+    assert jaga("audit", "verify", "--checkpoint", checkpoint, data_dir=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "jaga.sqlite3") as db:
+        db.execute("UPDATE audit_auditevent SET details = '{}' WHERE seq = 1")
+    broken = jaga("audit", "verify", data_dir=tmp_path)
+    assert broken.returncode == 1
+    assert "BROKEN at row 1" in broken.stderr
+
+
+def test_production_hardening_headers_and_cookies(tmp_path: Path) -> None:
+    env = {"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "jaga.example"}
+    assert jaga("migrate", "--noinput", env=env, data_dir=tmp_path).returncode == 0
+    assert jaga("collectstatic", "--noinput", env=env, data_dir=tmp_path).returncode == 0
+    script = """
+import json
+from django.test import Client
+from jaga.accounts.models import Organisation, User
+org = Organisation.objects.create(name="Org", type="ngo")
+User.objects.create_user("p@jaga.example", "Tiga-kucing-hitam-7", full_name="P", organisation=org)
+client = Client(HTTP_HOST="jaga.example")
+login_page = client.get("/accounts/login/", secure=True)
+plain = Client(HTTP_HOST="jaga.example").get("/accounts/login/")
+login = client.post("/accounts/login/", {"username": "p@jaga.example", "password": "Tiga-kucing-hitam-7"}, secure=True)
+setup = client.get("/accounts/mfa/setup/", secure=True)
+print(json.dumps({
+    "headers": dict(login_page.headers),
+    "plain_status": plain.status_code,
+    "plain_location": plain.headers.get("Location"),
+    "login_location": login.headers.get("Location"),
+    "cookies": {name: dict(morsel) for name, morsel in client.cookies.items()},
+    "setup_headers": dict(setup.headers),
+}))
+"""
+    result = jaga("shell", "-c", script, env=env, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = seen["headers"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert seen["plain_status"] == 301 and seen["plain_location"].startswith("https://")
+    assert seen["login_location"] == "/accounts/mfa/setup/", "production requires MFA"
+    session = seen["cookies"]["sessionid"]
+    assert session["secure"] and session["httponly"]
+    csrf = seen["cookies"]["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"]
+    assert "no-store" in seen["setup_headers"]["Cache-Control"]
