@@ -42,15 +42,13 @@ def _development_secret_key() -> str:
     return key
 
 
-SECRET_KEY = env_str("SECRET_KEY", required=True) if PRODUCTION else (
-    env_optional("SECRET_KEY") or _development_secret_key()
+SECRET_KEY = (
+    env_str("SECRET_KEY", required=True) if PRODUCTION else (env_optional("SECRET_KEY") or _development_secret_key())
 )
 if len(SECRET_KEY) < 50:
     raise SettingError("SECRET_KEY", "must be at least 50 characters long")
 
-ALLOWED_HOSTS = (
-    env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise SettingError("ALLOWED_HOSTS", "is required when JAGA_ENV=production, e.g. jaga.example.go.id")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from jaga.accounts.api import MeView, TokenView
+from jaga.core.api_docs import api_docs_view
 from jaga.regions.api import RegionListView
 
 api_v1 = [
@@ -18,7 +19,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", api_docs_view, name="api_docs"),
+    path("api/docs/try/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs_try"),
 ]
 
 handler403 = "jaga.core.views.error_403"

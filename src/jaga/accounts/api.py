@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
@@ -14,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts import services
-from jaga.accounts.models import ApiToken, User
 from jaga.accounts.authentication import ApiTokenAuthentication
+from jaga.accounts.models import ApiToken, User
 from jaga.accounts.permissions import user_permissions
 
 
@@ -32,7 +30,11 @@ class TokenView(APIView):
     @extend_schema(
         summary="Get an API token",
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()})},
+        responses={
+            200: inline_serializer(
+                "TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+            )
+        },
     )
     def post(self, request: Request) -> Response:
         """Same rules as the login page: lockout after repeated failures, and MFA where enrolled or required."""
@@ -64,7 +66,10 @@ class TokenView(APIView):
                 )
         elif settings.JAGA_MFA_REQUIRED:
             return Response(
-                {"detail": _("Set up MFA by logging in to the web application first."), "code": "mfa_required"},
+                {
+                    "detail": _("Set up MFA by logging in to the web application first."),
+                    "code": "mfa_required",
+                },
                 status=status.HTTP_403_FORBIDDEN,
             )
         raw = services.api_token_issue(user=user, request=django_request)

@@ -16,7 +16,9 @@ class LoginForm(forms.Form):
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -52,7 +54,9 @@ class SetPasswordForm(forms.Form):
         help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -114,4 +118,3 @@ class OrganisationForm(forms.Form):
         help_text=_("National, one province or one regency/city."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-

@@ -185,4 +185,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.id}"
-

@@ -49,7 +49,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTNER: frozenset({"programs.submit_code_report"}),
     Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"accounts.manage_org_users", "accounts.manage_all_users", "accounts.manage_organisations", "audit.view_log"}
+        {
+            "accounts.manage_org_users",
+            "accounts.manage_all_users",
+            "accounts.manage_organisations",
+            "audit.view_log",
+        }
     ),
 }
 

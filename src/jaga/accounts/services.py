@@ -191,9 +191,7 @@ def user_reinvite(*, actor: User, user: User, request: HttpRequest | None = None
 
 
 @transaction.atomic
-def user_set_roles(
-    *, actor: User, user: User, roles: Iterable[str], request: HttpRequest | None = None
-) -> User:
+def user_set_roles(*, actor: User, user: User, roles: Iterable[str], request: HttpRequest | None = None) -> User:
     _check_may_manage(actor, user.organisation)
     wanted = _clean_roles(actor, roles)
     current = set(user.roles)
@@ -259,9 +257,7 @@ def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = No
 
 @transaction.atomic
 def invitation_accept(*, token: str, password: str, request: HttpRequest | None = None) -> User:
-    invitation = (
-        Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()
-    )
+    invitation = Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_usable():
         raise ValidationError(_("This link is not valid any more. Ask your organisation admin for a new one."))
     user = invitation.user

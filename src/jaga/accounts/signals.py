@@ -49,7 +49,9 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
 
 
 @receiver(user_locked_out)
-def _on_locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+def _on_locked_out(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
     user = _known_user({"username": username}) if username else None
     record(
         "accounts.login.locked_out",

@@ -277,7 +277,9 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     users = managed_users(request.user).select_related("organisation").prefetch_related("role_grants")  # type: ignore[arg-type]
     organisation_id = request.GET.get("organisation")
     if organisation_id:
-        users = users.filter(organisation_id__in=managed_organisations(request.user).filter(pk=organisation_id).values("pk"))  # type: ignore[arg-type]
+        users = users.filter(
+            organisation_id__in=managed_organisations(request.user).filter(pk=organisation_id).values("pk")
+        )  # type: ignore[arg-type]
     return render(request, "accounts/user_list.html", {"users": users})
 
 
@@ -387,7 +389,11 @@ def organisation_form_view(request: HttpRequest, organisation_id: Any = None) ->
         try:
             if organisation is None:
                 services.organisation_create(
-                    actor=actor, name=data["name"], type=data["type"], jurisdiction=data["jurisdiction"], request=request
+                    actor=actor,
+                    name=data["name"],
+                    type=data["type"],
+                    jurisdiction=data["jurisdiction"],
+                    request=request,
                 )
             else:
                 services.organisation_update(

@@ -109,6 +109,10 @@ def verify_rows(rows: Iterable[Any], checkpoint: Checkpoint | None = None) -> Ve
             return VerifyResult(False, count, prev, row.seq, "differs from the checkpoint")
     if checkpoint and count < checkpoint.count:
         return VerifyResult(
-            False, count, prev, count + 1, f"missing: the checkpoint has {checkpoint.count} rows, the log {count}"
+            False,
+            count,
+            prev,
+            count + 1,
+            f"missing: the checkpoint has {checkpoint.count} rows, the log {count}",
         )
     return VerifyResult(True, count, prev)

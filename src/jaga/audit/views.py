@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,8 +28,11 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     people = {user.pk: user.email for user in User.objects.filter(pk__in={r.actor_id for r in rows if r.actor_id})}
-    orgs = {o.pk: o.name for o in Organisation.objects.filter(pk__in={r.organisation_id for r in rows if r.organisation_id})}
+    orgs = {
+        o.pk: o.name for o in Organisation.objects.filter(pk__in={r.organisation_id for r in rows if r.organisation_id})
+    }
     for row in rows:
+        row.details_text = json.dumps(row.details, ensure_ascii=False, sort_keys=True) if row.details else ""
         row.actor_label = people.get(row.actor_id, "")
         row.organisation_label = orgs.get(row.organisation_id, "")
     query = request.GET.copy()

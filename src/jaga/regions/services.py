@@ -33,9 +33,7 @@ def regions_load(*, records: list[RegionRecord]) -> LoadResult:
     for record in records:
         region = existing.get(record.code)
         if region is None:
-            Region.objects.create(
-                code=record.code, name=record.name, level=record.level, parent_id=record.parent_code
-            )
+            Region.objects.create(code=record.code, name=record.name, level=record.level, parent_id=record.parent_code)
             created += 1
         elif (region.name, region.level, region.parent_id) != (record.name, record.level, record.parent_code):
             region.name, region.level, region.parent_id = record.name, record.level, record.parent_code

@@ -217,7 +217,9 @@ def test_reauthentication_is_asked_and_lasts_a_few_minutes(
     assert client.get("/accounts/mfa/recovery-codes/").status_code == 302
 
 
-def test_it_logs_out_with_post_only_and_audits_it(login_client: Callable[..., Client], caseworker_jakarta: User) -> None:
+def test_it_logs_out_with_post_only_and_audits_it(
+    login_client: Callable[..., Client], caseworker_jakarta: User
+) -> None:
     client = login_client(caseworker_jakarta)
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
@@ -227,7 +229,8 @@ def test_it_logs_out_with_post_only_and_audits_it(login_client: Callable[..., Cl
 
 def test_it_ignores_an_offsite_next_url(anonymous: Client, caseworker_jakarta: User) -> None:
     response = anonymous.post(
-        "/accounts/login/", {"username": caseworker_jakarta.email, "password": PASSWORD, "next": "https://evil.example/"}
+        "/accounts/login/",
+        {"username": caseworker_jakarta.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/"
 
@@ -239,11 +242,13 @@ def test_it_changes_the_password_after_checking_the_old_one(
     weak = client.post("/accounts/me/", {"old_password": PASSWORD, "password1": "password", "password2": "password"})
     assert weak.status_code == 200 and weak.context["form"].errors
     wrong = client.post(
-        "/accounts/me/", {"old_password": "nope", "password1": "Lima-burung-biru-9", "password2": "Lima-burung-biru-9"}
+        "/accounts/me/",
+        {"old_password": "nope", "password1": "Lima-burung-biru-9", "password2": "Lima-burung-biru-9"},
     )
     assert "old_password" in wrong.context["form"].errors
     ok = client.post(
-        "/accounts/me/", {"old_password": PASSWORD, "password1": "Lima-burung-biru-9", "password2": "Lima-burung-biru-9"}
+        "/accounts/me/",
+        {"old_password": PASSWORD, "password1": "Lima-burung-biru-9", "password2": "Lima-burung-biru-9"},
     )
     assert ok.status_code == 302
     caseworker_jakarta.refresh_from_db()

@@ -46,7 +46,10 @@ def test_an_org_admin_invites_a_user_who_sets_a_password_and_logs_in(
     done = newcomer.post(link, {"password1": "Empat-ikan-merah-5", "password2": "Empat-ikan-merah-5"})
     assert done.status_code == 302
     assert newcomer.get(link).status_code == 404, "the link works once"
-    assert newcomer.post("/accounts/login/", {"username": new_user.email, "password": "Empat-ikan-merah-5"}).status_code == 302
+    assert (
+        newcomer.post("/accounts/login/", {"username": new_user.email, "password": "Empat-ikan-merah-5"}).status_code
+        == 302
+    )
 
 
 def test_an_invitation_form_says_what_is_wrong_and_keeps_the_input(
@@ -73,7 +76,10 @@ def test_an_org_admin_cannot_grant_system_admin_or_invite_into_another_organisat
 
 
 def test_an_org_admin_sees_only_their_own_users(
-    login_client: Callable[..., Client], org_admin_jakarta: User, caseworker_jakarta: User, caseworker_bali: User
+    login_client: Callable[..., Client],
+    org_admin_jakarta: User,
+    caseworker_jakarta: User,
+    caseworker_bali: User,
 ) -> None:
     admin = login_client(org_admin_jakarta)
     listing = admin.get("/accounts/users/").content.decode()
@@ -105,9 +111,7 @@ def test_an_org_admin_changes_roles_deactivates_and_reactivates(
     assert "accounts.user.deactivated" in actions and "accounts.user.reactivated" in actions
 
 
-def test_an_org_admin_cannot_deactivate_themself(
-    login_client: Callable[..., Client], org_admin_jakarta: User
-) -> None:
+def test_an_org_admin_cannot_deactivate_themself(login_client: Callable[..., Client], org_admin_jakarta: User) -> None:
     admin = login_client(org_admin_jakarta)
     response = admin.post(f"/accounts/users/{org_admin_jakarta.pk}/", {"action": "deactivate"})
     assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in response.content.decode()
@@ -148,7 +152,12 @@ def test_a_system_admin_creates_and_edits_organisations(
     admin = login_client(system_admin)
     created = admin.post(
         "/accounts/organisations/new/",
-        {"name": "Polres Denpasar (test)", "type": "law_enforcement", "jurisdiction": "51.71", "is_active": "on"},
+        {
+            "name": "Polres Denpasar (test)",
+            "type": "law_enforcement",
+            "jurisdiction": "51.71",
+            "is_active": "on",
+        },
     )
     assert created.status_code == 302
     organisation = Organisation.objects.get(name="Polres Denpasar (test)")

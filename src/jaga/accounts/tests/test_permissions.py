@@ -12,7 +12,13 @@ from jaga.accounts.permissions import PERMISSIONS, ROLE_PERMISSIONS, user_has_pe
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/accounts/users/", "/accounts/users/invite/", "/accounts/organisations/", "/accounts/organisations/new/", "/audit/"]
+PAGES = [
+    "/accounts/users/",
+    "/accounts/users/invite/",
+    "/accounts/organisations/",
+    "/accounts/organisations/new/",
+    "/audit/",
+]
 
 # persona -> pages it may open (status 200); every other page answers 403.
 ALLOWED = {

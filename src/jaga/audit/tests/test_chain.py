@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from io import StringIO
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -51,7 +52,7 @@ def test_it_verifies_an_untouched_chain(chain: list[AuditEvent]) -> None:
 
 
 def test_it_links_each_row_to_the_one_before(chain: list[AuditEvent]) -> None:
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in pairwise(chain):
         assert after.prev_hash == before.hash
         assert after.seq == before.seq + 1
 
@@ -165,7 +166,11 @@ def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent]) -> None:
         "UPDATE audit_auditevent SET action = 'x' WHERE seq = 1",
         "DELETE FROM audit_auditevent WHERE seq = 1",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement)
     assert audit_verify().ok
 
@@ -173,4 +178,3 @@ def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent]) -> None:
 def test_it_refuses_details_that_would_not_hash_the_same_after_a_round_trip() -> None:
     with pytest.raises(TypeError, match="float"):
         record("test.event.bad", details={"ratio": 0.5})
-

@@ -15,8 +15,8 @@ PRODUCTION_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
 
 
 def jaga(*args: str, env: dict[str, str] | None = None, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("JAGA_", "DATABASE_URL", "SECRET_KEY"))}
-    base.pop("DJANGO_SETTINGS_MODULE", None)
+    skip = ("JAGA_", "DATABASE_URL", "SECRET_KEY", "DJANGO_")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     full_env = {**base, "JAGA_DATA_DIR": str(data_dir), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "jaga", *args], capture_output=True, text=True, env=full_env, timeout=120

@@ -34,14 +34,19 @@ def test_loading_again_changes_nothing() -> None:
 
 def test_a_broken_source_loads_nothing() -> None:
     records = [*read_regions()[:3], RegionRecord("99.01", "Nowhere", "regency", "99")]
-    with pytest.raises(ValueError, match="99.01: parent 99"):
+    with pytest.raises(ValueError, match=r"99\.01: parent 99"):
         regions_load(records=records)
     assert not Region.objects.exists()
 
 
 def test_the_api_lists_regions_by_level_and_parent(anonymous: Client, regions: None) -> None:
     provinces = anonymous.get("/api/v1/regions/?level=province").json()
-    assert len(provinces) == 38 and provinces[0] == {"code": "11", "name": "Aceh", "level": "province", "parent": None}
+    assert len(provinces) == 38 and provinces[0] == {
+        "code": "11",
+        "name": "Aceh",
+        "level": "province",
+        "parent": None,
+    }
     bali = anonymous.get("/api/v1/regions/?level=regency&parent=51").json()
     assert len(bali) == 9
     assert all(region["code"].startswith("51.") for region in bali)
@@ -50,7 +55,10 @@ def test_the_api_lists_regions_by_level_and_parent(anonymous: Client, regions: N
 def test_the_api_explains_bad_filters(anonymous: Client, regions: None) -> None:
     response = anonymous.get("/api/v1/regions/?level=village&parent=00", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.json() == {"level": ["Use province or regency."], "parent": ["No region has the code 00."]}
+    assert response.json() == {
+        "level": ["Use province or regency."],
+        "parent": ["No region has the code 00."],
+    }
 
 
 def test_the_api_is_read_only(anonymous: Client, regions: None) -> None:

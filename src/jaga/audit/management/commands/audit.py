@@ -36,7 +36,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"audit log intact: {result.count} rows, head {result.head}"))
             return
         self.stderr.write(
-            f"audit log BROKEN at row {result.broken_seq}: {result.reason} "
-            f"({result.count} rows verified before it)"
+            f"audit log BROKEN at row {result.broken_seq}: {result.reason} ({result.count} rows verified before it)"
         )
         sys.exit(1)

@@ -1,0 +1,161 @@
+"""A real Chromium: the login, MFA enrolment and language switch a person does, and axe-core on every page.
+
+Skipped, with the reason printed, where Debian's Chromium is not installed (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from base64 import b32decode
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from jaga.accounts.models import User
+from jaga.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed: browser tests skipped"),
+]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls tests make are safe here.
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def totp_from_secret(secret: str) -> str:
+    from django_otp.oath import totp
+
+    key = b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    return f"{totp(key):06d}"
+
+
+def log_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+
+
+def test_a_person_logs_in_enrols_mfa_and_switches_language(
+    settings: Any, live_server: Any, page: Any, caseworker_jakarta: User
+) -> None:
+    settings.JAGA_MFA_REQUIRED = True
+    log_in(page, live_server.url, caseworker_jakarta.email)
+    page.wait_for_url("**/accounts/mfa/setup/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Atur autentikasi multi-faktor"
+    assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 0, "the QR code renders"
+    page.fill("#id_token", totp_from_secret(page.inner_text("#totp-secret")))
+    page.click("button.primary")
+    assert page.locator("h1").inner_text() == "Kode pemulihan Anda"
+    assert page.locator("ul.codes li").count() == 10
+    page.click("text=Sudah saya simpan")
+    assert "Selamat datang" in page.locator("h1").inner_text()
+
+    page.select_option("#language-select", "en")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == f"Welcome, {caseworker_jakarta.full_name}"
+    page.goto(f"{live_server.url}/accounts/me/")
+    assert page.locator("h1").inner_text() == "Your account", "the choice holds on every page"
+
+
+def serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_axe_finds_no_serious_violation_on_any_page(
+    live_server: Any,
+    page: Any,
+    system_admin: User,
+    caseworker_jakarta: User,
+    login_client: Callable[..., Any],
+) -> None:
+    from jaga.accounts import services
+
+    _user, invitation = services.user_invite(
+        actor=system_admin,
+        organisation=caseworker_jakarta.organisation,
+        email="invited@test.example",
+        full_name="Invited",
+        roles=["caseworker"],
+    )
+    base = live_server.url
+    public = [
+        "/",
+        "/accounts/login/",
+        "/api/docs/",
+        f"/accounts/invitation/{invitation}/",
+        "/accounts/invitation/expired/",
+    ]
+    signed_in = [
+        "/",
+        "/accounts/me/",
+        "/accounts/mfa/setup/",
+        "/accounts/reauth/",
+        "/accounts/users/",
+        "/accounts/users/invite/",
+        f"/accounts/users/{caseworker_jakarta.pk}/",
+        "/accounts/organisations/",
+        "/accounts/organisations/new/",
+        f"/accounts/organisations/{caseworker_jakarta.organisation_id}/",
+        "/audit/",
+        "/nothing-here/",
+    ]
+    problems: dict[str, list[str]] = {}
+    for path in public:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
+    log_in(page, base, system_admin.email)
+    page.wait_for_url(f"{base}/")
+    for path in signed_in:
+        page.goto(base + path)
+        problems[f"{path} (signed in)"] = serious_violations(page)
+    page.select_option("#language-select", "en")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    problems["/ (English)"] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}
