@@ -183,6 +183,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("JAGA_LOCKOUT_MINUTES", 30, minimu
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "jaga.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "jaga.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("JAGA_TRUSTED_PROXY_COUNT", 0)

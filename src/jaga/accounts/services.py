@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jaga.accounts.lockout import lockout_reset
 from jaga.accounts.models import ApiToken, Invitation, Organisation, Role, User, UserRole
 from jaga.accounts.permissions import ROLES_ONLY_SYSTEM_ADMIN_GRANTS, user_has_perm
 from jaga.audit.services import record
@@ -253,6 +254,22 @@ def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = No
     user.save(update_fields=["is_active"])
     record("accounts.user.reactivated", actor=actor, target=user, organisation=user.organisation, request=request)
     return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+    """Lift a lockout of the account before its cool-off ends."""
+    _check_may_manage(actor, user.organisation)
+    cleared = lockout_reset(email=user.email)
+    record(
+        "accounts.user.unlocked",
+        actor=actor,
+        target=user,
+        organisation=user.organisation,
+        request=request,
+        details={"records_cleared": cleared},
+    )
+    return cleared
 
 
 @transaction.atomic

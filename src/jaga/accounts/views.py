@@ -333,6 +333,10 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
                 services.user_reactivate(actor=actor, user=user, request=request)
                 messages.success(request, _("The account is active again."))
                 return redirect("accounts:user_detail", user_id=user.pk)
+            if action == "unlock":
+                services.user_unlock(actor=actor, user=user, request=request)
+                messages.success(request, _("Failed logins are cleared: the user can log in again."))
+                return redirect("accounts:user_detail", user_id=user.pk)
             if action == "reset_mfa":
                 services.mfa_reset(actor=actor, user=user, request=request)
                 messages.success(request, _("MFA is reset. The user sets it up again at the next login."))

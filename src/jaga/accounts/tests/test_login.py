@@ -253,3 +253,25 @@ def test_it_changes_the_password_after_checking_the_old_one(
     assert ok.status_code == 302
     caseworker_jakarta.refresh_from_db()
     assert caseworker_jakarta.check_password("Lima-burung-biru-9")
+
+
+def test_changing_the_case_of_the_email_does_not_escape_the_lockout(
+    anonymous: Client, caseworker_jakarta: User
+) -> None:
+    variants = [caseworker_jakarta.email.upper(), caseworker_jakarta.email.title(), f" {caseworker_jakarta.email} "]
+    for attempt, email in enumerate([*variants, caseworker_jakarta.email, caseworker_jakarta.email.swapcase()]):
+        post_login(Client(REMOTE_ADDR=f"10.1.0.{attempt + 1}"), email, "wrong")
+    assert post_login(Client(REMOTE_ADDR="10.1.1.1"), caseworker_jakarta.email, PASSWORD).status_code == 403
+
+
+def test_an_org_admin_lifts_a_lockout(
+    login_client: Callable[..., Client], org_admin_jakarta: User, caseworker_jakarta: User
+) -> None:
+    for attempt in range(5):
+        post_login(Client(REMOTE_ADDR=f"10.2.0.{attempt + 1}"), caseworker_jakarta.email, "wrong")
+    assert post_login(Client(REMOTE_ADDR="10.2.1.1"), caseworker_jakarta.email, PASSWORD).status_code == 403
+    admin = login_client(org_admin_jakarta)
+    assert admin.post(f"/accounts/users/{caseworker_jakarta.pk}/", {"action": "unlock"}).status_code == 302
+    assert post_login(Client(REMOTE_ADDR="10.2.1.1"), caseworker_jakarta.email, PASSWORD).status_code == 302
+    event = AuditEvent.objects.get(action="accounts.user.unlocked")
+    assert event.actor_id == org_admin_jakarta.pk and event.details["records_cleared"] >= 5

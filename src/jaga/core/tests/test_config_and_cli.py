@@ -117,3 +117,25 @@ print(json.dumps({
     csrf = seen["cookies"]["csrftoken"]
     assert csrf["secure"] and csrf["httponly"]
     assert "no-store" in seen["setup_headers"]["Cache-Control"]
+
+
+def test_createsuperuser_makes_a_system_admin_who_can_log_in(tmp_path: Path) -> None:
+    assert jaga("migrate", "--noinput", data_dir=tmp_path).returncode == 0
+    env = {"DJANGO_SUPERUSER_PASSWORD": "Tujuh-gajah-ungu-3"}
+    made = jaga(
+        "createsuperuser",
+        "--noinput",
+        "--email",
+        "root@jaga.example",
+        "--full_name",
+        "Root",
+        env=env,
+        data_dir=tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='localhost'); "
+        "r = c.post('/accounts/login/', {'username': 'root@jaga.example', 'password': 'Tujuh-gajah-ungu-3'}); "
+        "print(r.status_code, c.get('/accounts/organisations/').status_code)"
+    )
+    assert jaga("shell", "-c", script, data_dir=tmp_path).stdout.strip().splitlines()[-1].split() == ["302", "200"]
