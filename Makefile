@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/jaga migrate --noinput
 	$(BIN)/jaga regions load
 	$(BIN)/jaga demo seed
+	@echo; echo "Jaga is starting on http://127.0.0.1:$(PORT)/ : log in with a demo login above. Ctrl-C stops it."; echo
 	$(BIN)/jaga runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
