@@ -36,27 +36,22 @@ def _on_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> N
         record("accounts.logout", actor=user, target=user, request=request)
 
 
-@receiver(user_login_failed)
-def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _record_failure(action: str, credentials: dict[str, Any], request: Any) -> None:
     user = _known_user(credentials)
     record(
-        "accounts.login.failed",
+        action,
         target=user,
         organisation=user.organisation_id if user else None,
         request=request,
         details={"known_account": user is not None},
     )
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    _record_failure("accounts.login.failed", credentials, request)
 
 
 @receiver(user_locked_out)
-def _on_locked_out(
-    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
-) -> None:
-    user = _known_user({"username": username}) if username else None
-    record(
-        "accounts.login.locked_out",
-        target=user,
-        organisation=user.organisation_id if user else None,
-        request=request,
-        details={"known_account": user is not None},
-    )
+def _on_locked_out(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
+    _record_failure("accounts.login.locked_out", {"username": username}, request)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -310,6 +312,15 @@ def _show_invitation_link(request: HttpRequest, user: User, token: str) -> HttpR
     return render(request, "accounts/invitation_link.html", {"invited": user, "link": link})
 
 
+# The buttons on a user's page: action -> (service, what the admin is told when it is done).
+ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
+    "deactivate": (services.user_deactivate, gettext_lazy("The account is deactivated and its sessions have ended.")),
+    "reactivate": (services.user_reactivate, gettext_lazy("The account is active again.")),
+    "unlock": (services.user_unlock, gettext_lazy("Failed logins are cleared: the user can log in again.")),
+    "reset_mfa": (services.mfa_reset, gettext_lazy("MFA is reset. The user sets it up again at the next login.")),
+}
+
+
 @require_perm("accounts.manage_org_users")
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
@@ -325,21 +336,10 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
                 services.user_set_roles(actor=actor, user=user, roles=form.cleaned_data["roles"], request=request)
                 messages.success(request, _("Roles saved."))
                 return redirect("accounts:user_detail", user_id=user.pk)
-            if action == "deactivate":
-                services.user_deactivate(actor=actor, user=user, request=request)
-                messages.success(request, _("The account is deactivated and its sessions have ended."))
-                return redirect("accounts:user_detail", user_id=user.pk)
-            if action == "reactivate":
-                services.user_reactivate(actor=actor, user=user, request=request)
-                messages.success(request, _("The account is active again."))
-                return redirect("accounts:user_detail", user_id=user.pk)
-            if action == "unlock":
-                services.user_unlock(actor=actor, user=user, request=request)
-                messages.success(request, _("Failed logins are cleared: the user can log in again."))
-                return redirect("accounts:user_detail", user_id=user.pk)
-            if action == "reset_mfa":
-                services.mfa_reset(actor=actor, user=user, request=request)
-                messages.success(request, _("MFA is reset. The user sets it up again at the next login."))
+            if action in ACCOUNT_ACTIONS:
+                service, done = ACCOUNT_ACTIONS[action]
+                service(actor=actor, user=user, request=request)
+                messages.success(request, done)
                 return redirect("accounts:user_detail", user_id=user.pk)
             if action == "reinvite":
                 token = services.user_reinvite(actor=actor, user=user, request=request)
