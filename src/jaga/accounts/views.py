@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +24,7 @@ from jaga.accounts.access import (
     access_organisation,
     managed_organisations,
     managed_users,
+    reauthenticated_recently,
     require_login,
     require_perm,
     require_reauth,
@@ -146,8 +147,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if services.mfa_enrolled(user) and request.method == "GET" and request.GET.get("again") != "1":
-        return render(request, "accounts/mfa_enrolled.html", {})
+    if services.mfa_enrolled(user):
+        if request.method == "GET" and request.GET.get("again") != "1":
+            return render(request, "accounts/mfa_enrolled.html", {})
+        if not reauthenticated_recently(request):
+            # Replacing the authenticator is as sensitive as what it protects.
+            return redirect(
+                f"{reverse('accounts:reauth')}?{urlencode({'next': reverse('accounts:mfa_setup') + '?again=1'})}"
+            )
     device = services.mfa_totp_pending(user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

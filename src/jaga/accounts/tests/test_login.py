@@ -275,3 +275,15 @@ def test_an_org_admin_lifts_a_lockout(
     assert post_login(Client(REMOTE_ADDR="10.2.1.1"), caseworker_jakarta.email, PASSWORD).status_code == 302
     event = AuditEvent.objects.get(action="accounts.user.unlocked")
     assert event.actor_id == org_admin_jakarta.pk and event.details["records_cleared"] >= 5
+
+
+def test_moving_mfa_to_a_new_phone_asks_for_reauthentication(
+    login_client: Callable[..., Client], caseworker_jakarta: User
+) -> None:
+    device, _codes = enrol(caseworker_jakarta)
+    client = login_client(caseworker_jakarta, otp_device=device)
+    assert "Aplikasi autentikator Anda sudah diatur" in client.get("/accounts/mfa/setup/").content.decode()
+    response = client.get("/accounts/mfa/setup/?again=1")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauth/")
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/accounts/mfa/setup/?again=1"})
+    assert 'src="data:image/svg+xml' in client.get("/accounts/mfa/setup/?again=1").content.decode()
