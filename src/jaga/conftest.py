@@ -106,6 +106,47 @@ for _name in PERSONAS:
     globals()[_name] = _fixture(_name)
 
 
+def case_input(**overrides: Any) -> Any:
+    """A valid new case (synthetic child), with any field replaced: ``case_input(child={"nik": ...})``."""
+    from datetime import date
+
+    from jaga.cases.services import CaseInput, ChildInput, ConsentInput
+
+    child = {
+        "full_name": "Sinta Maharani Uji",
+        "nik": "3171074508120003",  # Jakarta Pusat, girl born 5 Aug 2012
+        "date_of_birth": date(2012, 8, 5),
+        "sex": "female",
+        "phone": "0812-3456-7890",
+        **overrides.pop("child", {}),
+    }
+    consent = {
+        "given_by": "guardian",
+        "services": True,
+        "sharing": True,
+        "statistics": True,
+        **overrides.pop("consent", {}),
+    }
+    fields = {
+        "registered_on": date(2026, 3, 14),
+        "source": "police",
+        "forms": ["online"],
+        "exploitation_regency": "31.71",
+        **overrides,
+    }
+    return CaseInput(child=ChildInput(**child), consent=ConsentInput(**consent), **fields)
+
+
+@pytest.fixture
+def register_case() -> Callable[..., Any]:
+    from jaga.cases.services import case_register
+
+    def register(actor: User, **overrides: Any) -> Any:
+        return case_register(actor=actor, data=case_input(**overrides))
+
+    return register
+
+
 @pytest.fixture
 def anonymous() -> Client:
     return Client()

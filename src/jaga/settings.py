@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from jaga.core.config import (
     env_optional,
     env_str,
 )
+from jaga.core.crypto import new_key, parse_keys
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -30,23 +32,35 @@ if PRODUCTION and DEBUG:
     raise SettingError("JAGA_DEBUG", "must not be true when JAGA_ENV=production")
 
 
-def _development_secret_key() -> str:
-    """A random key kept in the data directory, so demo sessions survive a restart."""
-    path = DATA_DIR / "secret_key"
+def _development_secret(filename: str, make: Callable[[], str]) -> str:
+    """A random secret kept in the data directory, so a demo keeps working across restarts."""
+    path = DATA_DIR / filename
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="utf-8")
+    value = make()
+    path.write_text(value, encoding="utf-8")
     path.chmod(0o600)
-    return key
+    return value
 
 
-SECRET_KEY = (
-    env_str("SECRET_KEY", required=True) if PRODUCTION else (env_optional("SECRET_KEY") or _development_secret_key())
-)
+def _secret(name: str, filename: str, make: Callable[[], str]) -> str:
+    if PRODUCTION:
+        return env_str(name, required=True)
+    return env_optional(name) or _development_secret(filename, make)
+
+
+SECRET_KEY = _secret("SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
 if len(SECRET_KEY) < 50:
     raise SettingError("SECRET_KEY", "must be at least 50 characters long")
+
+# Identity fields are encrypted with these keys, which are never derived from SECRET_KEY
+# (docs/adr/0007-field-encryption.md). `jaga keys generate` prints a new one.
+JAGA_FIELD_KEYS = _secret("JAGA_FIELD_KEYS", "field_keys", lambda: f"1:{new_key()}")
+parse_keys(JAGA_FIELD_KEYS)  # fails at start, naming the variable, when malformed
+JAGA_BLIND_INDEX_KEY = _secret("JAGA_BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_urlsafe(32))
+if len(JAGA_BLIND_INDEX_KEY) < 32:
+    raise SettingError("JAGA_BLIND_INDEX_KEY", "must be at least 32 characters long")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -71,6 +85,7 @@ INSTALLED_APPS = [
     "jaga.regions",
     "jaga.accounts",
     "jaga.audit",
+    "jaga.cases",
     "jaga.synth",
 ]
 

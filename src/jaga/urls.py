@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from jaga.accounts.api import MeView, TokenView
+from jaga.cases.api import CaseDetailView, CaseListView
 from jaga.core.api_docs import api_docs_view
 from jaga.regions.api import RegionListView
 
@@ -10,12 +11,15 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),
     path("me/", MeView.as_view(), name="me"),
     path("regions/", RegionListView.as_view(), name="regions"),
+    path("cases/", CaseListView.as_view(), name="cases"),
+    path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
 ]
 
 urlpatterns = [
     path("", include("jaga.core.urls")),
     path("accounts/", include("jaga.accounts.urls")),
     path("audit/", include("jaga.audit.urls")),
+    path("cases/", include("jaga.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

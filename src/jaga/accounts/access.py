@@ -53,13 +53,17 @@ def reauthenticated_recently(request: HttpRequest) -> bool:
     return at is not None and timezone.now().timestamp() - at < settings.JAGA_REAUTH_MINUTES * 60
 
 
+def redirect_to_reauth(request: HttpRequest, next_url: str | None = None) -> HttpResponse:
+    return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': next_url or request.get_full_path()})}")
+
+
 def require_reauth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Before revealing identities or exporting: the password or an MFA code again, valid a few minutes."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not reauthenticated_recently(request):
-            return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect_to_reauth(request)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +25,7 @@ from jaga.accounts.access import (
     managed_organisations,
     managed_users,
     reauthenticated_recently,
+    redirect_to_reauth,
     require_login,
     require_perm,
     require_reauth,
@@ -152,9 +153,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/mfa_enrolled.html", {})
         if not reauthenticated_recently(request):
             # Replacing the authenticator is as sensitive as what it protects.
-            return redirect(
-                f"{reverse('accounts:reauth')}?{urlencode({'next': reverse('accounts:mfa_setup') + '?again=1'})}"
-            )
+            return redirect_to_reauth(request, reverse("accounts:mfa_setup") + "?again=1")
     device = services.mfa_totp_pending(user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,11 @@ from pathlib import Path
 import pytest
 
 PRODUCTION_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+# Test-only keys (never used anywhere else): production refuses to start without its encryption keys.
+ENCRYPTION = {
+    "JAGA_FIELD_KEYS": "1:" + "A" * 43,
+    "JAGA_BLIND_INDEX_KEY": "blind-index-key-for-tests-only-0123456789",
+}
 
 
 def jaga(*args: str, env: dict[str, str] | None = None, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -34,8 +39,9 @@ def test_help_lists_jagas_own_commands(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env", "named"),
     [
-        ({"JAGA_ENV": "production", "ALLOWED_HOSTS": "jaga.example"}, "SECRET_KEY"),
-        ({"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY}, "ALLOWED_HOSTS"),
+        ({"JAGA_ENV": "production", "ALLOWED_HOSTS": "jaga.example", **ENCRYPTION}, "SECRET_KEY"),
+        ({"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, **ENCRYPTION}, "ALLOWED_HOSTS"),
+        ({"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "jaga.example"}, "JAGA_FIELD_KEYS"),
         ({"JAGA_ENV": "staging"}, "JAGA_ENV"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"DATABASE_URL": "mysql://root@localhost/jaga"}, "DATABASE_URL"),
@@ -56,7 +62,7 @@ def test_a_missing_or_malformed_setting_stops_start_up_naming_it(
 def test_secrets_can_come_from_files(tmp_path: Path) -> None:
     key_file = tmp_path / "key"
     key_file.write_text(PRODUCTION_KEY + "\n")
-    env = {"JAGA_ENV": "production", "SECRET_KEY_FILE": str(key_file), "ALLOWED_HOSTS": "jaga.example"}
+    env = {"JAGA_ENV": "production", "SECRET_KEY_FILE": str(key_file), "ALLOWED_HOSTS": "jaga.example", **ENCRYPTION}
     result = jaga("check", "--deploy", "--fail-level", "WARNING", env=env, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
 
@@ -78,7 +84,7 @@ def test_the_audit_chain_is_verified_from_the_command_line(tmp_path: Path) -> No
 
 
 def test_production_hardening_headers_and_cookies(tmp_path: Path) -> None:
-    env = {"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "jaga.example"}
+    env = {"JAGA_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "jaga.example", **ENCRYPTION}
     assert jaga("migrate", "--noinput", env=env, data_dir=tmp_path).returncode == 0
     assert jaga("collectstatic", "--noinput", env=env, data_dir=tmp_path).returncode == 0
     script = """

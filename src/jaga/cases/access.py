@@ -1,0 +1,37 @@
+"""Who sees which case: the one road to a case for pages, the API and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from jaga.accounts.permissions import user_has_perm
+
+
+def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """The cases of the user's organisation, for holders of ``cases.view``; none for anyone else.
+
+    Referrals (cases shared with the user's organisation) widen this when they land.
+    """
+    from jaga.cases.models import Case
+
+    cases = Case.objects.all() if cases is None else cases
+    if not user_has_perm(user, "cases.view"):
+        return cases.none()
+    return cases.filter(organisation_id=user.organisation_id)
+
+
+def access_case(user: Any, case_id: Any) -> Any:
+    """The case, or 404 when it is outside the user's scope (its existence is not told)."""
+    from jaga.cases.models import Case
+
+    case = visible_cases(user, Case.objects.select_related("organisation", "child")).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def may_see_identity(user: Any) -> bool:
+    return user_has_perm(user, "cases.view_identity")

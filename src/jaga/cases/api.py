@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jaga.accounts.permissions import user_has_perm
+from jaga.cases import services
+from jaga.cases.access import access_case, may_see_identity
+from jaga.cases.models import Case, Consent, Form, Sex, Source
+from jaga.cases.selectors import case_list
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(
+        description="Invalid input: an object of field names (nested for child and consent) to messages"
+    ),
+    401: OpenApiResponse(description="No or invalid credentials"),
+    403: OpenApiResponse(description="Your role does not allow this"),
+}
+
+
+class ChildInSerializer(serializers.Serializer):
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    aliases = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    nik = serializers.CharField(required=False, allow_blank=True, max_length=25)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    guardian_relationship = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+
+class ConsentInSerializer(serializers.Serializer):
+    given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
+    services = serializers.BooleanField(default=False)
+    sharing = serializers.BooleanField(default=False)
+    statistics = serializers.BooleanField(default=False)
+    given_on = serializers.DateField(required=False, allow_null=True)
+    lawful_basis = serializers.CharField(required=False, allow_blank=True)
+    justification = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseInSerializer(serializers.Serializer):
+    registered_on = serializers.DateField()
+    source = serializers.ChoiceField(choices=Source.choices)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), allow_empty=False)
+    regency_code = serializers.CharField(max_length=5)
+    residence_regency_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    exploitation_date = serializers.DateField(required=False, allow_null=True)
+    modus = serializers.CharField(required=False, allow_blank=True)
+    place_type = serializers.CharField(required=False, allow_blank=True)
+    risk_level = serializers.CharField(required=False, allow_blank=True)
+    child = ChildInSerializer()
+    consent = ConsentInSerializer()
+
+    def to_input(self) -> services.CaseInput:
+        d = dict(self.validated_data)
+        return services.CaseInput(
+            registered_on=d["registered_on"],
+            source=d["source"],
+            forms=d["forms"],
+            exploitation_regency=d["regency_code"],
+            residence_regency=d.get("residence_regency_code", ""),
+            exploitation_date=d.get("exploitation_date"),
+            modus=d.get("modus", ""),
+            place_type=d.get("place_type", ""),
+            risk_level=d.get("risk_level", ""),
+            child=services.ChildInput(**d["child"]),
+            consent=services.ConsentInput(**d["consent"]),
+        )
+
+
+# The service names fields as in CaseInput; the API as in its request body.
+API_NAMES = {"exploitation_regency": "regency_code", "residence_regency": "residence_regency_code"}
+
+
+def api_errors(exc: DjangoValidationError) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, messages in exc.message_dict.items():
+        head, _dot, tail = key.partition(".")
+        if tail:
+            nested.setdefault(head, {})[tail] = messages
+        else:
+            nested[API_NAMES.get(key, key)] = messages
+    return nested
+
+
+class CaseOutSerializer(serializers.ModelSerializer):
+    forms = serializers.ListField(child=serializers.CharField(), read_only=True)
+    regency_code = serializers.CharField(source="exploitation_regency_id", read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+    child = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "organisation",
+            "registered_on",
+            "exploitation_date",
+            "source",
+            "forms",
+            "modus",
+            "place_type",
+            "regency_code",
+            "risk_level",
+            "status",
+            "closure_reason",
+            "child",
+        ]
+
+    def get_child(self, case: Case) -> dict[str, Any]:
+        child = case.child
+        data: dict[str, Any] = {
+            "sex": child.sex,
+            "age_at_registration": child.age_at_registration,
+            "age_band": child.age_band,
+        }
+        if self.context.get("identity"):
+            data.update(services.identity_of(child))
+        return data
+
+
+class CasePagination(PageNumberPagination):
+    page_size = 50
+
+
+class CaseListView(APIView):
+    @extend_schema(
+        summary="Cases you may see (no identity fields)",
+        responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        if not user_has_perm(request.user, "cases.view"):
+            raise PermissionDenied
+        paginator = CasePagination()
+        page = paginator.paginate_queryset(
+            case_list(user=request.user).prefetch_related("form_links"), request, view=self
+        )
+        return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
+
+    @extend_schema(
+        summary="Register a case", request=CaseInSerializer, responses={201: CaseOutSerializer, **ERROR_RESPONSES}
+    )
+    def post(self, request: Request) -> Response:
+        if not user_has_perm(request.user, "cases.edit"):
+            raise PermissionDenied
+        serializer = CaseInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise ValidationError(api_errors(exc)) from exc
+        body = CaseOutSerializer(case, context={"identity": may_see_identity(request.user)}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(
+        summary="One case; the child's identity only for roles allowed to see it (audited)",
+        responses={
+            200: CaseOutSerializer,
+            404: OpenApiResponse(description="No such case in your scope"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def get(self, request: Request, case_id: Any) -> Response:
+        if not user_has_perm(request.user, "cases.view"):
+            raise NotFound
+        case = access_case(request.user, case_id)
+        identity = may_see_identity(request.user)
+        services.case_viewed(actor=request.user, case=case, via="api", identity=identity, request=request._request)  # type: ignore[arg-type]
+        return Response(CaseOutSerializer(case, context={"identity": identity}).data)

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jaga.cases.models import ClosureReason, Consent, Form, Modus, PlaceType, RiskLevel, Sex, Source, Status
+from jaga.cases.services import CaseInput, ChildInput, ConsentInput
+from jaga.regions.models import Region
+
+
+def regency_choices(blank: str) -> list[Any]:
+    """Regencies grouped under their province, for a select that a screen reader can navigate."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    names = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
+    for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
+        groups.setdefault(names.get(parent, parent), []).append((code, f"{code} · {name}"))
+    return [("", blank), *groups.items()]
+
+
+def with_blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+YES_NO_UNKNOWN = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseIntakeForm(forms.Form):
+    """The intake form in three fieldsets: the case, the child, consent. Names mirror CaseInput."""
+
+    registered_on = forms.DateField(label=_("Registration date"), widget=DATE)
+    source = forms.ChoiceField(label=_("Source of the report"), choices=with_blank(Source.choices))
+    modus = forms.ChoiceField(label=_("Modus"), choices=with_blank(Modus.choices), required=False)
+    place_type = forms.ChoiceField(label=_("Place"), choices=with_blank(PlaceType.choices), required=False)
+    exploitation_regency = forms.ChoiceField(label=_("Regency/city where it happened"))
+    exploitation_date = forms.DateField(label=_("Date it happened (approximate)"), required=False, widget=DATE)
+    residence_regency = forms.ChoiceField(label=_("Regency/city where the child lives"), required=False)
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=with_blank(RiskLevel.choices), required=False)
+
+    child_full_name = forms.CharField(label=_("Child's full name"), max_length=200, required=False)
+    child_aliases = forms.CharField(label=_("Other names and nicknames"), max_length=300, required=False)
+    child_nik = forms.CharField(label=_("NIK (16 digits)"), max_length=25, required=False)
+    child_date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    child_estimated_age = forms.IntegerField(
+        label=_("Estimated age, when the date of birth is not known"), required=False, min_value=0, max_value=17
+    )
+    child_sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    child_address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    child_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    child_guardian_name = forms.CharField(label=_("Parent or guardian"), max_length=200, required=False)
+    child_guardian_relationship = forms.CharField(label=_("Relationship to the child"), max_length=30, required=False)
+    child_disability = forms.ChoiceField(label=_("Disability"), choices=YES_NO_UNKNOWN, required=False)
+    child_schooling = forms.CharField(label=_("Schooling"), max_length=20, required=False)
+
+    consent_given_by = forms.ChoiceField(label=_("Consent given by"), choices=with_blank(Consent.GivenBy.choices))
+    consent_services = forms.BooleanField(label=_("Consent to services"), required=False)
+    consent_sharing = forms.BooleanField(label=_("Consent to sharing with other organisations"), required=False)
+    consent_statistics = forms.BooleanField(label=_("Consent to use in statistics"), required=False)
+    consent_given_on = forms.DateField(label=_("Date of consent"), required=False, widget=DATE)
+    consent_lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis, when nobody could consent"),
+        choices=with_blank(Consent.LawfulBasis.choices),
+        required=False,
+    )
+    consent_justification = forms.CharField(
+        label=_("Why consent could not be had"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # Declared last: from here on, `forms` in this class body is the field, not the module.
+    forms = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"), choices=Form.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    SECTIONS = (
+        (
+            _("The case"),
+            (
+                "registered_on",
+                "source",
+                "forms",
+                "modus",
+                "place_type",
+                "exploitation_regency",
+                "exploitation_date",
+                "residence_regency",
+                "risk_level",
+            ),
+        ),
+        (
+            _("The child"),
+            tuple(
+                f"child_{n}"
+                for n in (
+                    "full_name",
+                    "aliases",
+                    "nik",
+                    "date_of_birth",
+                    "estimated_age",
+                    "sex",
+                    "address",
+                    "phone",
+                    "guardian_name",
+                    "guardian_relationship",
+                    "disability",
+                    "schooling",
+                )
+            ),
+        ),
+        (
+            _("Consent and lawful basis"),
+            tuple(
+                f"consent_{n}"
+                for n in ("given_by", "services", "sharing", "statistics", "given_on", "lawful_basis", "justification")
+            ),
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exploitation_regency"].choices = regency_choices("—")
+        self.fields["residence_regency"].choices = regency_choices("—")
+
+    def sections(self) -> list[tuple[Any, list[Any]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def to_input(self) -> CaseInput:
+        d = self.cleaned_data
+        disability = {"yes": True, "no": False}.get(d.get("child_disability") or "")
+        return CaseInput(
+            registered_on=d["registered_on"],
+            source=d["source"],
+            forms=list(d["forms"]),
+            modus=d.get("modus", ""),
+            place_type=d.get("place_type", ""),
+            exploitation_regency=d["exploitation_regency"],
+            exploitation_date=d.get("exploitation_date"),
+            residence_regency=d.get("residence_regency", ""),
+            risk_level=d.get("risk_level", ""),
+            child=ChildInput(
+                full_name=d.get("child_full_name", ""),
+                aliases=d.get("child_aliases", ""),
+                nik=d.get("child_nik", ""),
+                date_of_birth=d.get("child_date_of_birth"),
+                estimated_age=d.get("child_estimated_age"),
+                sex=d["child_sex"],
+                address=d.get("child_address", ""),
+                phone=d.get("child_phone", ""),
+                guardian_name=d.get("child_guardian_name", ""),
+                guardian_relationship=d.get("child_guardian_relationship", ""),
+                disability=disability,
+                schooling=d.get("child_schooling", ""),
+            ),
+            consent=ConsentInput(
+                given_by=d["consent_given_by"],
+                services=d.get("consent_services", False),
+                sharing=d.get("consent_sharing", False),
+                statistics=d.get("consent_statistics", False),
+                given_on=d.get("consent_given_on"),
+                lawful_basis=d.get("consent_lawful_basis", ""),
+                justification=d.get("consent_justification", ""),
+            ),
+        )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Reference or NIK"), required=False, max_length=30)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
+    form = forms.ChoiceField(label=_("Form of exploitation"), choices=[("", _("All")), *Form.choices], required=False)
+    region = forms.CharField(label=_("Region code (province or regency)"), required=False, max_length=5)
+    since = forms.DateField(label=_("Registered from"), required=False, widget=DATE)
+    until = forms.DateField(label=_("Registered until"), required=False, widget=DATE)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"), choices=with_blank(ClosureReason.choices), required=False
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

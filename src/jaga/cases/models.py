@@ -1,0 +1,307 @@
+"""A case is one child's file in one organisation. Identity fields are encrypted; what statistics
+need (age, age band, sex, regencies, forms, dates) is stored in the clear."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jaga.accounts.models import Organisation
+from jaga.core.fields import EncryptedTextField
+from jaga.regions.models import Region
+
+
+class Source(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    POLICE = "police", _("Police")
+    SCHOOL = "school", _("School")
+    HEALTH_FACILITY = "health_facility", _("Health facility")
+    FAMILY = "family", _("Family")
+    CHILD = "child", _("The child")
+    NGO_OUTREACH = "ngo_outreach", _("NGO outreach")
+    ONLINE_PLATFORM = "online_platform", _("Online platform")
+    OTHER = "other", _("Other")
+
+
+class Form(models.TextChoices):
+    """Forms of exploitation (Luxembourg Terminology Guidelines)."""
+
+    PROSTITUTION = "prostitution", _("Exploitation in prostitution")
+    ONLINE = "online", _("Online sexual exploitation")
+    TRAFFICKING = "trafficking", _("Trafficking for sexual purposes")
+    TRAVEL_TOURISM = "travel_tourism", _("Exploitation in travel and tourism")
+    CHILD_MARRIAGE = "child_marriage", _("Child, early and forced marriage")
+    OTHER = "other", _("Other")
+
+
+class Modus(models.TextChoices):
+    ONLINE_GROOMING = "online_grooming", _("Online grooming")
+    SEXTORTION = "sextortion", _("Sextortion")
+    APP_PROSTITUTION = "app_prostitution", _("Prostitution arranged through apps or chat")
+    DEBT_BONDAGE = "debt_bondage", _("Debt bondage")
+    DECEPTIVE_JOB_OFFER = "deceptive_job_offer", _("Deceptive job offer")
+    OTHER = "other", _("Other")
+
+
+class PlaceType(models.TextChoices):
+    HOME = "home", pgettext_lazy("place type", "Home")
+    LODGING = "lodging", _("Lodging or hotel")
+    ENTERTAINMENT_VENUE = "entertainment_venue", _("Entertainment venue")
+    ONLINE = "online", _("Online")
+    STREET = "street", _("Street")
+    OTHER = "other", _("Other")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSESSED = "assessed", _("Assessed")
+    CASE_PLAN = "case_plan", _("Case plan")
+    SERVICES = "services", _("Services")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+# Where a case may go from each status. Closing needs a supervisor (cases.approve_closure).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.REGISTERED: (Status.ASSESSED, Status.CLOSED),
+    Status.ASSESSED: (Status.CASE_PLAN, Status.CLOSED),
+    Status.CASE_PLAN: (Status.SERVICES, Status.CLOSED),
+    Status.SERVICES: (Status.CLOSED,),
+    Status.REOPENED: (Status.ASSESSED, Status.CASE_PLAN, Status.SERVICES, Status.CLOSED),
+    Status.CLOSED: (Status.REOPENED,),
+    Status.TRANSFERRED: (),
+}
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Case plan goals met")
+    TRANSFERRED_ELSEWHERE = "transferred_elsewhere", _("Continued by another service")
+    CHILD_TURNED_18 = "child_turned_18", _("The child turned 18")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    FAMILY_DECLINED = "family_declined", _("The child or family declined services")
+    DUPLICATE = "duplicate", _("Duplicate record")
+    OTHER = "other", _("Other")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_10 = "0-9", "0-9"
+    FROM_10 = "10-14", "10-14"
+    FROM_15 = "15-17", "15-17"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: object) -> CaseQuerySet:
+        from jaga.cases.access import visible_cases
+
+        return visible_cases(user, self)
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("reference"), max_length=30)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    registered_on = models.DateField(_("registration date"))
+    exploitation_date = models.DateField(_("date of exploitation (approximate)"), null=True, blank=True)
+    source = models.CharField(_("source of the report"), max_length=20, choices=Source.choices)
+    modus = models.CharField(_("modus"), max_length=30, choices=Modus.choices, blank=True)
+    place_type = models.CharField(_("place"), max_length=30, choices=PlaceType.choices, blank=True)
+    exploitation_regency = models.ForeignKey(
+        Region, verbose_name=_("regency of exploitation"), on_delete=models.PROTECT, related_name="+"
+    )
+    residence_regency = models.ForeignKey(
+        Region,
+        verbose_name=_("regency of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    closure_reason = models.CharField(_("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="case_org_status"),
+            models.Index(fields=["organisation", "-registered_on"], name="case_org_registered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def forms(self) -> list[str]:
+        return sorted(self.form_links.values_list("form", flat=True))
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, ())
+
+    def move_to(self, status: str, *, closure_reason: str = "") -> str:
+        """Changes the status in memory (the service saves); returns the status it left."""
+        previous = self.status
+        self.status = status
+        self.closure_reason = closure_reason if status == Status.CLOSED else ""
+        return previous
+
+
+class CaseForm(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="form_links")
+    form = models.CharField(max_length=20, choices=Form.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "form"], name="case_form_unique")]
+        indexes = [models.Index(fields=["form", "case"], name="caseform_form")]
+
+    def __str__(self) -> str:
+        return self.form
+
+
+class CaseCounter(models.Model):
+    """The last number given per organisation and year, so references never repeat."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class Child(models.Model):
+    """The child of one case. Encrypted fields hold identity; the rest feed statistics."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="child")
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    aliases = EncryptedTextField(_("aliases and nicknames"), blank=True)
+    nik = EncryptedTextField(_("NIK"), blank=True)
+    nik_index = models.CharField(max_length=64, blank=True, db_index=True)
+    date_of_birth = EncryptedTextField(_("date of birth"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    guardian_name = EncryptedTextField(_("guardian"), blank=True)
+    guardian_relationship = models.CharField(_("guardian's relationship"), max_length=30, blank=True)
+    # Not identifying on their own; statistics read these.
+    age_at_registration = models.PositiveSmallIntegerField(_("age at registration"), null=True, blank=True)
+    age_is_estimated = models.BooleanField(_("age is estimated"), default=False)
+    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    disability = models.BooleanField(_("has a disability"), null=True, blank=True)
+    schooling = models.CharField(_("schooling"), max_length=20, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, default="ID")
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    IDENTITY_FIELDS = ("full_name", "aliases", "nik", "date_of_birth", "address", "phone", "guardian_name")
+
+    def __str__(self) -> str:
+        return f"child of {self.case_id}"
+
+
+class Consent(models.Model):
+    """Consent (UU PDP) or, where none can be had, the lawful basis relied on. Newest counts."""
+
+    class GivenBy(models.TextChoices):
+        GUARDIAN = "guardian", _("Parent or guardian")
+        CHILD = "child", _("The child")
+        NOBODY = "nobody", _("Nobody (a lawful basis is recorded)")
+
+    class LawfulBasis(models.TextChoices):
+        VITAL_INTEREST = "vital_interest", _("Protecting the child's vital interests")
+        LEGAL_OBLIGATION = "legal_obligation", _("A legal obligation (UU 35/2014, UU TPKS)")
+        PUBLIC_TASK = "public_task", _("A public task of the organisation")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(_("consent given by"), max_length=10, choices=GivenBy.choices)
+    services = models.BooleanField(_("to services"), default=False)
+    sharing = models.BooleanField(_("to sharing with other organisations"), default=False)
+    statistics = models.BooleanField(_("to statistics"), default=False)
+    given_on = models.DateField(_("date"))
+    lawful_basis = models.CharField(_("lawful basis"), max_length=20, choices=LawfulBasis.choices, blank=True)
+    justification = EncryptedTextField(_("justification"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} ({self.given_by})"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class CaseEvent(models.Model):
+    """The case timeline: what happened, when and by whom (the audit log has every read too)."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE_ADDED = "note_added", _("Note added")
+        CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    detail = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"

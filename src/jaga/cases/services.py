@@ -1,0 +1,342 @@
+"""Writes on cases. Each checks the rules of the case registry and writes its audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaga.accounts.models import Organisation, User
+from jaga.accounts.permissions import user_has_perm
+from jaga.audit.services import record
+from jaga.cases.models import (
+    AgeBand,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseForm,
+    Child,
+    ClosureReason,
+    Consent,
+    Form,
+    Modus,
+    Note,
+    PlaceType,
+    Sex,
+    Source,
+    Status,
+)
+from jaga.cases.nik import NikError, normalise_nik, parse_nik
+from jaga.core.crypto import blind_index
+from jaga.regions.models import Region
+
+ADULT_AGE = 18
+
+
+@dataclass
+class ChildInput:
+    full_name: str = ""
+    aliases: str = ""
+    nik: str = ""
+    date_of_birth: date | None = None
+    estimated_age: int | None = None
+    sex: str = Sex.UNKNOWN
+    address: str = ""
+    phone: str = ""
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+    disability: bool | None = None
+    schooling: str = ""
+    nationality: str = "ID"
+
+
+@dataclass
+class ConsentInput:
+    given_by: str = ""
+    services: bool = False
+    sharing: bool = False
+    statistics: bool = False
+    given_on: date | None = None
+    lawful_basis: str = ""
+    justification: str = ""
+
+
+@dataclass
+class CaseInput:
+    registered_on: date | None = None
+    source: str = ""
+    forms: list[str] = field(default_factory=list)
+    exploitation_regency: str = ""
+    residence_regency: str = ""
+    exploitation_date: date | None = None
+    modus: str = ""
+    place_type: str = ""
+    risk_level: str = ""
+    child: ChildInput = field(default_factory=ChildInput)
+    consent: ConsentInput = field(default_factory=ConsentInput)
+
+
+def nik_index(nik: str) -> str:
+    return blind_index(normalise_nik(nik), purpose="nik") if nik else ""
+
+
+def phone_index(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return blind_index(digits, purpose="phone") if digits else ""
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return ""
+    return AgeBand.UNDER_10 if age < 10 else AgeBand.FROM_10 if age < 15 else AgeBand.FROM_15
+
+
+def _choice(errors: dict[str, list[str]], key: str, value: str, choices: Iterable[str], *, required: bool) -> None:
+    if not value:
+        if required:
+            errors.setdefault(key, []).append(_("This field is required."))
+    elif value not in set(choices):
+        errors.setdefault(key, []).append(_("%(value)s is not one of the choices.") % {"value": value})
+
+
+def validate_case_input(data: CaseInput, *, today: date | None = None) -> dict[str, Region]:
+    """Every rule of a new case, all errors at once keyed by field path (``child.nik``).
+
+    Returns the regions it looked up. Raises ValidationError when anything is wrong.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if data.registered_on is None:
+        errors["registered_on"] = [_("This field is required.")]
+    elif data.registered_on > today:
+        errors["registered_on"] = [_("The registration date cannot be in the future.")]
+    _choice(errors, "source", data.source, Source.values, required=True)
+    if not data.forms:
+        errors["forms"] = [_("Choose at least one form of exploitation.")]
+    for form in data.forms:
+        _choice(errors, "forms", form, Form.values, required=True)
+    _choice(errors, "modus", data.modus, Modus.values, required=False)
+    _choice(errors, "place_type", data.place_type, PlaceType.values, required=False)
+    _choice(errors, "child.sex", data.child.sex, Sex.values, required=True)
+    regions: dict[str, Region] = {}
+    for key, code, required in (
+        ("exploitation_regency", data.exploitation_regency, True),
+        ("residence_regency", data.residence_regency, False),
+    ):
+        if not code:
+            if required:
+                errors[key] = [_("This field is required.")]
+            continue
+        region = Region.objects.filter(code=code, level=Region.Level.REGENCY).first()
+        if region is None:
+            errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
+        else:
+            regions[key] = region
+    reference_day = data.exploitation_date or data.registered_on or today
+    if data.exploitation_date and data.exploitation_date > today:
+        errors["exploitation_date"] = [_("The date of exploitation cannot be in the future.")]
+    child = data.child
+    if child.date_of_birth is not None:
+        if child.date_of_birth > today:
+            errors["child.date_of_birth"] = [_("The date of birth cannot be in the future.")]
+        elif age_on(child.date_of_birth, reference_day) >= ADULT_AGE:
+            errors["child.date_of_birth"] = [
+                _("The child was 18 or older at the time of exploitation: Jaga records children's cases only.")
+            ]
+    elif child.estimated_age is not None and not (0 <= child.estimated_age < ADULT_AGE):
+        errors["child.estimated_age"] = [_("An estimated age is between 0 and 17.")]
+    if child.nik:
+        try:
+            info = parse_nik(child.nik)
+        except NikError as exc:
+            errors["child.nik"] = [str(exc)]
+        else:
+            born = info.birth_date(not_after=today)
+            if child.date_of_birth and born != child.date_of_birth:
+                errors.setdefault("child.nik", []).append(
+                    _("The birth date in the NIK (%(nik_date)s) differs from the date of birth.")
+                    % {"nik_date": born.isoformat() if born else "?"}
+                )
+            if child.sex in (Sex.FEMALE, Sex.MALE) and info.female != (child.sex == Sex.FEMALE):
+                errors.setdefault("child.nik", []).append(_("The NIK's birth day says the other sex."))
+    consent = data.consent
+    _choice(errors, "consent.given_by", consent.given_by, Consent.GivenBy.values, required=True)
+    if consent.given_by == Consent.GivenBy.NOBODY:
+        _choice(errors, "consent.lawful_basis", consent.lawful_basis, Consent.LawfulBasis.values, required=True)
+        if not consent.justification.strip():
+            errors["consent.justification"] = [
+                _("Without consent, say why (for example: the guardian is the suspected perpetrator).")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return regions
+
+
+def _next_number(organisation: Organisation, year: int) -> int:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def case_register(
+    *, actor: User, data: CaseInput, request: HttpRequest | None = None, organisation: Organisation | None = None
+) -> Case:
+    """Registers a child's case in the actor's organisation, with consent or a lawful basis."""
+    organisation = organisation or actor.organisation
+    if not user_has_perm(actor, "cases.edit") or organisation.pk != actor.organisation_id:
+        raise PermissionDenied
+    regions = validate_case_input(data)
+    assert data.registered_on is not None
+    year = data.registered_on.year
+    number = _next_number(organisation, year)
+    case = Case.objects.create(
+        organisation=organisation,
+        reference=f"{year}-{number:05d}",
+        year=year,
+        number=number,
+        registered_on=data.registered_on,
+        exploitation_date=data.exploitation_date,
+        source=data.source,
+        modus=data.modus,
+        place_type=data.place_type,
+        exploitation_regency=regions["exploitation_regency"],
+        residence_regency=regions.get("residence_regency"),
+        risk_level=data.risk_level,
+        assigned_to=actor,
+        created_by=actor,
+    )
+    CaseForm.objects.bulk_create([CaseForm(case=case, form=form) for form in sorted(set(data.forms))])
+    child = data.child
+    age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age
+    Child.objects.create(
+        case=case,
+        full_name=child.full_name.strip(),
+        aliases=child.aliases.strip(),
+        nik=normalise_nik(child.nik),
+        nik_index=nik_index(child.nik),
+        date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else "",
+        address=child.address.strip(),
+        phone=child.phone.strip(),
+        phone_index=phone_index(child.phone),
+        guardian_name=child.guardian_name.strip(),
+        guardian_relationship=child.guardian_relationship,
+        age_at_registration=age,
+        age_is_estimated=child.date_of_birth is None and age is not None,
+        age_band=age_band(age),
+        sex=child.sex,
+        disability=child.disability,
+        schooling=child.schooling,
+        nationality=child.nationality or "ID",
+    )
+    consent = data.consent
+    Consent.objects.create(
+        case=case,
+        given_by=consent.given_by,
+        services=consent.services,
+        sharing=consent.sharing,
+        statistics=consent.statistics,
+        given_on=consent.given_on or data.registered_on,
+        lawful_basis=consent.lawful_basis if consent.given_by == Consent.GivenBy.NOBODY else "",
+        justification=consent.justification.strip() if consent.given_by == Consent.GivenBy.NOBODY else "",
+        recorded_by=actor,
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED)
+    record(
+        "cases.case.registered",
+        actor=actor,
+        target=case,
+        request=request,
+        details={
+            "forms": sorted(set(data.forms)),
+            "consent": consent.given_by,
+            "regency": case.exploitation_regency_id,
+        },
+    )
+    if consent.given_by == Consent.GivenBy.NOBODY:
+        record(
+            "cases.consent.lawful_basis_recorded",
+            actor=actor,
+            target=case,
+            request=request,
+            details={"lawful_basis": consent.lawful_basis},
+        )
+    return case
+
+
+@transaction.atomic
+def case_change_status(
+    *, actor: User, case: Case, status: str, closure_reason: str = "", request: HttpRequest | None = None
+) -> Case:
+    """Moves a case along its workflow; closing needs a supervisor and a reason."""
+    if not user_has_perm(actor, "cases.edit"):
+        raise PermissionDenied
+    if not case.can_move_to(status):
+        raise ValidationError(
+            {"status": _("A case cannot go from %(from)s to %(to)s.") % {"from": case.status, "to": status}}
+        )
+    if status == Status.CLOSED:
+        if not user_has_perm(actor, "cases.approve_closure"):
+            raise ValidationError({"status": _("Closing a case needs a supervisor's approval.")})
+        if closure_reason not in ClosureReason.values:
+            raise ValidationError({"closure_reason": _("Say why the case is closed.")})
+    previous = case.move_to(status, closure_reason=closure_reason)
+    case.save(update_fields=["status", "closure_reason", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        by=actor,
+        from_status=previous,
+        to_status=status,
+        detail=closure_reason,
+    )
+    record(
+        "cases.case.status_changed",
+        actor=actor,
+        target=case,
+        request=request,
+        details={"from": previous, "to": status, "closure_reason": closure_reason},
+    )
+    return case
+
+
+@transaction.atomic
+def note_add(*, actor: User, case: Case, text: str, request: HttpRequest | None = None) -> Note:
+    if not user_has_perm(actor, "cases.edit"):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note first.")})
+    note = Note.objects.create(case=case, text=text.strip(), author=actor)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE_ADDED, by=actor)
+    record("cases.note.added", actor=actor, target=case, request=request, details={"note": note.pk})
+    return note
+
+
+def case_viewed(*, actor: User, case: Case, via: str, identity: bool, request: HttpRequest | None = None) -> None:
+    """Every read of a case writes one audit row, saying whether identity fields were shown."""
+    record(
+        "cases.case.identity_viewed" if identity else "cases.case.viewed",
+        actor=actor,
+        target=case,
+        request=request,
+        details={"via": via},
+    )
+
+
+def identity_of(child: Child) -> dict[str, Any]:
+    return {name: getattr(child, name) for name in Child.IDENTITY_FIELDS}

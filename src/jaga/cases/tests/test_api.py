@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from jaga.accounts.models import User
+from jaga.cases.models import Case
+from jaga.cases.tests.test_access import api_client
+
+pytestmark = pytest.mark.django_db
+
+BODY = {
+    "registered_on": "2026-03-14",
+    "source": "police",
+    "forms": ["online"],
+    "regency_code": "31.71",
+    "child": {
+        "full_name": "Sinta Maharani Uji",
+        "nik": "3171074508120003",
+        "date_of_birth": "2012-08-05",
+        "sex": "female",
+    },
+    "consent": {"given_by": "guardian", "services": True, "sharing": True, "statistics": True},
+}
+
+
+def test_it_registers_a_case_from_the_documented_body(caseworker_jakarta: User) -> None:
+    response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"] == "2026-00001" and body["regency_code"] == "31.71"
+    assert body["child"]["age_band"] == "10-14" and body["child"]["nik"] == "3171074508120003"
+    assert Case.objects.get(pk=body["id"]).forms == ["online"]
+
+
+def test_it_answers_bad_input_with_field_errors(caseworker_jakarta: User) -> None:
+    bad = {
+        **BODY,
+        "regency_code": "99.99",
+        "child": {**BODY["child"], "nik": "123", "date_of_birth": "2099-01-01"},
+        "consent": {"given_by": "nobody"},
+    }
+    response = api_client(caseworker_jakarta).post(
+        "/api/v1/cases/", bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"regency_code", "child", "consent"}
+    assert set(errors["child"]) == {"nik", "date_of_birth"}
+    assert set(errors["consent"]) == {"lawful_basis", "justification"}
+    assert not Case.objects.exists()
+
+
+def test_it_answers_malformed_json_with_a_400(caseworker_jakarta: User) -> None:
+    response = api_client(caseworker_jakarta).post("/api/v1/cases/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    missing = api_client(caseworker_jakarta).post("/api/v1/cases/", {}, content_type="application/json")
+    assert {"registered_on", "source", "forms", "regency_code", "child", "consent"} <= set(missing.json())
+
+
+def test_an_unknown_case_id_is_a_404(caseworker_jakarta: User, anonymous: Client) -> None:
+    assert api_client(caseworker_jakarta).get("/api/v1/cases/8d1f6c7e-2b1a-4c59-9f0e-111111111111/").status_code == 404

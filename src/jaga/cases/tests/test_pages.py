@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from jaga.accounts.models import User
+from jaga.audit.models import AuditEvent
+from jaga.cases.models import Case, Note
+from jaga.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "registered_on": "2026-03-14",
+    "source": "hotline",
+    "forms": ["online", "trafficking"],
+    "exploitation_regency": "51.71",
+    "child_full_name": "Ni Luh Putu Uji",
+    "child_nik": "5171015506110002",
+    "child_date_of_birth": "2011-06-15",
+    "child_sex": "female",
+    "consent_given_by": "guardian",
+    "consent_services": "on",
+}
+
+
+def test_a_caseworker_registers_a_case_through_the_form(
+    login_client: Callable[..., Client], caseworker_bali: User
+) -> None:
+    client = login_client(caseworker_bali)
+    form_page = client.get("/cases/new/").content.decode()
+    assert "Daftarkan kasus" in form_page and "<optgroup" in form_page
+    response = client.post("/cases/new/", VALID)
+    case = Case.objects.get()
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert case.forms == ["online", "trafficking"] and case.organisation == caseworker_bali.organisation
+
+
+def test_the_form_explains_errors_and_keeps_what_was_typed(
+    login_client: Callable[..., Client], caseworker_bali: User
+) -> None:
+    client = login_client(caseworker_bali)
+    bad = {**VALID, "child_nik": "5171015506110", "consent_given_by": "nobody"}
+    body = client.post("/cases/new/", bad).content.decode()
+    assert "NIK terdiri dari tepat 16 digit." in body
+    assert 'value="Ni Luh Putu Uji"' in body
+    assert "katakan alasannya" in body.lower()
+    assert not Case.objects.exists()
+
+
+def test_identity_is_masked_until_the_caseworker_reauthenticates(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    masked = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Sinta" not in masked and "3171074508120003" not in masked
+    assert "Tampilkan identitas" in masked
+    ask = client.get(f"/cases/{case.pk}/identity/")
+    assert ask["Location"].startswith("/accounts/reauth/")
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": f"/cases/{case.pk}/identity/"})
+    shown = client.get(f"/cases/{case.pk}/identity/").content.decode()
+    assert "Sinta Maharani Uji" in shown and "3171074508120003" in shown
+    assert AuditEvent.objects.filter(action="cases.case.identity_viewed", target_id=str(case.pk)).count() == 1
+
+
+def test_a_nik_search_finds_the_case_through_the_blind_index(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    register_case(caseworker_jakarta, child={"nik": "", "full_name": "Anak Lain"})
+    client = login_client(caseworker_jakarta)
+    found = client.get("/cases/", {"q": "3171 0745 0812 0003"}).context["page"].object_list
+    assert [c.pk for c in found] == [case.pk]
+    assert len(client.get("/cases/", {"q": "3171074508120004"}).context["page"].object_list) == 0
+    by_reference = client.get("/cases/", {"q": case.reference}).context["page"].object_list
+    assert [c.pk for c in by_reference] == [case.pk]
+
+
+def test_the_list_filters_by_status_form_region_and_assignment(
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    supervisor_jakarta: User,
+    register_case: Callable[..., Case],
+) -> None:
+    online = register_case(caseworker_jakarta)
+    trafficking = register_case(supervisor_jakarta, forms=["trafficking"], exploitation_regency="32.73")
+    client = login_client(supervisor_jakarta)
+
+    def refs(**params: str) -> list[str]:
+        return [c.reference for c in client.get("/cases/", params).context["page"].object_list]
+
+    assert refs(form="trafficking") == [trafficking.reference]
+    assert refs(region="31") == [online.reference]
+    assert refs(mine="on") == [trafficking.reference]
+    assert refs(status="closed") == []
+
+
+def test_a_note_is_saved_encrypted_and_shown_with_the_identity(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    client.post(f"/cases/{case.pk}/notes/", {"text": "Kunjungan rumah dilakukan."})
+    assert Note.objects.get().text == "Kunjungan rumah dilakukan."
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
+    assert "Kunjungan rumah dilakukan." in client.get(f"/cases/{case.pk}/identity/").content.decode()
+    assert "Kunjungan rumah" not in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_the_status_form_moves_the_case_and_explains_refusals(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    client.post(f"/cases/{case.pk}/status/", {"status": "assessed"})
+    case.refresh_from_db()
+    assert case.status == "assessed"
+    refused = client.post(f"/cases/{case.pk}/status/", {"status": "closed", "closure_reason": "goals_met"}, follow=True)
+    assert "persetujuan supervisor" in refused.content.decode()
+    assert client.get(f"/cases/{case.pk}/status/").status_code == 405

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from jaga.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("new/", views.case_create_view, name="create"),
+    path("<uuid:case_id>/", views.case_detail_view, name="detail"),
+    path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),
+    path("<uuid:case_id>/status/", views.case_status_view, name="status"),
+    path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
+]

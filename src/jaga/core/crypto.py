@@ -1,0 +1,103 @@
+"""Field encryption (AES-256-GCM, versioned keys) and blind indexes (HMAC-SHA256).
+
+Keys never come from SECRET_KEY. ``JAGA_FIELD_KEYS`` holds ``VERSION:BASE64KEY`` pairs separated
+by commas; the highest version encrypts, every listed version decrypts, so a new key can be added
+and ``jaga keys rotate`` run without downtime. ``JAGA_BLIND_INDEX_KEY`` keys the lookup hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "v"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A stored value cannot be decrypted: wrong or missing key, or the ciphertext was altered."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    keys: dict[int, bytes]
+
+    @property
+    def current(self) -> int:
+        return max(self.keys)
+
+
+def parse_keys(text: str, name: str = "JAGA_FIELD_KEYS") -> dict[int, bytes]:
+    keys: dict[int, bytes] = {}
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        version, sep, encoded = item.partition(":")
+        if not sep or not version.isdigit():
+            raise ImproperlyConfigured(f"Setting {name}: each key looks like VERSION:BASE64KEY, e.g. 1:{new_key()}")
+        try:
+            key = base64.urlsafe_b64decode(encoded.encode() + b"=" * (-len(encoded) % 4))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"Setting {name}: key version {version} is not base64") from exc
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"Setting {name}: key version {version} must be 32 bytes, not {len(key)}")
+        keys[int(version)] = key
+    if not keys:
+        raise ImproperlyConfigured(f"Setting {name}: no key given")
+    return keys
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+@lru_cache(maxsize=4)
+def _keyring(text: str) -> Keyring:
+    return Keyring(parse_keys(text))
+
+
+def keyring() -> Keyring:
+    return _keyring(settings.JAGA_FIELD_KEYS)
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    """``v<version>:<base64(nonce | ciphertext | tag)>``; ``context`` (model and field) is bound as AAD."""
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def key_version(token: str) -> int | None:
+    if not token.startswith(PREFIX) or ":" not in token:
+        return None
+    version = token[len(PREFIX) : token.index(":")]
+    return int(version) if version.isdigit() else None
+
+
+def decrypt(token: str, *, context: str) -> str:
+    version = key_version(token)
+    ring = keyring()
+    if version is None or version not in ring.keys:
+        raise DecryptionError(f"no key version {version} for {context}")
+    raw = base64.b64decode(token[token.index(":") + 1 :])
+    try:
+        plain = AESGCM(ring.keys[version]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+    except Exception as exc:  # InvalidTag: altered ciphertext, wrong field or wrong key
+        raise DecryptionError(f"cannot decrypt {context}") from exc
+    return plain.decode()
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed hash for exact lookups; ``purpose`` separates e.g. NIK from phone hashes."""
+    key = settings.JAGA_BLIND_INDEX_KEY.encode()
+    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
