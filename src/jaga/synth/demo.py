@@ -44,14 +44,18 @@ class DemoResult:
     created: bool
     password: str | None
     emails: list[str]
+    cases: int = 0
 
 
 def demo_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+DEMO_CASES = 2000
+
+
 @transaction.atomic
-def demo_seed(*, password: str | None) -> DemoResult:
+def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     """Load the demo when the database has no organisation yet; otherwise leave data as it is.
 
     With ``password`` given and the demo already present, the demo users get that password, so
@@ -74,8 +78,12 @@ def demo_seed(*, password: str | None) -> DemoResult:
     for email, full_name, key, roles in DEMO_USERS:
         user = User.objects.create_user(email, password, full_name=full_name, organisation=organisations[key])
         UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
+    if cases:
+        from jaga.synth.cases import synth_cases
+
+        synth_cases(count=cases, seed=1)
     record(
         "synth.demo.seeded",
-        details={"organisations": len(organisations), "users": len(DEMO_USERS)},
+        details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases},
     )
-    return DemoResult(created=True, password=password, emails=emails)
+    return DemoResult(created=True, password=password, emails=emails, cases=cases)

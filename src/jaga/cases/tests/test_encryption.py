@@ -48,7 +48,7 @@ from jaga.synth.demo import demo_seed
 from jaga.accounts.models import User
 from jaga.cases.services import case_register
 from jaga.conftest import case_input
-demo_seed(password="demo-pass-12345")
+demo_seed(password="demo-pass-12345", cases=50)
 actor = User.objects.get(email="caseworker.jakarta@jaga.example")
 for name, nik in zip({PLANTED_NAMES!r}, {PLANTED_NIKS!r}):
     born = date(int("20" + nik[10:12]), int(nik[8:10]), int(nik[6:8]) - 40)

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jaga.synth.demo import demo_seed
+from jaga.synth.demo import DEMO_CASES, demo_seed
 
 
 class Command(BaseCommand):
@@ -13,14 +13,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("seed", help="load the demo when the database is empty; print the logins")
+        seed = sub.add_parser("seed", help="load the demo when the database is empty; print the logins")
+        seed.add_argument(
+            "--cases", type=int, default=DEMO_CASES, help=f"synthetic cases to add (default {DEMO_CASES})"
+        )
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, cases: int = DEMO_CASES, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("the demo is not loaded when JAGA_ENV=production")
-        result = demo_seed(password=settings.JAGA_DEMO_PASSWORD)
+        result = demo_seed(password=settings.JAGA_DEMO_PASSWORD, cases=cases)
         if result.created:
-            self.stdout.write(self.style.SUCCESS("Demo data loaded (synthetic; no real people)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data loaded with {result.cases} synthetic cases (invented; no real people).")
+            )
         else:
             self.stdout.write("The database already has data; the demo was not loaded again.")
         self.stdout.write("\nDemo logins (each user has one role):")

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from jaga.cases.models import Case, Child
+from jaga.synth.demo import demo_seed
+from jaga.synth.models import SyntheticPerson
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_cases_with_ground_truth_for_linkage(regions: None) -> None:
+    demo_seed(password="demo-pass-12345", cases=0)
+    out = StringIO()
+    call_command("synth", "--cases", "300", "--seed", "3", stdout=out)
+    assert "300 synthetic cases" in out.getvalue()
+    assert Case.objects.count() == 300
+    truth = Counter(SyntheticPerson.objects.values_list("person_key", flat=True))
+    repeated = [key for key, n in truth.items() if n > 1]
+    assert 10 <= len(repeated) <= 80, "some children are known to two organisations"
+    variants = set(SyntheticPerson.objects.exclude(variant="original").values_list("variant", flat=True))
+    assert variants <= {"nickname", "typo", "no_nik", "year_off"} and len(variants) >= 2
+    sexes = Counter(Child.objects.values_list("sex", flat=True))
+    assert sexes["female"] > sexes["male"]
+    provinces = Counter(code[:2] for code in Case.objects.values_list("exploitation_regency", flat=True))
+    assert provinces.most_common(1)[0][0] in {"32", "35", "33"}, "the most populous provinces lead"
+
+
+def test_the_same_seed_gives_the_same_children(regions: None) -> None:
+    from jaga.synth.cases import synth_cases
+
+    synth_cases(count=20, seed=9)
+    first = sorted(Child.objects.values_list("age_at_registration", "sex", "nik_index"))
+    Case.objects.all().delete()
+    synth_cases(count=20, seed=9)
+    assert sorted(Child.objects.values_list("age_at_registration", "sex", "nik_index")) == first
