@@ -3,7 +3,13 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from jaga.accounts.api import MeView, TokenView
-from jaga.cases.api import CaseDetailView, CaseListView
+from jaga.cases.api import (
+    CaseDetailView,
+    CaseListView,
+    CaseReferralView,
+    ReferralActionView,
+    ReferralListView,
+)
 from jaga.core.api_docs import api_docs_view
 from jaga.regions.api import RegionListView
 
@@ -13,6 +19,9 @@ api_v1 = [
     path("regions/", RegionListView.as_view(), name="regions"),
     path("cases/", CaseListView.as_view(), name="cases"),
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
+    path("referrals/", ReferralListView.as_view(), name="referrals"),
+    path("referrals/<uuid:referral_id>/<str:action>/", ReferralActionView.as_view(), name="referral_action"),
 ]
 
 urlpatterns = [

@@ -11,16 +11,21 @@ from jaga.accounts.permissions import user_has_perm
 
 
 def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """The cases of the user's organisation, for holders of ``cases.view``; none for anyone else.
+    """The cases of the user's organisation and those referred to it (while the referral is accepted),
+    for holders of ``cases.view``; none for anyone else."""
+    from django.db.models import Q
 
-    Referrals (cases shared with the user's organisation) widen this when they land.
-    """
-    from jaga.cases.models import Case
+    from jaga.cases.models import Case, Referral
 
     cases = Case.objects.all() if cases is None else cases
     if not user_has_perm(user, "cases.view"):
         return cases.none()
-    return cases.filter(organisation_id=user.organisation_id)
+    referred = Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED)
+    return cases.filter(Q(organisation_id=user.organisation_id) | Q(pk__in=referred.values("case_id")))
+
+
+def is_owner(user: Any, case: Any) -> bool:
+    return bool(case.organisation_id == user.organisation_id)
 
 
 def access_case(user: Any, case_id: Any) -> Any:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -11,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import services
 from jaga.cases.access import access_case, may_see_identity
-from jaga.cases.models import Case, Consent, Form, Sex, Source
+from jaga.cases.models import Case, Consent, Form, Referral, Service, Sex, Source
 from jaga.cases.selectors import case_list
 
 ERROR_RESPONSES = {
@@ -181,3 +185,117 @@ class CaseDetailView(APIView):
         identity = may_see_identity(request.user)
         services.case_viewed(actor=request.user, case=case, via="api", identity=identity, request=request._request)  # type: ignore[arg-type]
         return Response(CaseOutSerializer(case, context={"identity": identity}).data)
+
+
+class ReferralInSerializer(serializers.Serializer):
+    to_organisation = serializers.UUIDField()
+    service = serializers.ChoiceField(choices=Service.choices)
+    is_transfer = serializers.BooleanField(default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReferralOutSerializer(serializers.ModelSerializer):
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "case", "case_reference", "from_organisation", "to_organisation", "service", "is_transfer",
+            "state", "requested_at", "decided_at", "ended_at",
+        ]  # fmt: skip
+
+
+def _django_errors(exc: DjangoValidationError) -> dict[str, Any]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+
+
+class CaseReferralView(APIView):
+    @extend_schema(
+        summary="Refer a case to another organisation (needs consent to share or a lawful basis)",
+        request=ReferralInSerializer,
+        responses={
+            201: ReferralOutSerializer,
+            404: OpenApiResponse(description="No such case in your scope"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request: Request, case_id: Any) -> Response:
+        if not user_has_perm(request.user, "cases.edit"):
+            raise PermissionDenied
+        case = access_case(request.user, case_id)
+        serializer = ReferralInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organisation = Organisation.objects.filter(pk=data["to_organisation"]).first()
+        if organisation is None:
+            raise ValidationError({"to_organisation": [_("No organisation has this id.")]})
+        try:
+            referral = services.referral_request(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                to_organisation=organisation,
+                service=data["service"],
+                is_transfer=data["is_transfer"],
+                reason=data.get("reason", ""),
+                request=request._request,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_django_errors(exc)) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        return Response(ReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralListView(APIView):
+    @extend_schema(
+        summary="Referrals your organisation sent or received", responses={200: ReferralOutSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        if not user_has_perm(request.user, "cases.view"):
+            raise PermissionDenied
+        organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+        referrals = Referral.objects.select_related("case").filter(
+            Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
+        )
+        return Response(ReferralOutSerializer(referrals, many=True).data)
+
+
+REFERRAL_ACTIONS = ("accept", "decline", "complete", "revoke")
+
+
+class ReferralActionView(APIView):
+    @extend_schema(
+        summary="Accept, decline, complete or revoke a referral",
+        request=None,
+        responses={
+            200: ReferralOutSerializer,
+            404: OpenApiResponse(description="No such referral for you"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request: Request, referral_id: Any, action: str) -> Response:
+        organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+        referral = (
+            Referral.objects.select_related("case", "to_organisation")
+            .filter(Q(to_organisation_id=organisation_id) | Q(case__organisation_id=organisation_id), pk=referral_id)
+            .first()
+        )
+        if referral is None or action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
+            raise NotFound
+        try:
+            if action in ("accept", "decline"):
+                services.referral_decide(
+                    actor=request.user,
+                    referral=referral,
+                    accept=action == "accept",
+                    request=request._request,  # type: ignore[arg-type]
+                )
+            else:
+                state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
+                services.referral_end(actor=request.user, referral=referral, state=state, request=request._request)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise ValidationError(_django_errors(exc)) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        referral.refresh_from_db()
+        return Response(ReferralOutSerializer(referral).data)

@@ -5,7 +5,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaga.cases.models import ClosureReason, Consent, Form, Modus, PlaceType, RiskLevel, Sex, Source, Status
+from jaga.accounts.models import Organisation
+from jaga.cases.models import (
+    ClosureReason,
+    Consent,
+    Form,
+    Modus,
+    PlaceType,
+    RiskLevel,
+    Service,
+    Sex,
+    Source,
+    Status,
+)
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput
 from jaga.regions.models import Region
 
@@ -184,3 +196,21 @@ class StatusForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(label=_("Refer to"), queryset=Organisation.objects.none())
+    service = forms.ChoiceField(label=_("Service"), choices=with_blank(Service.choices))
+    is_transfer = forms.BooleanField(label=_("Transfer the whole case to this organisation"), required=False)
+    reason = forms.CharField(
+        label=_("Why (shared with the receiving organisation)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
+            pk=case.organisation_id
+        )

@@ -81,7 +81,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.SERVICES: (Status.CLOSED,),
     Status.REOPENED: (Status.ASSESSED, Status.CASE_PLAN, Status.SERVICES, Status.CLOSED),
     Status.CLOSED: (Status.REOPENED,),
-    Status.TRANSFERRED: (),
+    # A transferred case continues in its new organisation.
+    Status.TRANSFERRED: (Status.ASSESSED, Status.CASE_PLAN, Status.SERVICES, Status.CLOSED),
 }
 
 
@@ -291,6 +292,12 @@ class CaseEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         NOTE_ADDED = "note_added", _("Note added")
         CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+        REFERRAL_REQUESTED = "referral_requested", _("Referral requested")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+        REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
+        REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+        TRANSFERRED = "transferred", _("Transferred to another organisation")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -298,10 +305,66 @@ class CaseEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    detail = models.CharField(max_length=60, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id}"
+
+
+class Service(models.TextChoices):
+    MEDICAL = "medical", _("Medical")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    SHELTER = "shelter", _("Shelter")
+    REINTEGRATION = "reintegration", _("Reintegration and education")
+    FAMILY_SUPPORT = "family_support", _("Family support")
+    RESTITUTION = "restitution", _("Restitution")
+
+
+class Referral(models.Model):
+    """One organisation asks another to provide a service for a case (or to take it over).
+
+    While accepted, the receiving organisation's caseworkers and supervisors see the case.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+        REVOKED = "revoked", _("Revoked")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_sent")
+    to_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("to organisation"), on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    is_transfer = models.BooleanField(_("transfer the case"), default=False)
+    reason = EncryptedTextField(_("reason"), blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["to_organisation", "state"], name="referral_to_state")]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} ({self.state})"
+
+    def decide(self, *, accept: bool, by: object) -> None:
+        self.state = self.State.ACCEPTED if accept else self.State.DECLINED
+        self.decided_by = by  # type: ignore[assignment]
+        self.decided_at = timezone.now()
+
+    def end(self, *, state: str) -> None:
+        self.state = state
+        self.ended_at = timezone.now()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import services
-from jaga.cases.access import access_case, may_see_identity
-from jaga.cases.forms import CaseFilterForm, CaseIntakeForm, NoteForm, StatusForm
-from jaga.cases.models import TRANSITIONS, Case
+from jaga.cases.access import access_case, is_owner, may_see_identity
+from jaga.cases.forms import CaseFilterForm, CaseIntakeForm, NoteForm, ReferralForm, StatusForm
+from jaga.cases.models import TRANSITIONS, Case, Referral
 from jaga.cases.selectors import case_list
 
 PAGE_SIZE = 25
@@ -71,6 +71,10 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "next_statuses": TRANSITIONS.get(case.status, ()),
             "may_close": user_has_perm(request.user, "cases.approve_closure"),
             "note_form": NoteForm(),
+            "owner": is_owner(request.user, case),
+            "referrals": case.referrals.select_related("to_organisation"),
+            "open_states": services.OPEN_STATES,
+            "referral_form": ReferralForm(case=case) if is_owner(request.user, case) else None,
         },
     )
 
@@ -128,3 +132,91 @@ def note_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     else:
         messages.error(request, _("Write the note first."))
     return redirect("cases:identity", case_id=case.pk)
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for error in exc.messages:
+        messages.error(request, error)
+
+
+@require_perm("cases.edit")
+@require_POST
+def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = ReferralForm(request.POST, case=case)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        services.referral_request(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            to_organisation=form.cleaned_data["to_organisation"],
+            service=form.cleaned_data["service"],
+            is_transfer=form.cleaned_data["is_transfer"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("The referral is sent. The other organisation's supervisor will answer it."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+def _referral_for(user: Any, referral_id: Any) -> Referral:
+    """A referral the user's organisation sent or received; 404 otherwise."""
+    from django.db.models import Q
+    from django.http import Http404
+
+    referral = (
+        Referral.objects.select_related("case", "to_organisation", "from_organisation")
+        .filter(Q(to_organisation_id=user.organisation_id) | Q(case__organisation_id=user.organisation_id))
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@require_perm("cases.view")
+@require_POST
+def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse:
+    referral = _referral_for(request.user, referral_id)
+    action = request.POST.get("action")
+    try:
+        if action in ("accept", "decline"):
+            services.referral_decide(actor=request.user, referral=referral, accept=action == "accept", request=request)  # type: ignore[arg-type]
+        elif action in ("complete", "revoke"):
+            state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
+            services.referral_end(actor=request.user, referral=referral, state=state, request=request)  # type: ignore[arg-type]
+        else:
+            messages.error(request, _("Unknown action."))
+            return redirect("cases:referrals")
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    except PermissionDenied:
+        messages.error(request, _("Your role does not allow this."))
+    else:
+        messages.success(request, _("The referral is updated."))
+    if request.POST.get("back") == "case" and referral.case.organisation_id == request.user.organisation_id:  # type: ignore[union-attr]
+        return redirect("cases:detail", case_id=referral.case_id)
+    return redirect("cases:referrals")
+
+
+@require_perm("cases.view")
+def referral_list_view(request: HttpRequest) -> HttpResponse:
+    organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+    base = Referral.objects.select_related("case", "from_organisation", "to_organisation")
+    return render(
+        request,
+        "cases/referral_list.html",
+        {
+            "incoming": base.filter(to_organisation_id=organisation_id),
+            "outgoing": base.filter(from_organisation_id=organisation_id),
+            "may_decide": user_has_perm(request.user, "cases.accept_referral"),
+        },
+    )

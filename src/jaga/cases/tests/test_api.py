@@ -60,3 +60,32 @@ def test_it_answers_malformed_json_with_a_400(caseworker_jakarta: User) -> None:
 
 def test_an_unknown_case_id_is_a_404(caseworker_jakarta: User, anonymous: Client) -> None:
     assert api_client(caseworker_jakarta).get("/api/v1/cases/8d1f6c7e-2b1a-4c59-9f0e-111111111111/").status_code == 404
+
+
+def test_referrals_through_the_api_grant_and_end_access(
+    caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
+) -> None:
+    jakarta = api_client(caseworker_jakarta)
+    case_id = jakarta.post("/api/v1/cases/", BODY, content_type="application/json").json()["id"]
+    bad = jakarta.post(
+        f"/api/v1/cases/{case_id}/referrals/",
+        {"to_organisation": "8d1f6c7e-2b1a-4c59-9f0e-111111111111", "service": "x"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "service" in bad.json()
+    sent = jakarta.post(
+        f"/api/v1/cases/{case_id}/referrals/",
+        {"to_organisation": str(caseworker_bali.organisation_id), "service": "shelter"},
+        content_type="application/json",
+    )
+    assert sent.status_code == 201, sent.json()
+    referral_id = sent.json()["id"]
+    bali_worker, bali_supervisor = api_client(caseworker_bali), api_client(supervisor_bali)
+    assert bali_worker.get(f"/api/v1/cases/{case_id}/").status_code == 404
+    assert bali_worker.post(f"/api/v1/referrals/{referral_id}/accept/").status_code == 403
+    assert bali_supervisor.post(f"/api/v1/referrals/{referral_id}/accept/").json()["state"] == "accepted"
+    assert bali_worker.get(f"/api/v1/cases/{case_id}/").json()["child"]["full_name"] == "Sinta Maharani Uji"
+    assert jakarta.post(f"/api/v1/referrals/{referral_id}/revoke/").json()["state"] == "revoked"
+    assert bali_worker.get(f"/api/v1/cases/{case_id}/").status_code == 404
+    assert bali_worker.post(f"/api/v1/referrals/{referral_id}/explode/").status_code == 404
+    assert [r["id"] for r in bali_worker.get("/api/v1/referrals/").json()] == [referral_id]

@@ -116,6 +116,10 @@ def test_axe_finds_no_serious_violation_on_any_page(
 ) -> None:
     from jaga.accounts import services
 
+    from jaga.cases.services import case_register
+    from jaga.conftest import case_input
+
+    case = case_register(actor=caseworker_jakarta, data=case_input())
     _user, invitation = services.user_invite(
         actor=system_admin,
         organisation=caseworker_jakarta.organisation,
@@ -158,4 +162,13 @@ def test_axe_finds_no_serious_violation_on_any_page(
     page.click("form.lang button")
     page.wait_for_load_state()
     problems["/ (English)"] = serious_violations(page)
+    page.click("form.usermenu button, .usermenu form button")
+    log_in(page, base, caseworker_jakarta.email)
+    page.wait_for_url(f"{base}/")
+    for path in ["/cases/", "/cases/new/", f"/cases/{case.pk}/", "/cases/referrals/", f"/cases/{case.pk}/identity/"]:
+        page.goto(base + path)
+        problems[f"{path} (caseworker)"] = serious_violations(page)
+    page.goto(base + "/cases/new/")
+    page.click("form.intake button.primary")  # an empty form, with every error shown
+    problems["/cases/new/ (errors)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}

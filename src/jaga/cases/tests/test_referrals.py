@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils import translation
+
+from jaga.accounts.models import Organisation, User
+from jaga.audit.models import AuditEvent
+from jaga.cases import services
+from jaga.cases.models import Case, Referral, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> object:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def case(caseworker_jakarta: User, register_case: Callable[..., Case]) -> Case:
+    return register_case(caseworker_jakarta)
+
+
+def refer(actor: User, case: Case, to: Organisation, **kwargs: object) -> Referral:
+    return services.referral_request(actor=actor, case=case, to_organisation=to, service="shelter", **kwargs)
+
+
+def test_an_accepted_referral_grants_access_until_it_ends(
+    login_client: Callable[..., Client],
+    case: Case,
+    caseworker_jakarta: User,
+    caseworker_bali: User,
+    supervisor_bali: User,
+) -> None:
+    bali = login_client(caseworker_bali)
+    referral = refer(caseworker_jakarta, case, caseworker_bali.organisation, reason="Butuh rumah aman")
+    assert bali.get(f"/cases/{case.pk}/").status_code == 404, "requested is not yet access"
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    assert bali.get(f"/cases/{case.pk}/").status_code == 200
+    assert case.reference in bali.get("/cases/").content.decode()
+    # The receiving organisation works on the case but does not move it along its workflow.
+    with pytest.raises(PermissionDenied):
+        services.case_change_status(actor=caseworker_bali, case=case, status=Status.ASSESSED)
+    services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.COMPLETED)
+    assert bali.get(f"/cases/{case.pk}/").status_code == 404
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert {"referral_requested", "referral_accepted", "referral_completed"} <= set(kinds)
+    actions = set(AuditEvent.objects.filter(action__startswith="cases.referral.").values_list("action", flat=True))
+    assert actions == {"cases.referral.requested", "cases.referral.accepted", "cases.referral.completed"}
+
+
+def test_the_owner_can_revoke_and_access_ends(
+    case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
+) -> None:
+    referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    with pytest.raises(PermissionDenied):
+        services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.REVOKED)
+    services.referral_end(actor=caseworker_jakarta, referral=referral, state=Referral.State.REVOKED)
+    assert not Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
+
+
+def test_a_declined_referral_grants_nothing(
+    case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
+) -> None:
+    referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
+    with pytest.raises(PermissionDenied):
+        services.referral_decide(actor=caseworker_bali, referral=referral, accept=True)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False)
+    assert not Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
+    with pytest.raises(ValidationError, match="already answered"):
+        services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+
+
+def test_sharing_needs_consent_or_a_lawful_basis(
+    caseworker_jakarta: User, caseworker_bali: User, register_case: Callable[..., Case]
+) -> None:
+    no_sharing = register_case(caseworker_jakarta, consent={"sharing": False})
+    with pytest.raises(ValidationError, match="consent of the child or guardian"):
+        refer(caseworker_jakarta, no_sharing, caseworker_bali.organisation)
+    lawful = register_case(
+        caseworker_jakarta,
+        consent={"given_by": "nobody", "sharing": False, "lawful_basis": "vital_interest", "justification": "Darurat"},
+    )
+    assert refer(caseworker_jakarta, lawful, caseworker_bali.organisation).state == Referral.State.REQUESTED
+
+
+def test_only_the_owner_refers_and_not_to_itself(
+    case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_jakarta: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        refer(caseworker_bali, case, caseworker_bali.organisation)
+    with pytest.raises(ValidationError, match="another organisation"):
+        refer(supervisor_jakarta, case, caseworker_jakarta.organisation)
+    refer(caseworker_jakarta, case, caseworker_bali.organisation)
+    with pytest.raises(ValidationError, match="already has an open referral"):
+        refer(caseworker_jakarta, case, caseworker_bali.organisation)
+
+
+def test_a_transfer_moves_ownership_with_a_new_reference(
+    case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
+) -> None:
+    old_reference = case.reference
+    referral = refer(caseworker_jakarta, case, caseworker_bali.organisation, is_transfer=True)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    case.refresh_from_db()
+    assert case.organisation == caseworker_bali.organisation and case.status == Status.TRANSFERRED
+    assert not Case.objects.visible_to(caseworker_jakarta).filter(pk=case.pk).exists()
+    services.case_change_status(actor=caseworker_bali, case=case, status=Status.ASSESSED)
+    event = case.events.get(kind="transferred")
+    assert old_reference in event.detail
+    assert AuditEvent.objects.filter(action="cases.case.transferred", target_id=str(case.pk)).exists()
+
+
+def test_the_pages_send_and_answer_a_referral(
+    login_client: Callable[..., Client], case: Case, caseworker_jakarta: User, supervisor_bali: User
+) -> None:
+    jakarta = login_client(caseworker_jakarta)
+    page = jakarta.get(f"/cases/{case.pk}/").content.decode()
+    assert "Rujuk kasus ini" in page
+    jakarta.post(
+        f"/cases/{case.pk}/referrals/",
+        {"to_organisation": str(supervisor_bali.organisation_id), "service": "psychosocial"},
+    )
+    referral = Referral.objects.get()
+    bali = login_client(supervisor_bali)
+    inbox = bali.get("/cases/referrals/").content.decode()
+    assert case.reference in inbox and "Terima" in inbox
+    bali.post(f"/cases/referrals/{referral.pk}/", {"action": "accept"})
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.ACCEPTED
+    assert bali.get(f"/cases/{case.pk}/").status_code == 200
+    # Someone from a third organisation cannot even see the referral.
+    assert jakarta.post(f"/cases/referrals/{referral.pk}/", {"action": "accept"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.ACCEPTED
