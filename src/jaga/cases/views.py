@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,7 +43,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 @require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
 def case_create_view(request: HttpRequest) -> HttpResponse:
-    form = CaseIntakeForm(request.POST or None)
+    today = timezone.localdate()
+    form = CaseIntakeForm(request.POST or None, initial={"registered_on": today, "consent_given_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(actor=request.user, data=form.to_input(), request=request)  # type: ignore[arg-type]

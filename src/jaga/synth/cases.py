@@ -123,7 +123,9 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
         registered = today - timedelta(days=rng.randint(0, 3 * 365))
         born = registered - timedelta(days=age * 365 + rng.randint(0, 364))
         form = _weighted(rng, FORMS)
-        full_name = fake.name_female() if female else fake.name_male()
+        first = fake.first_name_female() if female else fake.first_name_male()
+        last = fake.last_name_female() if female else fake.last_name_male()
+        full_name = first if rng.random() < 0.2 else f"{first} {last}"  # many Indonesians have one name
         child = ChildInput(
             full_name=full_name,
             aliases=rng.choice(NICKNAMES) if rng.random() < 0.3 else "",
@@ -133,7 +135,7 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
             sex="female" if female else "male",
             address=fake.address().replace("\n", ", "),
             phone=fake.phone_number() if rng.random() < 0.6 else "",
-            guardian_name=fake.name() if rng.random() < 0.7 else "",
+            guardian_name=f"{fake.first_name()} {fake.last_name()}" if rng.random() < 0.7 else "",
         )
         data = CaseInput(
             registered_on=registered,
