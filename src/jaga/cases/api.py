@@ -18,8 +18,20 @@ from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import services
 from jaga.cases.access import access_case, may_see_identity
-from jaga.cases.models import Case, Consent, Form, Referral, Service, Sex, Source
+from jaga.cases.models import (
+    Case,
+    Consent,
+    Form,
+    LegalProcess,
+    Perpetrator,
+    Referral,
+    Service,
+    ServiceRecord,
+    Sex,
+    Source,
+)
 from jaga.cases.selectors import case_list
+from jaga.core.fields import EncryptedTextField
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(
@@ -98,6 +110,39 @@ def api_errors(exc: DjangoValidationError) -> dict[str, Any]:
     return nested
 
 
+class PerpetratorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Perpetrator
+        fields = ["id", "relationship", "role", "sex", "age_band", "origin", "legal_status", "identity"]
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceRecord
+        fields = ["id", "service", "provider", "state", "started_on", "ended_on", "outcome"]
+
+
+class LegalProcessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalProcess
+        fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
+
+
+def _part_data(serializer: serializers.BaseSerializer, identity: bool) -> Any:
+    """Serialized parts, without their encrypted (identifying) fields unless identity may be shown."""
+    data = serializer.data
+    if identity:
+        return data
+    model = (serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer).Meta.model
+    hidden = {f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+    rows = data if isinstance(data, list) else [data]
+    return (
+        [{k: v for k, v in row.items() if k not in hidden} for row in rows]
+        if isinstance(data, list)
+        else ({k: v for k, v in rows[0].items() if k not in hidden})
+    )
+
+
 class CaseOutSerializer(serializers.ModelSerializer):
     forms = serializers.ListField(child=serializers.CharField(), read_only=True)
     regency_code = serializers.CharField(source="exploitation_regency_id", read_only=True)
@@ -121,7 +166,26 @@ class CaseOutSerializer(serializers.ModelSerializer):
             "status",
             "closure_reason",
             "child",
+            "perpetrators",
+            "services",
+            "legal",
         ]
+
+    perpetrators = serializers.SerializerMethodField()
+    services = serializers.SerializerMethodField()
+    legal = serializers.SerializerMethodField()
+
+    def get_perpetrators(self, case: Case) -> Any:
+        return _part_data(
+            PerpetratorSerializer(case.perpetrators.all(), many=True), self.context.get("identity", False)
+        )
+
+    def get_services(self, case: Case) -> Any:
+        return _part_data(ServiceRecordSerializer(case.services.all(), many=True), self.context.get("identity", False))
+
+    def get_legal(self, case: Case) -> Any:
+        legal = getattr(case, "legal", None)
+        return _part_data(LegalProcessSerializer(legal), self.context.get("identity", False)) if legal else None
 
     def get_child(self, case: Case) -> dict[str, Any]:
         child = case.child
@@ -299,3 +363,36 @@ class ReferralActionView(APIView):
             raise PermissionDenied from exc
         referral.refresh_from_db()
         return Response(ReferralOutSerializer(referral).data)
+
+
+PART_SERIALIZERS: dict[str, tuple[type[serializers.ModelSerializer], Any]] = {
+    "perpetrators": (PerpetratorSerializer, services.perpetrator_add),
+    "services": (ServiceRecordSerializer, services.service_record_add),
+    "legal": (LegalProcessSerializer, services.legal_process_update),
+}
+
+
+class CasePartView(APIView):
+    @extend_schema(
+        summary="Add a perpetrator or a service received, or set the legal process (parts: perpetrators, services, legal)",
+        request=PerpetratorSerializer,
+        responses={
+            201: PerpetratorSerializer,
+            404: OpenApiResponse(description="No such case in your scope"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request: Request, case_id: Any, part: str) -> Response:
+        if part not in PART_SERIALIZERS:
+            raise NotFound
+        if not user_has_perm(request.user, "cases.edit"):
+            raise PermissionDenied
+        case = access_case(request.user, case_id)
+        serializer_class, service = PART_SERIALIZERS[part]
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            instance = service(actor=request.user, case=case, request=request._request, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(_django_errors(exc)) from exc
+        return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)

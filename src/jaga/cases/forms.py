@@ -10,10 +10,13 @@ from jaga.cases.models import (
     ClosureReason,
     Consent,
     Form,
+    LegalProcess,
     Modus,
+    Perpetrator,
     PlaceType,
     RiskLevel,
     Service,
+    ServiceRecord,
     Sex,
     Source,
     Status,
@@ -214,3 +217,29 @@ class ReferralForm(forms.Form):
         self.fields["to_organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
             pk=case.organisation_id
         )
+
+
+class PerpetratorForm(forms.ModelForm):
+    class Meta:
+        model = Perpetrator
+        fields = ["relationship", "role", "sex", "age_band", "origin", "legal_status", "identity"]
+        widgets = {"identity": forms.Textarea(attrs={"rows": 2})}
+
+
+class ServiceRecordForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRecord
+        fields = ["service", "provider", "state", "started_on", "ended_on", "outcome"]
+        widgets = {"started_on": DATE, "ended_on": DATE, "outcome": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Organisation.objects.filter(is_active=True)
+
+
+class LegalProcessForm(forms.ModelForm):
+    class Meta:
+        model = LegalProcess
+        fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
+        widgets = {"reported_on": DATE, "stage_on": DATE, "police_report_number": forms.TextInput()}
+        help_texts = {"police_report_number": _("Leave empty to keep the number already recorded.")}

@@ -298,6 +298,9 @@ class CaseEvent(models.Model):
         REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
         REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
         TRANSFERRED = "transferred", _("Transferred to another organisation")
+        PERPETRATOR_ADDED = "perpetrator_added", _("Perpetrator recorded")
+        SERVICE_RECORDED = "service_recorded", _("Service recorded")
+        LEGAL_UPDATED = "legal_updated", _("Legal process updated")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -368,3 +371,105 @@ class Referral(models.Model):
     def end(self, *, state: str) -> None:
         self.state = state
         self.ended_at = timezone.now()
+
+
+class Perpetrator(models.Model):
+    class Relationship(models.TextChoices):
+        PARENT = "parent", _("Parent or step-parent")
+        RELATIVE = "relative", _("Other relative")
+        PARTNER = "partner", _("Boyfriend or partner")
+        ACQUAINTANCE = "acquaintance", _("Acquaintance or neighbour")
+        ONLINE_CONTACT = "online_contact", _("Met online")
+        EMPLOYER = "employer", _("Employer")
+        STRANGER = "stranger", _("Stranger")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class Role(models.TextChoices):
+        BUYER = "buyer", _("Buyer")
+        FACILITATOR = "facilitator", _("Facilitator")
+        RECRUITER = "recruiter", _("Recruiter or trafficker")
+        ONLINE_OFFENDER = "online_offender", _("Online offender")
+        OTHER = "other", _("Other")
+
+    class AgeBand(models.TextChoices):
+        CHILD = "under_18", _("Under 18")
+        YOUNG = "18_24", "18-24"
+        ADULT = "25_39", "25-39"
+        MIDDLE = "40_59", "40-59"
+        OLDER = "60_plus", "60+"
+        UNKNOWN = "unknown", _("Unknown")
+
+    class Origin(models.TextChoices):
+        DOMESTIC = "domestic", _("Indonesian")
+        FOREIGN = "foreign", _("Foreign")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class LegalStatus(models.TextChoices):
+        NOT_REPORTED = "not_reported", _("Not reported")
+        REPORTED = "reported", _("Reported to the police")
+        SUSPECT = "suspect", _("Suspect")
+        CHARGED = "charged", _("Charged")
+        CONVICTED = "convicted", _("Convicted")
+        ACQUITTED = "acquitted", _("Acquitted")
+        UNKNOWN = "unknown", _("Unknown")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
+    relationship = models.CharField(_("relationship to the child"), max_length=20, choices=Relationship.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    origin = models.CharField(_("domestic or foreign"), max_length=10, choices=Origin.choices, default=Origin.UNKNOWN)
+    identity = EncryptedTextField(_("name and identifying details"), blank=True)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"perpetrator {self.pk}"
+
+
+class ServiceRecord(models.Model):
+    """A service the child received or is receiving (medical, shelter, legal aid, ...)."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    provider = models.ForeignKey(
+        Organisation, verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("start"), null=True, blank=True)
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PLANNED)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service} for {self.case_id}"
+
+
+class LegalProcess(models.Model):
+    class Stage(models.TextChoices):
+        REPORTED = "reported", _("Reported to the police")
+        INVESTIGATION = "investigation", _("Investigation")
+        PROSECUTION = "prosecution", _("Prosecution")
+        VERDICT = "verdict", _("Verdict")
+        RESTITUTION = "restitution", _("Restitution")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="legal")
+    police_report_number = EncryptedTextField(_("police report number"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    stage_on = models.DateField(_("stage reached on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"legal process of {self.case_id}"

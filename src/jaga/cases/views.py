@@ -5,17 +5,27 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import services
 from jaga.cases.access import access_case, is_owner, may_see_identity
-from jaga.cases.forms import CaseFilterForm, CaseIntakeForm, NoteForm, ReferralForm, StatusForm
+from jaga.cases.forms import (
+    CaseFilterForm,
+    CaseIntakeForm,
+    LegalProcessForm,
+    NoteForm,
+    PerpetratorForm,
+    ReferralForm,
+    ServiceRecordForm,
+    StatusForm,
+)
 from jaga.cases.models import TRANSITIONS, Case, Referral
 from jaga.cases.selectors import case_list
 
@@ -76,6 +86,19 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "owner": is_owner(request.user, case),
             "referrals": case.referrals.select_related("to_organisation"),
             "open_states": services.OPEN_STATES,
+            "perpetrators": case.perpetrators.all(),
+            "service_records": case.services.select_related("provider"),
+            "legal": getattr(case, "legal", None),
+            "part_forms": {
+                "perpetrator": PerpetratorForm(prefix="perpetrator"),
+                "service": ServiceRecordForm(prefix="service"),
+                # Pre-filled from the record, but never with its encrypted field on a masked page.
+                "legal": LegalProcessForm(
+                    prefix="legal",
+                    instance=getattr(case, "legal", None),
+                    initial=None if identity else {"police_report_number": ""},
+                ),
+            },
             "referral_form": ReferralForm(case=case) if is_owner(request.user, case) else None,
         },
     )
@@ -222,3 +245,34 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
             "may_decide": user_has_perm(request.user, "cases.accept_referral"),
         },
     )
+
+
+# The parts of a case added from its page: (form, service, what the caseworker is told).
+PARTS: dict[str, tuple[Any, Any, Any]] = {
+    "perpetrator": (PerpetratorForm, services.perpetrator_add, gettext_lazy("The perpetrator is recorded.")),
+    "service": (ServiceRecordForm, services.service_record_add, gettext_lazy("The service is recorded.")),
+    "legal": (LegalProcessForm, services.legal_process_update, gettext_lazy("The legal process is updated.")),
+}
+
+
+@require_perm("cases.edit")
+@require_POST
+def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    if part not in PARTS:
+        raise Http404
+    form_class, service, done = PARTS[part]
+    form = form_class(request.POST, prefix=part)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        service(actor=request.user, case=case, request=request, **form.cleaned_data)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("cases:detail", case_id=case.pk)

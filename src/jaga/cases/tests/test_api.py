@@ -89,3 +89,32 @@ def test_referrals_through_the_api_grant_and_end_access(
     assert bali_worker.get(f"/api/v1/cases/{case_id}/").status_code == 404
     assert bali_worker.post(f"/api/v1/referrals/{referral_id}/explode/").status_code == 404
     assert [r["id"] for r in bali_worker.get("/api/v1/referrals/").json()] == [referral_id]
+
+
+def test_parts_are_added_through_the_api_and_identifying_parts_follow_the_role(caseworker_jakarta: User) -> None:
+    client = api_client(caseworker_jakarta)
+    case_id = client.post("/api/v1/cases/", BODY, content_type="application/json").json()["id"]
+    made = client.post(
+        f"/api/v1/cases/{case_id}/perpetrators/",
+        {"relationship": "online_contact", "role": "online_offender", "identity": "Akun @contoh"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.json()
+    bad = client.post(
+        f"/api/v1/cases/{case_id}/services/",
+        {"service": "shelter", "started_on": "2026-03-10", "ended_on": "2026-03-01"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "ended_on" in bad.json()
+    client.post(
+        f"/api/v1/cases/{case_id}/legal/",
+        {"stage": "reported", "police_report_number": "LP/1"},
+        content_type="application/json",
+    )
+    detail = client.get(f"/api/v1/cases/{case_id}/").json()
+    assert detail["perpetrators"][0]["identity"] == "Akun @contoh"
+    assert detail["legal"]["police_report_number"] == "LP/1"
+    assert client.post(f"/api/v1/cases/{case_id}/weapons/", {}, content_type="application/json").status_code == 404
+    listed = client.get("/api/v1/cases/").json()["results"][0]
+    assert "identity" not in listed["perpetrators"][0] and "police_report_number" not in listed["legal"]
+    assert listed["perpetrators"][0]["role"] == "online_offender"

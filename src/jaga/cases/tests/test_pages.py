@@ -121,3 +121,51 @@ def test_the_status_form_moves_the_case_and_explains_refusals(
     refused = client.post(f"/cases/{case.pk}/status/", {"status": "closed", "closure_reason": "goals_met"}, follow=True)
     assert "persetujuan supervisor" in refused.content.decode()
     assert client.get(f"/cases/{case.pk}/status/").status_code == 405
+
+
+def test_perpetrators_services_and_legal_process_are_recorded_from_the_case_page(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    client.post(
+        f"/cases/{case.pk}/perpetrator/",
+        {
+            "perpetrator-relationship": "online_contact",
+            "perpetrator-role": "online_offender",
+            "perpetrator-sex": "male",
+            "perpetrator-age_band": "25_39",
+            "perpetrator-origin": "foreign",
+            "perpetrator-legal_status": "reported",
+            "perpetrator-identity": "Akun @contoh_pelaku",
+        },
+    )
+    client.post(
+        f"/cases/{case.pk}/service/",
+        {"service-service": "psychosocial", "service-state": "ongoing", "service-started_on": "2026-03-15"},
+    )
+    bad = client.post(
+        f"/cases/{case.pk}/service/",
+        {
+            "service-service": "shelter",
+            "service-state": "completed",
+            "service-started_on": "2026-03-15",
+            "service-ended_on": "2026-03-01",
+        },
+        follow=True,
+    )
+    assert "Akhir tidak boleh sebelum awal." in bad.content.decode()
+    client.post(
+        f"/cases/{case.pk}/legal/", {"legal-stage": "investigation", "legal-police_report_number": "LP/B/123/III/2026"}
+    )
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Pelaku daring" in page and "Psikososial" in page and "Penyidikan" in page
+    assert "@contoh_pelaku" not in page and "LP/B/123" not in page, "identifying details stay hidden"
+    assert case.perpetrators.get().identity == "Akun @contoh_pelaku"
+    assert case.services.count() == 1
+    actions = set(AuditEvent.objects.filter(target_id=str(case.pk)).values_list("action", flat=True))
+    assert {"cases.perpetrator.added", "cases.service.recorded", "cases.legal.updated"} <= actions
+    # Updating the stage from the masked page keeps the recorded number.
+    client.post(f"/cases/{case.pk}/legal/", {"legal-stage": "prosecution", "legal-police_report_number": ""})
+    case.legal.refresh_from_db()
+    assert (case.legal.stage, case.legal.police_report_number) == ("prosecution", "LP/B/123/III/2026")

@@ -115,7 +115,6 @@ def test_axe_finds_no_serious_violation_on_any_page(
     login_client: Callable[..., Any],
 ) -> None:
     from jaga.accounts import services
-
     from jaga.cases.services import case_register
     from jaga.conftest import case_input
 
