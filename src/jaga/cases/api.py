@@ -374,7 +374,9 @@ PART_SERIALIZERS: dict[str, tuple[type[serializers.ModelSerializer], Any]] = {
 
 class CasePartView(APIView):
     @extend_schema(
-        summary="Add a perpetrator or a service received, or set the legal process (parts: perpetrators, services, legal)",
+        operation_id="v1_cases_part_create",
+        summary="Add a perpetrator or a service received, or set the legal process",
+        description="part is one of perpetrators, services, legal.",
         request=PerpetratorSerializer,
         responses={
             201: PerpetratorSerializer,
