@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, Any] = {
     "cases.view_all_org": _("See every case of one's organisation"),
     "cases.approve_closure": _("Approve the closure of a case"),
     "cases.accept_referral": _("Accept or decline referrals to one's organisation"),
+    "cases.subject_rights": _("Export, correct, restrict or erase a child's data on request (UU PDP)"),
     "hotline.triage": _("Triage public reports"),
     "stats.view": _("See statistics within one's jurisdiction"),
     "stats.export": _("Export statistics"),
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "cases.view_all_org",
             "cases.approve_closure",
             "cases.accept_referral",
+            "cases.subject_rights",
             "stats.view",
         }
     ),

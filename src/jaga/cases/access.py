@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from jaga.accounts.permissions import user_has_perm
 
@@ -35,7 +37,14 @@ def access_case(user: Any, case_id: Any) -> Any:
     case = visible_cases(user, Case.objects.select_related("organisation", "child")).filter(pk=case_id).first()
     if case is None:
         raise Http404
+    if restriction_blocks(user, case):
+        raise PermissionDenied(_("Processing of this case is restricted at the request of the child or guardian."))
     return case
+
+
+def restriction_blocks(user: Any, case: Any) -> bool:
+    """A restricted case (UU PDP) is read and changed only by those who handle the request."""
+    return case.restricted_at is not None and not user_has_perm(user, "cases.subject_rights")
 
 
 def may_see_identity(user: Any) -> bool:

@@ -243,3 +243,19 @@ class LegalProcessForm(forms.ModelForm):
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
         widgets = {"reported_on": DATE, "stage_on": DATE, "police_report_number": forms.TextInput()}
         help_texts = {"police_report_number": _("Leave empty to keep the number already recorded.")}
+
+
+class SubjectCorrectForm(forms.Form):
+    full_name = forms.CharField(label=_("Child's full name"), max_length=200, required=False)
+    aliases = forms.CharField(label=_("Other names and nicknames"), max_length=300, required=False)
+    nik = forms.CharField(label=_("NIK (16 digits)"), max_length=25, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    guardian_name = forms.CharField(label=_("Parent or guardian"), max_length=200, required=False)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(label=_("Type the case reference to confirm"), max_length=30)

@@ -151,6 +151,8 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # UU PDP: processing restricted at the data subject's request; ordinary reads refuse.
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -299,6 +301,10 @@ class CaseEvent(models.Model):
         REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
         TRANSFERRED = "transferred", _("Transferred to another organisation")
         PERPETRATOR_ADDED = "perpetrator_added", _("Perpetrator recorded")
+        CORRECTED = "corrected", _("Identity corrected")
+        RESTRICTED = "restricted", _("Processing restricted")
+        UNRESTRICTED = "unrestricted", _("Restriction lifted")
+        ERASED = "erased", _("Identity erased")
         SERVICE_RECORDED = "service_recorded", _("Service recorded")
         LEGAL_UPDATED = "legal_updated", _("Legal process updated")
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:case_id>/status/", views.case_status_view, name="status"),
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
     path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),
+    path("<uuid:case_id>/data-subject/", views.subject_view, name="subject"),
     path("<uuid:case_id>/<str:part>/", views.case_part_view, name="part"),
     path("referrals/", views.referral_list_view, name="referrals"),
     path("referrals/<uuid:referral_id>/", views.referral_action_view, name="referral_action"),

@@ -14,17 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
-from jaga.cases import services
+from jaga.cases import services, subject
 from jaga.cases.access import access_case, is_owner, may_see_identity
 from jaga.cases.forms import (
     CaseFilterForm,
     CaseIntakeForm,
+    EraseForm,
     LegalProcessForm,
     NoteForm,
     PerpetratorForm,
     ReferralForm,
     ServiceRecordForm,
     StatusForm,
+    SubjectCorrectForm,
 )
 from jaga.cases.models import TRANSITIONS, Case, Referral
 from jaga.cases.selectors import case_list
@@ -276,3 +278,45 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
     else:
         messages.success(request, done)
     return redirect("cases:detail", case_id=case.pk)
+
+
+# --- Data-subject rights (supervisors) ------------------------------------------------------------
+
+
+@require_perm("cases.subject_rights")
+@require_http_methods(["GET", "POST"])
+def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """The four rights on one page; each action needs a recent re-authentication."""
+    case = access_case(request.user, case_id)
+    if not reauthenticated_recently(request):
+        return redirect_to_reauth(request)
+    child = case.child
+    identity = services.identity_of(child)
+    correct = SubjectCorrectForm(
+        request.POST if request.POST.get("action") == "correct" else None,
+        initial={**identity, "date_of_birth": identity["date_of_birth"] or None},
+    )
+    erase = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
+    action = request.POST.get("action")
+    try:
+        if action == "export":
+            body = subject.subject_export(actor=request.user, case=case, request=request)  # type: ignore[arg-type]
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="jaga-{case.reference}-data.json"'
+            return response
+        if action == "correct" and correct.is_valid():
+            data = services.ChildInput(**correct.cleaned_data)
+            subject.subject_correct(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
+            messages.success(request, _("The child's identity is corrected."))
+            return redirect("cases:subject", case_id=case.pk)
+        if action in ("restrict", "unrestrict"):
+            subject.subject_restrict(actor=request.user, case=case, restrict=action == "restrict", request=request)  # type: ignore[arg-type]
+            messages.success(request, _("The restriction is recorded."))
+            return redirect("cases:subject", case_id=case.pk)
+        if action == "erase" and erase.is_valid():
+            subject.subject_erase(actor=request.user, case=case, confirm=erase.cleaned_data["confirm"], request=request)  # type: ignore[arg-type]
+            messages.success(request, _("The child's identity is erased; the anonymous statistics remain."))
+            return redirect("cases:detail", case_id=case.pk)
+    except ValidationError as exc:
+        _form_errors(correct if action == "correct" else erase, exc)
+    return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})

@@ -24,7 +24,9 @@ def health_view(request: HttpRequest) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"code": 403}, status=403)
+    """Says why when the refusal gave a reason (a restricted case, say)."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "core/error.html", {"code": 403, "reason": reason}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
