@@ -259,3 +259,13 @@ class SubjectCorrectForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.CharField(label=_("Type the case reference to confirm"), max_length=30)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Document"),
+        help_text=_(
+            "PDF, JPEG, PNG, Word or Excel. Never upload images or videos of abuse: do not download, keep or share "
+            "such material. Report links to it through the hotline instead."
+        ),
+    )

@@ -305,6 +305,7 @@ class CaseEvent(models.Model):
         RESTRICTED = "restricted", _("Processing restricted")
         UNRESTRICTED = "unrestricted", _("Restriction lifted")
         ERASED = "erased", _("Identity erased")
+        ATTACHMENT_ADDED = "attachment_added", _("Document attached")
         SERVICE_RECORDED = "service_recorded", _("Service recorded")
         LEGAL_UPDATED = "legal_updated", _("Legal process updated")
 
@@ -479,3 +480,29 @@ class LegalProcess(models.Model):
 
     def __str__(self) -> str:
         return f"legal process of {self.case_id}"
+
+
+class Attachment(models.Model):
+    """A document for a case, encrypted at rest. Never images of abuse: the upload page says why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    filename = EncryptedTextField(_("file name"))
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+    # `jaga keys rotate` re-encrypts this field too (core/keys.py).
+    ENCRYPTED_BLOB_FIELD = "data"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"cases.attachment:{self.pk}"

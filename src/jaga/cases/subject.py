@@ -56,6 +56,10 @@ def subject_export(*, actor: User, case: Case, request: HttpRequest | None = Non
         ),
         "notes": [{"text": n.text, "created_at": n.created_at} for n in case.notes.all()],
         "services": [{"service": s.service, "state": s.state, "outcome": s.outcome} for s in case.services.all()],
+        "attachments": [
+            {"filename": a.filename, "type": a.content_type, "size": a.size, "uploaded_at": a.uploaded_at}
+            for a in case.attachments.defer("data")
+        ],
         "referrals": list(case.referrals.values("to_organisation__name", "service", "state", "requested_at")),
         "access_history": [
             {"at": e.created_at, "action": e.action, "by": people.get(e.actor_id, ""), "details": e.details}
@@ -129,6 +133,7 @@ def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest
     child.erased_at = timezone.now()
     child.save()
     case.notes.all().delete()
+    case.attachments.all().delete()
     case.consents.update(justification="")
     case.perpetrators.update(identity="")
     case.services.update(outcome="")

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
-from jaga.cases import services, subject
+from jaga.cases import attachments, services, subject
 from jaga.cases.access import access_case, is_owner, may_see_identity
 from jaga.cases.forms import (
+    AttachmentForm,
     CaseFilterForm,
     CaseIntakeForm,
     EraseForm,
@@ -89,6 +90,8 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "referrals": case.referrals.select_related("to_organisation"),
             "open_states": services.OPEN_STATES,
             "perpetrators": case.perpetrators.all(),
+            "attachments": case.attachments.defer("data"),
+            "attachment_form": AttachmentForm(),
             "service_records": case.services.select_related("provider"),
             "legal": getattr(case, "legal", None),
             "part_forms": {
@@ -320,3 +323,42 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     except ValidationError as exc:
         _form_errors(correct if action == "correct" else erase, exc)
     return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
+
+
+@require_perm("cases.edit")
+@require_POST
+def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            attachments.attachment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                filename=upload.name,
+                data=upload.read(),
+                request=request,
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The document is attached (encrypted)."))
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_perm("cases.view_identity")
+def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    if not reauthenticated_recently(request):
+        return redirect_to_reauth(request)
+    data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)  # type: ignore[arg-type]
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="jaga-{attachment.pk}"'
+    return response

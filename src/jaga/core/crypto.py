@@ -69,6 +69,26 @@ def keyring() -> Keyring:
     return _keyring(settings.JAGA_FIELD_KEYS)
 
 
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """``v<version>:`` then nonce | ciphertext | tag, for files; ``context`` is bound as AAD."""
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, data, context.encode())
+    return f"{PREFIX}{ring.current}:".encode() + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    head, sep, raw = bytes(blob).partition(b":")
+    version = head[len(PREFIX) :].decode(errors="replace")
+    ring = keyring()
+    if not sep or not version.isdigit() or int(version) not in ring.keys:
+        raise DecryptionError(f"no key version {version} for {context}")
+    try:
+        return AESGCM(ring.keys[int(version)]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+    except Exception as exc:
+        raise DecryptionError(f"cannot decrypt {context}") from exc
+
+
 def encrypt(plaintext: str, *, context: str) -> str:
     """``v<version>:<base64(nonce | ciphertext | tag)>``; ``context`` (model and field) is bound as AAD."""
     ring = keyring()

@@ -31,6 +31,30 @@ def _stale_pks(model: type[models.Model], fields: list[EncryptedTextField], curr
                 yield model._meta.pk.to_python(pk)
 
 
+def _rotate_blobs(batch_size: int, current: int, progress: Callable[[str], None]) -> tuple[int, int]:
+    """Models with ``ENCRYPTED_BLOB_FIELD`` hold whole files sealed with ``crypto.encrypt_bytes``."""
+    rows = tables = 0
+    prefix = f"{crypto.PREFIX}{current}:".encode()
+    for model in apps.get_models():
+        field = getattr(model, "ENCRYPTED_BLOB_FIELD", None)
+        if not field:
+            continue
+        stale = [
+            pk for pk, blob in model._default_manager.values_list("pk", field) if not bytes(blob).startswith(prefix)
+        ]
+        if stale:
+            tables += 1
+        for start in range(0, len(stale), batch_size):
+            with transaction.atomic():
+                for row in model._default_manager.filter(pk__in=stale[start : start + batch_size]).select_for_update():
+                    plain = crypto.decrypt_bytes(getattr(row, field), context=row.crypto_context)
+                    setattr(row, field, crypto.encrypt_bytes(plain, context=row.crypto_context))
+                    row.save(update_fields=[field])
+            rows += len(stale[start : start + batch_size])
+            progress(f"{model._meta.label}: {min(start + batch_size, len(stale))}/{len(stale)} files re-encrypted")
+    return rows, tables
+
+
 @dataclass
 class RotationResult:
     rows: int = 0
@@ -54,4 +78,7 @@ def keys_rotate(*, batch_size: int = 500, progress: Callable[[str], None] = lamb
                     row.save(update_fields=names)  # get_prep_value encrypts with the newest key
             result.rows += len(chunk)
             progress(f"{model._meta.label}: {min(start + batch_size, len(stale))}/{len(stale)} rows re-encrypted")
+    rows, tables = _rotate_blobs(batch_size, current, progress)
+    result.rows += rows
+    result.models += tables
     return result

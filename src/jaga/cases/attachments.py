@@ -1,0 +1,92 @@
+"""Documents attached to a case: type recognised from the bytes, size-limited, encrypted at rest."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from jaga.accounts.models import User
+from jaga.audit.services import record
+from jaga.cases.models import Attachment, Case, CaseEvent
+from jaga.core import crypto
+
+# (magic bytes, content type, label). Office files are ZIP packages and are checked further below.
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", "PDF"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+]
+OFFICE = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def detect_type(data: bytes) -> str | None:
+    """The content type the bytes really are, whatever the file name says; None when not allowed."""
+    for magic, content_type, _label in SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for prefix, content_type in OFFICE.items():
+                if any(name.startswith(prefix) for name in names):
+                    return content_type
+    return None
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, case: Case, filename: str, data: bytes, request: HttpRequest | None = None
+) -> Attachment:
+    from jaga.cases.services import _check_case_edit
+
+    _check_case_edit(actor, case)
+    limit = settings.JAGA_ATTACHMENT_MAX_MB * 1024 * 1024
+    if len(data) > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.JAGA_ATTACHMENT_MAX_MB}}
+        )
+    content_type = detect_type(data)
+    if content_type is None:
+        raise ValidationError({"file": _("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached.")})
+    attachment = Attachment(
+        case=case, filename=filename[:200], content_type=content_type, size=len(data), uploaded_by=actor
+    )
+    attachment.data = crypto.encrypt_bytes(data, context=attachment.crypto_context)
+    attachment.save()
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ATTACHMENT_ADDED, by=actor)
+    record(
+        "cases.attachment.added",
+        actor=actor,
+        target=case,
+        request=request,
+        details={"attachment": str(attachment.pk), "type": content_type, "size": len(data)},
+    )
+    return attachment
+
+
+def attachment_read(*, actor: User, attachment: Attachment, request: HttpRequest | None = None) -> bytes:
+    """The plain bytes, for someone allowed to see identities; every download is audited."""
+    from jaga.cases.access import may_see_identity
+
+    if not may_see_identity(actor):
+        raise PermissionDenied
+    record(
+        "cases.attachment.downloaded",
+        actor=actor,
+        target=attachment.case,
+        request=request,
+        details={"attachment": str(attachment.pk)},
+    )
+    return crypto.decrypt_bytes(attachment.data, context=attachment.crypto_context)

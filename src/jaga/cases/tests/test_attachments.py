@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+
+from jaga.accounts.models import User
+from jaga.audit.models import AuditEvent
+from jaga.cases.attachments import detect_type
+from jaga.cases.models import Attachment, Case
+from jaga.conftest import PASSWORD
+from jaga.core import crypto
+from jaga.core.keys import keys_rotate
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\nRahasia Sinta Maharani\n%%EOF"
+
+
+def docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_the_type_comes_from_the_bytes_not_the_name() -> None:
+    assert detect_type(PDF) == "application/pdf"
+    assert detect_type(docx()).endswith("wordprocessingml.document")
+    assert detect_type(b"MZ\x90\x00 windows program") is None
+    assert detect_type(b"PK\x03\x04 not really a zip") is None
+    assert detect_type(b"<script>alert(1)</script>") is None
+
+
+@pytest.fixture
+def case(caseworker_jakarta: User, register_case: Callable[..., Case]) -> Case:
+    return register_case(caseworker_jakarta)
+
+
+def upload(client: Client, case: Case, name: str, data: bytes) -> Any:
+    return client.post(f"/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+def test_a_document_is_encrypted_at_rest_and_downloaded_after_reauthentication(
+    login_client: Callable[..., Client], case: Case, caseworker_jakarta: User
+) -> None:
+    client = login_client(caseworker_jakarta)
+    page = upload(client, case, "surat-visum.pdf", PDF).content.decode()
+    assert "jangan pernah mengunggah gambar atau video kekerasan" in page.lower()
+    attachment = Attachment.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data, filename FROM cases_attachment")
+        blob, name = cursor.fetchone()
+    assert b"Rahasia" not in bytes(blob) and "visum" not in name
+    url = f"/cases/{case.pk}/attachments/{attachment.pk}/"
+    assert client.get(url)["Location"].startswith("/accounts/reauth/")
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
+    response = client.get(url)
+    assert response.content == PDF and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert AuditEvent.objects.filter(action="cases.attachment.downloaded").count() == 1
+
+
+def test_a_disallowed_or_oversized_file_is_refused_with_a_message(
+    settings: Any, login_client: Callable[..., Client], case: Case, caseworker_jakarta: User
+) -> None:
+    client = login_client(caseworker_jakarta)
+    refused = upload(client, case, "foto.pdf", b"GIF89a pretend").content.decode()
+    assert "Hanya berkas PDF, JPEG, PNG" in refused
+    settings.JAGA_ATTACHMENT_MAX_MB = 1
+    too_big = upload(client, case, "besar.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1)).content.decode()
+    assert "lebih besar dari 1 MB" in too_big
+    assert not Attachment.objects.exists()
+
+
+def test_key_rotation_re_encrypts_documents(settings: Any, case: Case, caseworker_jakarta: User) -> None:
+    from jaga.cases.attachments import attachment_add, attachment_read
+
+    attachment = attachment_add(actor=caseworker_jakarta, case=case, filename="a.pdf", data=PDF)
+    new = f"2:{crypto.new_key()}"
+    settings.JAGA_FIELD_KEYS = f"{new},{settings.JAGA_FIELD_KEYS}"
+    keys_rotate()
+    settings.JAGA_FIELD_KEYS = new
+    attachment.refresh_from_db()
+    assert bytes(attachment.data).startswith(b"v2:")
+    assert attachment_read(actor=caseworker_jakarta, attachment=attachment) == PDF
