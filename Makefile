@@ -23,7 +23,9 @@ run: $(STAMP)
 	$(BIN)/jaga regions load
 	$(BIN)/jaga demo seed
 	@echo; echo "Jaga is starting on http://127.0.0.1:$(PORT)/ : log in with a demo login above. Ctrl-C stops it."; echo
-	$(BIN)/jaga runserver 127.0.0.1:$(PORT)
+	@# The background worker (imports, long jobs) runs beside the web server and stops with it.
+	@$(BIN)/jaga db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/jaga runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "jaga.core",
     "jaga.regions",
     "jaga.accounts",
@@ -207,6 +209,9 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("JAGA_TRUSTED_PROXY_COUNT", 0)
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# --- Background work: a database-backed queue, worked by `jaga db_worker` (`make run` starts one) ---
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

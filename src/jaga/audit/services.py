@@ -38,6 +38,38 @@ def _check_details(value: Any, path: str = "details") -> None:
         raise TypeError(f"{path}: {type(value).__name__} is not allowed; use str or int")
 
 
+def _append(entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Links ``entries`` to the chain's head and writes them, under the chain's lock."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+        # Microseconds survive both databases; anything finer would break the hash on reload.
+        created_at = timezone.now()
+        rows = []
+        for entry in entries:
+            seq += 1
+            content = canonical(seq=seq, created_at=created_at, **entry)
+            row_hash = link_hash(prev_hash, content)
+            rows.append(AuditEvent(seq=seq, created_at=created_at, prev_hash=prev_hash, hash=row_hash, **entry))
+            prev_hash = row_hash
+        if len(rows) == 1:
+            rows[0].save()
+        else:
+            AuditEvent.objects.bulk_create(rows, batch_size=1000)
+        return rows
+
+
+def _actor_ids(actor: Any, organisation: Any = None) -> tuple[Any, Any]:
+    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    organisation_id = getattr(organisation, "pk", organisation) if organisation is not None else None
+    if organisation_id is None and actor_id is not None:
+        organisation_id = actor.organisation_id
+    return actor_id, uuid.UUID(str(organisation_id)) if organisation_id else None
+
+
 def record(
     action: str,
     *,
@@ -59,44 +91,45 @@ def record(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
-    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
-    organisation_id = getattr(organisation, "pk", organisation) if organisation is not None else None
-    if organisation_id is None and actor_id is not None:
-        organisation_id = actor.organisation_id
+    actor_id, organisation_id = _actor_ids(actor, organisation)
+    entry = {
+        "action": action,
+        "actor_id": actor_id,
+        "organisation_id": organisation_id,
+        "ip": client_ip(request),
+        "target_type": target_type,
+        "target_id": target_id,
+        "details": details,
+    }
+    return _append([entry])[0]
+
+
+def record_many(
+    action: str,
+    *,
+    actor: Any,
+    targets: list[Any],
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """One row per target, appended in one go (bulk writes such as imports)."""
+    details = details or {}
+    _check_details(details)
+    actor_id, organisation_id = _actor_ids(actor)
     ip = client_ip(request)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-        seq = last.seq + 1 if last else 1
-        prev_hash = last.hash if last else GENESIS
-        # Microseconds survive both databases; anything finer would break the hash on reload.
-        created_at = timezone.now()
-        content = canonical(
-            seq=seq,
-            created_at=created_at,
-            action=action,
-            actor_id=actor_id,
-            organisation_id=organisation_id,
-            ip=ip,
-            target_type=target_type,
-            target_id=target_id,
-            details=details,
-        )
-        return AuditEvent.objects.create(
-            seq=seq,
-            created_at=created_at,
-            action=action,
-            actor_id=actor_id,
-            organisation_id=uuid.UUID(str(organisation_id)) if organisation_id else None,
-            ip=ip,
-            target_type=target_type,
-            target_id=target_id,
-            details=details,
-            prev_hash=prev_hash,
-            hash=link_hash(prev_hash, content),
-        )
+    entries = [
+        {
+            "action": action,
+            "actor_id": actor_id,
+            "organisation_id": organisation_id,
+            "ip": ip,
+            "target_type": target._meta.label_lower,
+            "target_id": str(target.pk),
+            "details": details,
+        }
+        for target in targets
+    ]
+    return len(_append(entries)) if entries else 0
 
 
 def audit_verify(*, checkpoint: Checkpoint | None = None) -> VerifyResult:

@@ -269,3 +269,7 @@ class AttachmentForm(forms.Form):
             "such material. Report links to it through the hotline instead."
         ),
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))

@@ -506,3 +506,49 @@ class Attachment(models.Model):
     @property
     def crypto_context(self) -> str:
         return f"cases.attachment:{self.pk}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet of historical cases: validated whole, then imported whole, in the background."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        VALIDATING = "validating", _("Checking rows")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported: see the errors")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = EncryptedTextField()
+    data = models.BinaryField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    # [[row, column, message], ...]: messages say which rule failed, never the value.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    ENCRYPTED_BLOB_FIELD = "data"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"cases.importjob:{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.VALIDATING, self.State.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
 from jaga.accounts.permissions import user_has_perm
-from jaga.audit.services import record
+from jaga.audit.services import record, record_many
 from jaga.cases.models import (
     AgeBand,
     Case,
@@ -560,3 +560,97 @@ def legal_process_update(*, actor: User, case: Case, request: HttpRequest | None
     _event(case, CaseEvent.Kind.LEGAL_UPDATED, actor, legal.get_stage_display())
     record("cases.legal.updated", actor=actor, target=case, request=request, details={"stage": legal.stage})
     return legal
+
+
+# --- Bulk registration (imports) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def cases_bulk_register(
+    *, actor: User, inputs: list[CaseInput], request: HttpRequest | None = None, details: dict[str, Any] | None = None
+) -> list[Case]:
+    """Registers already-validated cases in one transaction: all of them, or none.
+
+    The same records as ``case_register`` (references, forms, child, consent, timeline, one audit
+    row per case), written in bulk.
+    """
+    if not user_has_perm(actor, "cases.edit"):
+        raise PermissionDenied
+    organisation = actor.organisation
+    regencies = set(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", flat=True))
+    for data in inputs:  # the caller validated; refuse rather than write a half-checked row
+        if data.registered_on is None or data.exploitation_regency not in regencies:
+            raise ValidationError(_("The rows were not validated."))
+    numbers: dict[int, int] = {}
+    for year in sorted({data.registered_on.year for data in inputs if data.registered_on}):
+        count = sum(1 for data in inputs if data.registered_on and data.registered_on.year == year)
+        counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+        numbers[year] = counter.last
+        CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
+    cases, forms, children, consents, events = [], [], [], [], []
+    for data in inputs:
+        assert data.registered_on is not None
+        year = data.registered_on.year
+        numbers[year] += 1
+        case = Case(
+            organisation=organisation,
+            reference=f"{year}-{numbers[year]:05d}",
+            year=year,
+            number=numbers[year],
+            registered_on=data.registered_on,
+            exploitation_date=data.exploitation_date,
+            source=data.source,
+            modus=data.modus,
+            place_type=data.place_type,
+            exploitation_regency_id=data.exploitation_regency,
+            residence_regency_id=data.residence_regency or None,
+            risk_level=data.risk_level,
+            assigned_to=actor,
+            created_by=actor,
+        )
+        cases.append(case)
+        forms += [CaseForm(case=case, form=form) for form in sorted(set(data.forms))]
+        child = data.child
+        age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age
+        children.append(
+            Child(
+                case=case,
+                full_name=child.full_name.strip(),
+                aliases=child.aliases.strip(),
+                nik=normalise_nik(child.nik),
+                nik_index=nik_index(child.nik),
+                date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else "",
+                address=child.address.strip(),
+                phone=child.phone.strip(),
+                phone_index=phone_index(child.phone),
+                guardian_name=child.guardian_name.strip(),
+                guardian_relationship=child.guardian_relationship,
+                age_at_registration=age,
+                age_is_estimated=child.date_of_birth is None and age is not None,
+                age_band=age_band(age),
+                sex=child.sex,
+                disability=child.disability,
+                schooling=child.schooling,
+                nationality=child.nationality or "ID",
+            )
+        )
+        consent = data.consent
+        nobody = consent.given_by == Consent.GivenBy.NOBODY
+        consents.append(
+            Consent(
+                case=case,
+                given_by=consent.given_by,
+                services=consent.services,
+                sharing=consent.sharing,
+                statistics=consent.statistics,
+                given_on=consent.given_on or data.registered_on,
+                lawful_basis=consent.lawful_basis if nobody else "",
+                justification=consent.justification.strip() if nobody else "",
+                recorded_by=actor,
+            )
+        )
+        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED))
+    for model, rows in ((Case, cases), (CaseForm, forms), (Child, children), (Consent, consents), (CaseEvent, events)):
+        model.objects.bulk_create(rows, batch_size=1000)
+    record_many("cases.case.registered", actor=actor, targets=cases, request=request, details=details or {})
+    return cases

@@ -17,5 +17,9 @@ urlpatterns = [
     path("<uuid:case_id>/attachments/<uuid:attachment_id>/", views.attachment_download_view, name="attachment"),
     path("<uuid:case_id>/<str:part>/", views.case_part_view, name="part"),
     path("referrals/", views.referral_list_view, name="referrals"),
+    path("imports/", views.import_list_view, name="imports"),
+    path("imports/template.<str:kind>", views.import_template_view, name="import_template"),
+    path("imports/<uuid:job_id>/", views.import_detail_view, name="import"),
+    path("imports/<uuid:job_id>/errors.csv", views.import_errors_view, name="import_errors"),
     path("referrals/<uuid:referral_id>/", views.referral_action_view, name="referral_action"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
-from jaga.cases import attachments, services, subject
+from jaga.cases import attachments, imports, services, subject
 from jaga.cases.access import access_case, is_owner, may_see_identity
 from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
     CaseIntakeForm,
     EraseForm,
+    ImportForm,
     LegalProcessForm,
     NoteForm,
     PerpetratorForm,
@@ -29,7 +31,7 @@ from jaga.cases.forms import (
     StatusForm,
     SubjectCorrectForm,
 )
-from jaga.cases.models import TRANSITIONS, Case, Referral
+from jaga.cases.models import TRANSITIONS, Case, ImportJob, Referral
 from jaga.cases.selectors import case_list
 
 PAGE_SIZE = 25
@@ -361,4 +363,66 @@ def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: 
     data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)  # type: ignore[arg-type]
     response = HttpResponse(data, content_type=attachment.content_type)
     response["Content-Disposition"] = f'attachment; filename="jaga-{attachment.pk}"'
+    return response
+
+
+# --- Imports -------------------------------------------------------------------------------------
+
+
+@require_perm("cases.edit")
+@require_http_methods(["GET", "POST"])
+def import_list_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.import_job_create(
+                actor=request.user,  # type: ignore[arg-type]
+                filename=upload.name,
+                data=upload.read(),
+                request=request,
+            )
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("cases:import", job_id=job.pk)
+    jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).defer("data")[:20]  # type: ignore[union-attr]
+    return render(request, "cases/import_list.html", {"form": form, "jobs": jobs, "columns": imports.COLUMNS})
+
+
+def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
+    job = ImportJob.objects.defer("data").filter(pk=job_id, organisation_id=request.user.organisation_id).first()  # type: ignore[union-attr]
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_perm("cases.edit")
+def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """Progress while the worker runs (the page refreshes itself, no script), then the outcome."""
+    return render(request, "cases/import_detail.html", {"job": _job_for(request, job_id)})
+
+
+@require_perm("cases.edit")
+def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
+    job = _job_for(request, job_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jaga-import-{job.pk}-errors.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["row", "column", "message"])
+    writer.writerows(job.errors)
+    return response
+
+
+@require_perm("cases.edit")
+def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind == "csv":
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    elif kind == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="jaga-cases-template.{kind}"'
     return response

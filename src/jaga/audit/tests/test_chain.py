@@ -178,3 +178,12 @@ def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent]) -> None:
 def test_it_refuses_details_that_would_not_hash_the_same_after_a_round_trip() -> None:
     with pytest.raises(TypeError, match="float"):
         record("test.event.bad", details={"ratio": 0.5})
+
+
+def test_bulk_appends_keep_the_chain_intact(chain: list[AuditEvent]) -> None:
+    from jaga.audit.services import record_many
+
+    assert record_many("test.event.bulk", actor=None, targets=chain[:3], details={"batch": 1}) == 3
+    record("test.event.after")
+    result = audit_verify()
+    assert result.ok and result.count == 11

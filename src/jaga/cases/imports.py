@@ -1,0 +1,334 @@
+"""Importing historical cases from CSV or XLSX: every row checked first, then all imported or none.
+
+Messages name the row, the column and the rule; they never repeat the value (it may be a child's
+name). The file itself is kept encrypted while the job runs and erased when it ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaga.accounts.models import User
+from jaga.audit.services import record
+from jaga.cases.models import Form, ImportJob, Sex
+from jaga.cases.services import CaseInput, ChildInput, ConsentInput, cases_bulk_register, validate_case_input
+from jaga.core import crypto
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a bigger XLSX is refused before it is opened (zip bombs)
+MAX_LISTED_ERRORS = 1000
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    example: str
+    help: str
+
+
+COLUMNS = [
+    Column("registered_on", True, "2024-03-14", "YYYY-MM-DD or DD/MM/YYYY"),
+    Column("source", True, "police", "hotline, police, school, health_facility, family, child, ngo_outreach, online_platform, other"),  # noqa: E501
+    Column("forms", True, "online;trafficking", "one or more of " + ", ".join(Form.values) + ", separated by ;"),
+    Column("regency_code", True, "31.71", "Kemendagri regency/city code"),
+    Column("exploitation_date", False, "", "date"),
+    Column("modus", False, "online_grooming", "online_grooming, sextortion, app_prostitution, debt_bondage, deceptive_job_offer, other"),  # noqa: E501
+    Column("place_type", False, "online", "home, lodging, entertainment_venue, online, street, other"),
+    Column("risk_level", False, "", "low, medium, high"),
+    Column("child_full_name", False, "Nama Contoh", "text"),
+    Column("child_aliases", False, "", "text"),
+    Column("child_nik", False, "", "16 digits"),
+    Column("child_date_of_birth", False, "2011-06-15", "date"),
+    Column("child_estimated_age", False, "", "0-17, when the date of birth is not known"),
+    Column("child_sex", True, "female", "female, male, unknown"),
+    Column("child_address", False, "", "text"),
+    Column("child_phone", False, "", "text"),
+    Column("child_guardian_name", False, "", "text"),
+    Column("consent_given_by", True, "guardian", "guardian, child, nobody"),
+    Column("consent_services", False, "yes", "yes/no"),
+    Column("consent_sharing", False, "yes", "yes/no"),
+    Column("consent_statistics", False, "yes", "yes/no"),
+    Column("consent_lawful_basis", False, "", "vital_interest, legal_obligation, public_task (when nobody consented)"),
+    Column("consent_justification", False, "", "why consent could not be had"),
+]  # fmt: skip
+COLUMN_NAMES = [column.name for column in COLUMNS]
+# The registry's field paths, as the columns that hold them.
+SERVICE_TO_COLUMN = {
+    "exploitation_regency": "regency_code",
+    "residence_regency": "regency_code",
+    **{f"child.{n}": f"child_{n}" for n in ("full_name", "aliases", "nik", "date_of_birth", "estimated_age", "sex")},
+    **{f"consent.{n}": f"consent_{n}" for n in ("given_by", "lawful_basis", "justification")},
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message says what to do."""
+
+
+Error = tuple[int, str, str]
+
+
+@dataclass
+class Checked:
+    inputs: list[CaseInput] = field(default_factory=list)
+    errors: list[Error] = field(default_factory=list)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes) -> Iterator[list[str]]:
+    """Rows of cells from CSV (UTF-8, comma or semicolon) or XLSX bytes; the header is the first row."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
+    if data.startswith(b"PK\x03\x04"):
+        yield from _read_xlsx(data)
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (broken at byte %(at)s). Save it as 'CSV UTF-8' or as XLSX.")
+            % {"at": exc.start}
+        ) from exc
+    if "\x00" in text:
+        raise ImportFileError(_("The file is not a CSV or XLSX spreadsheet."))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            yield [cell.strip() for cell in row]
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV file is broken: %(reason)s.") % {"reason": str(exc)}) from exc
+
+
+def _read_xlsx(data: bytes) -> Iterator[list[str]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ImportFileError(_("The spreadsheet unpacks to more than 300 MB. Split it into smaller files."))
+        from openpyxl import load_workbook  # uses defusedxml, which is installed, against XML attacks
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(value) for value in row]
+        workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for one cause: not a readable workbook
+        raise ImportFileError(
+            _("The XLSX file cannot be read. Open it in a spreadsheet program and save it again.")
+        ) from exc
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("is not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+
+
+def _bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in {"yes", "ya", "y", "true", "1"}:
+        return True
+    if lowered in {"no", "tidak", "n", "false", "0", ""}:
+        return False
+    raise ValueError(_("must be yes or no"))
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(_("is not a whole number")) from exc
+
+
+def row_to_input(cells: dict[str, str], errors: list[Error], number: int) -> CaseInput:
+    def get(name: str, parse: Callable[[str], Any], empty: Any) -> Any:
+        value = cells.get(name, "")
+        if value == "":
+            return empty
+        try:
+            return parse(value)
+        except ValueError as exc:
+            errors.append((number, name, str(exc)))
+            return empty
+
+    return CaseInput(
+        registered_on=get("registered_on", _date, None),
+        source=cells.get("source", "").lower(),
+        forms=[form.strip().lower() for form in cells.get("forms", "").replace(",", ";").split(";") if form.strip()],
+        exploitation_regency=cells.get("regency_code", ""),
+        exploitation_date=get("exploitation_date", _date, None),
+        modus=cells.get("modus", "").lower(),
+        place_type=cells.get("place_type", "").lower(),
+        risk_level=cells.get("risk_level", "").lower(),
+        child=ChildInput(
+            full_name=cells.get("child_full_name", ""),
+            aliases=cells.get("child_aliases", ""),
+            nik=cells.get("child_nik", ""),
+            date_of_birth=get("child_date_of_birth", _date, None),
+            estimated_age=get("child_estimated_age", _int, None),
+            sex=cells.get("child_sex", "").lower() or Sex.UNKNOWN,
+            address=cells.get("child_address", ""),
+            phone=cells.get("child_phone", ""),
+            guardian_name=cells.get("child_guardian_name", ""),
+        ),
+        consent=ConsentInput(
+            given_by=cells.get("consent_given_by", "").lower(),
+            services=get("consent_services", _bool, False),
+            sharing=get("consent_sharing", _bool, False),
+            statistics=get("consent_statistics", _bool, False),
+            lawful_basis=cells.get("consent_lawful_basis", "").lower(),
+            justification=cells.get("consent_justification", ""),
+        ),
+    )
+
+
+def check_rows(rows: Iterator[list[str]], progress: Callable[[int], None] = lambda _n: None) -> Checked:
+    """Validates every row with the registry's own rules; row 1 is the header."""
+    checked = Checked()
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    names = [cell.strip().lower() for cell in header]
+    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    if missing:
+        raise ImportFileError(
+            _("Columns are missing: %(columns)s. Start from the template.") % {"columns": ", ".join(missing)}
+        )
+    unknown = [name for name in names if name and name not in COLUMN_NAMES]
+    if unknown:
+        raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    for number, row in enumerate(rows, start=2):
+        if not any(row):
+            continue
+        if number - 1 > MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(max)s rows. Split it.") % {"max": MAX_ROWS})
+        cells = dict(zip(names, row, strict=False))
+        row_errors: list[Error] = []
+        data = row_to_input(cells, row_errors, number)
+        try:
+            validate_case_input(data)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                column = SERVICE_TO_COLUMN.get(key, key)
+                if not any(e[1] == column for e in row_errors):
+                    row_errors += [(number, column, message) for message in messages]
+        checked.errors += row_errors
+        if not row_errors:
+            checked.inputs.append(data)
+        if (number - 1) % PROGRESS_EVERY == 0:
+            progress(number - 1)
+    return checked
+
+
+# --- Jobs ------------------------------------------------------------------------------------------
+
+
+def import_job_create(*, actor: User, filename: str, data: bytes, request: Any = None) -> ImportJob:
+    from jaga.accounts.permissions import user_has_perm
+    from jaga.cases.tasks import run_import
+
+    if not user_has_perm(actor, "cases.edit"):
+        raise PermissionError
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
+    with transaction.atomic():
+        job = ImportJob(organisation=actor.organisation, created_by=actor, filename=filename[:200])
+        job.data = crypto.encrypt_bytes(data, context=job.crypto_context)
+        job.save()
+        record("cases.import.started", actor=actor, target=job, request=request, details={"bytes": len(data)})
+        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    return job
+
+
+def import_job_run(job_id: str) -> ImportJob:
+    """What the background worker does: check every row, then import all or none."""
+    job = ImportJob.objects.select_related("created_by__organisation").get(pk=job_id)
+    actor = job.created_by
+    data = crypto.decrypt_bytes(job.data, context=job.crypto_context)
+
+    def save(**fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save(update_fields=list(fields))
+
+    save(state=ImportJob.State.VALIDATING, total_rows=max(data.count(b"\n"), 1))
+    try:
+        checked = check_rows(read_table(data), progress=lambda n: save(checked_rows=n))
+    except ImportFileError as exc:
+        checked = Checked(errors=[(0, "", str(exc))])
+    if actor is None or not actor.is_active:
+        checked.errors.append((0, "", _("The person who started the import can no longer import.")))
+    total = len(checked.inputs) + len({e[0] for e in checked.errors if e[0]})
+    if checked.errors:
+        save(
+            state=ImportJob.State.FAILED,
+            total_rows=total,
+            checked_rows=total,
+            errors=[list(e) for e in checked.errors[:MAX_LISTED_ERRORS]],
+            error_count=len(checked.errors),
+            finished_at=timezone.now(),
+            data=b"",
+        )
+        record("cases.import.failed", actor=actor, target=job, details={"errors": len(checked.errors)})
+        return job
+    save(state=ImportJob.State.IMPORTING, total_rows=total, checked_rows=total)
+    with transaction.atomic():
+        cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
+        save(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
+        record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
+    return job
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMN_NAMES)
+    writer.writerow([column.example for column in COLUMNS])
+    return buffer.getvalue()
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append(COLUMN_NAMES)
+    sheet.append([column.example for column in COLUMNS])
+    guide = workbook.create_sheet("guide")
+    guide.append(["column", "required", "values"])
+    for column in COLUMNS:
+        guide.append([column.name, "yes" if column.required else "no", column.help])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jaga.accounts.models import User
+from jaga.audit.models import AuditEvent
+from jaga.audit.services import audit_verify
+from jaga.cases.imports import COLUMN_NAMES, ImportFileError, check_rows, read_table, template_xlsx
+from jaga.cases.models import Case, ImportJob
+
+HEADER = COLUMN_NAMES
+GOOD = {
+    "registered_on": "2024-03-14",
+    "source": "police",
+    "forms": "online;trafficking",
+    "regency_code": "31.71",
+    "child_full_name": "Anak Impor Satu",
+    "child_nik": "3171074508120003",
+    "child_date_of_birth": "05/08/2012",
+    "child_sex": "female",
+    "consent_given_by": "guardian",
+    "consent_sharing": "ya",
+}
+
+
+def csv_bytes(rows: list[dict[str, str]], delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HEADER, delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def run_worker() -> None:
+    """The real worker, in this process; it closes its database connections after each task, so the
+    tests that use it run outside a wrapping transaction (``transaction=True``)."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def upload(client: Client, name: str, data: bytes) -> Any:
+    return client.post("/cases/imports/", {"file": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_valid_file_is_imported_whole_by_the_background_worker(
+    login_client: Callable[..., Client], caseworker_jakarta: User
+) -> None:
+    client = login_client(caseworker_jakarta)
+    rows = [GOOD, {**GOOD, "child_full_name": "Anak Impor Dua", "child_nik": "", "registered_on": "2023-01-02"}]
+    response = upload(client, "kasus.csv", csv_bytes(rows, delimiter=";"))
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/cases/imports/{job.pk}/"
+    assert 'http-equiv="refresh"' in client.get(response["Location"]).content.decode(), "progress refreshes itself"
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, job.imported, job.data) == ("done", 2, b"")
+    page = client.get(f"/cases/imports/{job.pk}/").content.decode()
+    assert "2 kasus diimpor" in page and 'http-equiv="refresh"' not in page
+    assert sorted(Case.objects.values_list("reference", flat=True)) == ["2023-00001", "2024-00001"]
+    assert Case.objects.get(reference="2024-00001").child.full_name == "Anak Impor Satu"
+    assert AuditEvent.objects.filter(action="cases.case.registered").count() == 2
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_bad_row_imports_nothing_and_lists_every_error(
+    login_client: Callable[..., Client], caseworker_jakarta: User
+) -> None:
+    client = login_client(caseworker_jakarta)
+    rows = [
+        GOOD,
+        {**GOOD, "child_nik": "12345", "registered_on": "kemarin"},
+        {**GOOD, "regency_code": "99.99", "consent_given_by": "nobody", "child_full_name": "Rahasia Sekali"},
+    ]
+    upload(client, "kasus.csv", csv_bytes(rows))
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == "failed" and not Case.objects.exists()
+    errors = {(row, column) for row, column, _message in job.errors}
+    assert {(3, "child_nik"), (3, "registered_on"), (4, "regency_code"), (4, "consent_lawful_basis")} <= errors
+    assert "Rahasia" not in str(job.errors), "messages never repeat a value"
+    download = client.get(f"/cases/imports/{job.pk}/errors.csv")
+    assert download.content.decode().startswith("row,column,message")
+    page = client.get(f"/cases/imports/{job.pk}/").content.decode()
+    assert "Tidak ada yang diimpor" in page
+
+
+@pytest.mark.django_db
+def test_the_xlsx_template_imports_as_it_is(caseworker_jakarta: User) -> None:
+    with translation.override("en"):
+        checked = check_rows(read_table(template_xlsx()))
+    assert checked.errors == [] and len(checked.inputs) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe\x00broken", "not UTF-8"),
+        (b"", "empty"),
+        (b"nama,umur\nA,3\n", "Columns are missing"),
+        (b"PK\x03\x04garbage", "cannot be read"),
+    ],
+)
+def test_an_unreadable_file_gets_a_clear_message(regions: None, data: bytes, message: str) -> None:
+    with translation.override("en"), pytest.raises(ImportFileError, match=message):
+        check_rows(read_table(data))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (310 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with translation.override("en"), pytest.raises(ImportFileError, match="300 MB"):
+        list(read_table(buffer.getvalue()))
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)))
+def test_the_importer_never_crashes_on_any_bytes(regions: None, data: bytes) -> None:
+    try:
+        check_rows(read_table(csv_bytes([GOOD]) + data))
+        check_rows(read_table(data))
+    except ImportFileError:
+        pass
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.dictionaries(st.sampled_from(HEADER), st.text(max_size=30), max_size=8))
+def test_any_cell_values_give_row_errors_not_crashes(regions: None, cells: dict[str, str]) -> None:
+    row = {**GOOD, **{k: v.replace("\x00", "") for k, v in cells.items()}}
+    try:
+        checked = check_rows(read_table(csv_bytes([row])))
+    except ImportFileError:
+        return
+    assert len(checked.inputs) + len({e[0] for e in checked.errors}) == 1
