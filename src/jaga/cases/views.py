@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
-from jaga.cases import attachments, imports, services, subject
+from jaga.cases import attachments, exports, imports, services, subject
 from jaga.cases.access import access_case, is_owner, may_see_identity
 from jaga.cases.forms import (
     AttachmentForm,
@@ -425,4 +425,30 @@ def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="jaga-cases-template.{kind}"'
+    return response
+
+
+@require_perm("cases.view")
+def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The cases in the list (same filters); identity columns only on request, for allowed roles,
+    after a recent re-authentication."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    identity = request.GET.get("identity") == "1"
+    if identity:
+        if not may_see_identity(request.user):
+            raise PermissionDenied
+        if not reauthenticated_recently(request):
+            return redirect_to_reauth(request)
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
+    data = exports.export_cases(actor=request.user, cases=cases, fmt=fmt, identity=identity, request=request)  # type: ignore[arg-type]
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="jaga-cases-{timezone.localdate().isoformat()}.{fmt}"'
     return response

@@ -169,3 +169,30 @@ def test_perpetrators_services_and_legal_process_are_recorded_from_the_case_page
     client.post(f"/cases/{case.pk}/legal/", {"legal-stage": "prosecution", "legal-police_report_number": ""})
     case.legal.refresh_from_db()
     assert (case.legal.stage, case.legal.police_report_number) == ("prosecution", "LP/B/123/III/2026")
+
+
+def test_exports_follow_the_list_and_guard_identities(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    register_case(caseworker_jakarta, child={"full_name": '=HYPERLINK("http://evil.example")'})
+    register_case(caseworker_jakarta, forms=["trafficking"])
+    client = login_client(caseworker_jakarta)
+    plain = client.get("/cases/export.csv", {"form": "online"}).content.decode("utf-8-sig")
+    lines = plain.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("reference,registered_on") and "child_full_name" not in lines[0]
+    assert client.get("/cases/export.xlsx", {"identity": "1"})["Location"].startswith("/accounts/reauth/")
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
+    workbook = load_workbook(io.BytesIO(client.get("/cases/export.xlsx", {"identity": "1"}).content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    names = [row[rows[0].index("child_full_name")] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil.example")' in names, "a formula is written as text"
+    assert "Sinta Maharani Uji" in names
+    events = list(
+        AuditEvent.objects.filter(action="cases.export.downloaded").order_by("seq").values_list("details", flat=True)
+    )
+    assert events == [{"format": "csv", "rows": 1, "identity": False}, {"format": "xlsx", "rows": 2, "identity": True}]
+    assert client.get("/cases/export.pdf").status_code == 404
