@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import User
 from jaga.audit.services import record
 from jaga.cases.models import Form, ImportJob, Sex
+from jaga.cases.nik import regency_codes
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput, cases_bulk_register, validate_case_input
 from jaga.core import crypto
 
@@ -227,6 +228,8 @@ def check_rows(rows: Iterator[list[str]], progress: Callable[[int], None] = lamb
     unknown = [name for name in names if name and name not in COLUMN_NAMES]
     if unknown:
         raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    regencies = regency_codes()
+    today = timezone.localdate()
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
@@ -236,7 +239,7 @@ def check_rows(rows: Iterator[list[str]], progress: Callable[[int], None] = lamb
         row_errors: list[Error] = []
         data = row_to_input(cells, row_errors, number)
         try:
-            validate_case_input(data)
+            validate_case_input(data, today=today, regencies=regencies)
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 column = SERVICE_TO_COLUMN.get(key, key)

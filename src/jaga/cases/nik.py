@@ -41,13 +41,25 @@ def normalise_nik(raw: str) -> str:
     return re.sub(r"[\s.\-]", "", raw or "")
 
 
-def parse_nik(raw: str) -> NikInfo:
-    """Checks layout, region and date; raises NikError with a message a caseworker can act on."""
+def regency_codes() -> frozenset[str]:
+    return frozenset(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", flat=True))
+
+
+def parse_nik(raw: str, *, regencies: frozenset[str] | None = None) -> NikInfo:
+    """Checks layout, region and date; raises NikError with a message a caseworker can act on.
+
+    Bulk callers pass ``regencies`` (from ``regency_codes()``) to save a query per NIK.
+    """
     nik = normalise_nik(raw)
     if not NIK_PATTERN.match(nik):
         raise NikError(_("A NIK has exactly 16 digits."))
     regency_code = f"{nik[0:2]}.{nik[2:4]}"
-    if not Region.objects.filter(code=regency_code, level=Region.Level.REGENCY).exists():
+    known = (
+        regency_code in regencies
+        if regencies is not None
+        else (Region.objects.filter(code=regency_code, level=Region.Level.REGENCY).exists())
+    )
+    if not known:
         raise NikError(
             _("The first four digits (%(code)s) are not a known regency/city code.") % {"code": regency_code}
         )

@@ -39,7 +39,7 @@ from jaga.cases.models import (
     Source,
     Status,
 )
-from jaga.cases.nik import NikError, normalise_nik, parse_nik
+from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
 from jaga.core.crypto import blind_index
 from jaga.regions.models import Region
 
@@ -118,10 +118,13 @@ def _choice(errors: dict[str, list[str]], key: str, value: str, choices: Iterabl
         errors.setdefault(key, []).append(_("%(value)s is not one of the choices.") % {"value": value})
 
 
-def validate_case_input(data: CaseInput, *, today: date | None = None) -> dict[str, Region]:
+def validate_case_input(
+    data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None
+) -> dict[str, Region]:
     """Every rule of a new case, all errors at once keyed by field path (``child.nik``).
 
-    Returns the regions it looked up. Raises ValidationError when anything is wrong.
+    Returns the regions it looked up. Raises ValidationError when anything is wrong. Bulk callers
+    pass ``regencies`` (the set of regency codes): then no query is made and no region returned.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -146,6 +149,10 @@ def validate_case_input(data: CaseInput, *, today: date | None = None) -> dict[s
             if required:
                 errors[key] = [_("This field is required.")]
             continue
+        if regencies is not None:
+            if code not in regencies:
+                errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
+            continue
         region = Region.objects.filter(code=code, level=Region.Level.REGENCY).first()
         if region is None:
             errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
@@ -166,7 +173,7 @@ def validate_case_input(data: CaseInput, *, today: date | None = None) -> dict[s
         errors["child.estimated_age"] = [_("An estimated age is between 0 and 17.")]
     if child.nik:
         try:
-            info = parse_nik(child.nik)
+            info = parse_nik(child.nik, regencies=regencies)
         except NikError as exc:
             errors["child.nik"] = [str(exc)]
         else:
@@ -577,7 +584,7 @@ def cases_bulk_register(
     if not user_has_perm(actor, "cases.edit"):
         raise PermissionDenied
     organisation = actor.organisation
-    regencies = set(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", flat=True))
+    regencies = regency_codes()
     for data in inputs:  # the caller validated; refuse rather than write a half-checked row
         if data.registered_on is None or data.exploitation_regency not in regencies:
             raise ValidationError(_("The rows were not validated."))

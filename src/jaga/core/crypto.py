@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -33,6 +33,11 @@ class Keyring:
     @property
     def current(self) -> int:
         return max(self.keys)
+
+    @cached_property
+    def ciphers(self) -> dict[int, AESGCM]:
+        """One cipher object per key: building it per value would dominate bulk imports."""
+        return {version: AESGCM(key) for version, key in self.keys.items()}
 
 
 def parse_keys(text: str, name: str = "JAGA_FIELD_KEYS") -> dict[int, bytes]:
@@ -73,7 +78,7 @@ def encrypt_bytes(data: bytes, *, context: str) -> bytes:
     """``v<version>:`` then nonce | ciphertext | tag, for files; ``context`` is bound as AAD."""
     ring = keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, data, context.encode())
+    sealed = ring.ciphers[ring.current].encrypt(nonce, data, context.encode())
     return f"{PREFIX}{ring.current}:".encode() + nonce + sealed
 
 
@@ -84,7 +89,7 @@ def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
     if not sep or not version.isdigit() or int(version) not in ring.keys:
         raise DecryptionError(f"no key version {version} for {context}")
     try:
-        return AESGCM(ring.keys[int(version)]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+        return ring.ciphers[int(version)].decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except Exception as exc:
         raise DecryptionError(f"cannot decrypt {context}") from exc
 
@@ -93,7 +98,7 @@ def encrypt(plaintext: str, *, context: str) -> str:
     """``v<version>:<base64(nonce | ciphertext | tag)>``; ``context`` (model and field) is bound as AAD."""
     ring = keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = ring.ciphers[ring.current].encrypt(nonce, plaintext.encode(), context.encode())
     return f"{PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -111,7 +116,7 @@ def decrypt(token: str, *, context: str) -> str:
         raise DecryptionError(f"no key version {version} for {context}")
     raw = base64.b64decode(token[token.index(":") + 1 :])
     try:
-        plain = AESGCM(ring.keys[version]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+        plain = ring.ciphers[version].decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except Exception as exc:  # InvalidTag: altered ciphertext, wrong field or wrong key
         raise DecryptionError(f"cannot decrypt {context}") from exc
     return plain.decode()
