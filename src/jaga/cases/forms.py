@@ -181,7 +181,7 @@ class CaseIntakeForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Reference or NIK"), required=False, max_length=30)
+    q = forms.CharField(label=_("Reference, NIK or name"), required=False, max_length=60)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
     form = forms.ChoiceField(label=_("Form of exploitation"), choices=[("", _("All")), *Form.choices], required=False)
     region = forms.CharField(label=_("Region code (province or regency)"), required=False, max_length=5)

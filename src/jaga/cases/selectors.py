@@ -1,13 +1,36 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from jaga.cases.models import Case
+from jaga.cases.access import may_see_identity
+from jaga.cases.models import Case, Child
 from jaga.cases.nik import NIK_PATTERN, normalise_nik
 from jaga.cases.services import nik_index
+
+OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("ch", "kh"))
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents or punctuation, old Indonesian spellings made new (Soekarno -> sukarno)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z ]+", " ", text)
+    for old, new in OLD_SPELLINGS:
+        text = text.replace(old, new)
+    return " ".join(text.split())
+
+
+def _name_matches(cases: QuerySet[Case], q: str) -> list[Any]:
+    needle = normalise_name(q)
+    if len(needle) < 3:  # a reference or a number, not a name
+        return []
+    rows = Child.objects.filter(case__in=cases.values("pk")).values_list("case_id", "full_name", "aliases")
+    return [pk for pk, full_name, aliases in rows.iterator(chunk_size=2000)
+            if needle in normalise_name(full_name or "") or needle in normalise_name(aliases or "")]  # fmt: skip
 
 
 def case_list(
@@ -27,6 +50,9 @@ def case_list(
     if q:
         if NIK_PATTERN.match(normalise_nik(q)):
             cases = cases.filter(child__nik_index=nik_index(q))
+        elif may_see_identity(user) and len(q) >= 3:
+            # Names are ciphertext: they are compared in memory, within the user's own scope only.
+            cases = cases.filter(Q(reference__istartswith=q) | Q(pk__in=_name_matches(cases, q)))
         else:
             cases = cases.filter(reference__istartswith=q)
     if status:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.audit.services import record
 from jaga.cases import attachments, exports, imports, services, subject
 from jaga.cases.access import access_case, is_owner, may_see_identity
 from jaga.cases.forms import (
@@ -50,6 +51,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.get("q") and may_see_identity(request.user):
+        # A search may have compared names: recorded, without the words searched for.
+        record("cases.case.searched", actor=request.user, request=request, details={"results": page.paginator.count})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})

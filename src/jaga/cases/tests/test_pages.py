@@ -196,3 +196,19 @@ def test_exports_follow_the_list_and_guard_identities(
     )
     assert events == [{"format": "csv", "rows": 1, "identity": False}, {"format": "xlsx", "rows": 2, "identity": True}]
     assert client.get("/cases/export.pdf").status_code == 404
+
+
+def test_a_name_search_finds_old_spellings_and_nicknames_within_scope(
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    caseworker_bali: User,
+    register_case: Callable[..., Case],
+) -> None:
+    mine = register_case(caseworker_jakarta, child={"full_name": "Djoko Soesilo", "aliases": "Koko", "nik": ""})
+    register_case(caseworker_bali, exploitation_regency="51.71", child={"full_name": "Joko Susilo", "nik": ""})
+    client = login_client(caseworker_jakarta)
+    for query in ("joko susilo", "DJOKO", "koko"):
+        found = client.get("/cases/", {"q": query}).context["page"].object_list
+        assert [c.pk for c in found] == [mine.pk], query
+    event = AuditEvent.objects.filter(action="cases.case.searched").last()
+    assert event.details == {"results": 1} and "koko" not in str(event.details).lower()
