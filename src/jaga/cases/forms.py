@@ -273,3 +273,19 @@ class AttachmentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(label=_("Consent given by"), choices=with_blank(Consent.GivenBy.choices))
+    services = forms.BooleanField(label=_("Consent to services"), required=False)
+    sharing = forms.BooleanField(label=_("Consent to sharing with other organisations"), required=False)
+    statistics = forms.BooleanField(label=_("Consent to use in statistics"), required=False)
+    given_on = forms.DateField(label=_("Date of consent"), required=False, widget=DATE)
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis, when nobody could consent"),
+        choices=with_blank(Consent.LawfulBasis.choices),
+        required=False,
+    )
+    justification = forms.CharField(
+        label=_("Why consent could not be had"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

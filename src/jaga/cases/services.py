@@ -185,17 +185,55 @@ def validate_case_input(
                 )
             if child.sex in (Sex.FEMALE, Sex.MALE) and info.female != (child.sex == Sex.FEMALE):
                 errors.setdefault("child.nik", []).append(_("The NIK's birth day says the other sex."))
-    consent = data.consent
-    _choice(errors, "consent.given_by", consent.given_by, Consent.GivenBy.values, required=True)
-    if consent.given_by == Consent.GivenBy.NOBODY:
-        _choice(errors, "consent.lawful_basis", consent.lawful_basis, Consent.LawfulBasis.values, required=True)
-        if not consent.justification.strip():
-            errors["consent.justification"] = [
-                _("Without consent, say why (for example: the guardian is the suspected perpetrator).")
-            ]
+    _check_consent(errors, data.consent, prefix="consent.")
     if errors:
         raise ValidationError(errors)
     return regions
+
+
+def _check_consent(errors: dict[str, list[str]], consent: ConsentInput, *, prefix: str) -> None:
+    """Consent from the guardian or the child, or where nobody can give it, a lawful basis and why."""
+    _choice(errors, f"{prefix}given_by", consent.given_by, Consent.GivenBy.values, required=True)
+    if consent.given_by == Consent.GivenBy.NOBODY:
+        _choice(errors, f"{prefix}lawful_basis", consent.lawful_basis, Consent.LawfulBasis.values, required=True)
+        if not consent.justification.strip():
+            errors[f"{prefix}justification"] = [
+                _("Without consent, say why (for example: the guardian is the suspected perpetrator).")
+            ]
+
+
+@transaction.atomic
+def consent_record(*, actor: User, case: Case, consent: ConsentInput, request: HttpRequest | None = None) -> Consent:
+    """A new consent (or its withdrawal, or a lawful basis) replaces the previous one from now on."""
+    if not user_has_perm(actor, "cases.edit") or case.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    _check_consent(errors, consent, prefix="")
+    if errors:
+        raise ValidationError(errors)
+    nobody = consent.given_by == Consent.GivenBy.NOBODY
+    row = Consent.objects.create(
+        case=case,
+        given_by=consent.given_by,
+        services=consent.services,
+        sharing=consent.sharing,
+        statistics=consent.statistics,
+        given_on=consent.given_on or timezone.localdate(),
+        lawful_basis=consent.lawful_basis if nobody else "",
+        justification=consent.justification.strip() if nobody else "",
+        recorded_by=actor,
+    )
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.CONSENT_RECORDED, by=actor, detail=row.get_given_by_display()
+    )
+    record(
+        "cases.consent.recorded",
+        actor=actor,
+        target=case,
+        request=request,
+        details={"given_by": row.given_by, "sharing": row.sharing, "statistics": row.statistics},
+    )
+    return row
 
 
 def _next_number(organisation: Organisation, year: int) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
     path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),
     path("<uuid:case_id>/data-subject/", views.subject_view, name="subject"),
+    path("<uuid:case_id>/consent/", views.consent_view, name="consent"),
     path("<uuid:case_id>/attachments/", views.attachment_upload_view, name="attachment_upload"),
     path("<uuid:case_id>/attachments/<uuid:attachment_id>/", views.attachment_download_view, name="attachment"),
     path("<uuid:case_id>/<str:part>/", views.case_part_view, name="part"),

@@ -22,6 +22,7 @@ from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
     CaseIntakeForm,
+    ConsentForm,
     EraseForm,
     ImportForm,
     LegalProcessForm,
@@ -98,6 +99,7 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "perpetrators": case.perpetrators.all(),
             "attachments": case.attachments.defer("data"),
             "attachment_form": AttachmentForm(),
+            "consent_form": ConsentForm(prefix="consent"),
             "service_records": case.services.select_related("provider"),
             "legal": getattr(case, "legal", None),
             "part_forms": {
@@ -456,3 +458,27 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="jaga-cases-{timezone.localdate().isoformat()}.{fmt}"'
     return response
+
+
+@require_perm("cases.edit")
+@require_POST
+def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = ConsentForm(request.POST, prefix="consent")
+    if form.is_valid():
+        try:
+            services.consent_record(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                consent=services.ConsentInput(**form.cleaned_data),
+                request=request,
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cases:detail", case_id=case.pk)

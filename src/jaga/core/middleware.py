@@ -27,12 +27,11 @@ class LanguageMiddleware:
             language = settings.LANGUAGE_CODE
             if request.path.startswith("/api/"):
                 language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
-        translation.deactivate()
         return response
 
 

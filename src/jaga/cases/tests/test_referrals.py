@@ -139,3 +139,16 @@ def test_the_pages_send_and_answer_a_referral(
     assert jakarta.post(f"/cases/referrals/{referral.pk}/", {"action": "accept"}).status_code == 302
     referral.refresh_from_db()
     assert referral.state == Referral.State.ACCEPTED
+
+
+def test_withdrawing_consent_to_share_stops_new_referrals(
+    login_client: Callable[..., Client], case: Case, caseworker_jakarta: User, caseworker_bali: User
+) -> None:
+    client = login_client(caseworker_jakarta)
+    client.post(f"/cases/{case.pk}/consent/", {"consent-given_by": "guardian", "consent-services": "on"})
+    assert case.consents.count() == 2 and not case.consents.first().sharing
+    with pytest.raises(ValidationError, match="consent of the child or guardian"):
+        refer(caseworker_jakarta, case, caseworker_bali.organisation)
+    refused = client.post(f"/cases/{case.pk}/consent/", {"consent-given_by": "nobody"}, follow=True)
+    assert refused.status_code == 200 and case.consents.count() == 2
+    assert AuditEvent.objects.filter(action="cases.consent.recorded", target_id=str(case.pk)).count() == 1
