@@ -138,9 +138,6 @@ class CaseIntakeForm(forms.Form):
         self.fields["exploitation_regency"].choices = regency_choices("—")
         self.fields["residence_regency"].choices = regency_choices("—")
 
-    def sections(self) -> list[tuple[Any, list[Any]]]:
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
-
     def to_input(self) -> CaseInput:
         d = self.cleaned_data
         disability = {"yes": True, "no": False}.get(d.get("child_disability") or "")

@@ -552,3 +552,19 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+
+class IntakeDraft(models.Model):
+    """An intake form in progress, kept between steps and visits. Encrypted: it holds identities."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts")
+    data = EncryptedTextField(default="{}")
+    step = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"

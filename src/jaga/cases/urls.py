@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_create_view, name="create"),
+    path("new/<uuid:draft_id>/", views.case_create_view, name="draft"),
     path("export.<str:fmt>", views.case_export_view, name="export"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,7 @@ from jaga.cases.forms import (
     StatusForm,
     SubjectCorrectForm,
 )
-from jaga.cases.models import TRANSITIONS, Case, ImportJob, Referral
+from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
 from jaga.cases.selectors import case_list
 
 PAGE_SIZE = 25
@@ -62,18 +63,77 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
-def case_create_view(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form = CaseIntakeForm(request.POST or None, initial={"registered_on": today, "consent_given_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_register(actor=request.user, data=form.to_input(), request=request)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Case %(reference)s is registered.") % {"reference": case.reference})
-            return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_form.html", {"form": form})
+def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse:
+    """The intake form, one section at a time; the draft is kept (encrypted) after every step."""
+    user = request.user
+    if draft_id is None:
+        if request.method == "GET":
+            return render(request, "cases/draft_list.html", {"drafts": user.intake_drafts.all()})  # type: ignore[union-attr]
+        draft = IntakeDraft.objects.create(user=user)  # type: ignore[misc]
+        return redirect("cases:draft", draft_id=draft.pk)
+    draft = IntakeDraft.objects.filter(pk=draft_id, user=user).first()
+    if draft is None:
+        raise Http404
+    today = timezone.localdate().isoformat()
+    stored: dict[str, Any] = {"registered_on": today, "consent_given_on": today, **json.loads(draft.data or "{}")}
+    sections = CaseIntakeForm.SECTIONS
+    step = min(draft.step, len(sections) - 1)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action == "discard":
+            draft.delete()
+            messages.info(request, _("The draft is deleted."))
+            return redirect("cases:list")
+        names = sections[step][1]
+        for name in names:  # what this step shows replaces what was stored for it
+            values = request.POST.getlist(name)
+            stored[name] = values if name == "forms" else (values[0] if values else "")
+        form = CaseIntakeForm(stored)
+        step_has_errors = any(name in form.errors for name in names)
+        if action == "back" or (not step_has_errors and step < len(sections) - 1):
+            draft.data, draft.step = json.dumps(stored), max(step - 1, 0) if action == "back" else step + 1
+            draft.save()
+            return redirect("cases:draft", draft_id=draft.pk)
+        if not step_has_errors and form.is_valid():
+            try:
+                case = services.case_register(actor=user, data=form.to_input(), request=request)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                draft.delete()
+                messages.success(request, _("Case %(reference)s is registered.") % {"reference": case.reference})
+                return redirect("cases:detail", case_id=case.pk)
+        # Show the first step that needs attention, with its errors.
+        step = _first_step_with_errors(form, step)
+        draft.data, draft.step = json.dumps(stored), step
+        draft.save()
+        return _intake_page(request, draft, form, step)
+    return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
+
+
+def _first_step_with_errors(form: CaseIntakeForm, default: int) -> int:
+    for index, (_title, names) in enumerate(CaseIntakeForm.SECTIONS):
+        if any(name in form.errors for name in names) or (index == 0 and form.non_field_errors()):
+            return index
+    return default
+
+
+def _intake_page(request: HttpRequest, draft: IntakeDraft, form: CaseIntakeForm, step: int) -> HttpResponse:
+    title, names = form.SECTIONS[step]
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "draft": draft,
+            "step": step,
+            "steps": [section_title for section_title, _names in form.SECTIONS],
+            "title": title,
+            "fields": [form[name] for name in names],
+            "last": step == len(form.SECTIONS) - 1,
+            "show_errors": form.is_bound,
+        },
+    )
 
 
 def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.test import Client
 
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
-from jaga.cases.models import Case, Note
+from jaga.cases.models import Case, IntakeDraft, Note
 from jaga.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,28 +26,66 @@ VALID = {
 }
 
 
-def test_a_caseworker_registers_a_case_through_the_form(
-    login_client: Callable[..., Client], caseworker_bali: User
-) -> None:
+STEPS = [
+    ["registered_on", "source", "forms", "exploitation_regency"],
+    [k for k in VALID if k.startswith("child_")],
+    [k for k in VALID if k.startswith("consent_")],
+]
+
+
+def step_data(names: list[str], **overrides: object) -> dict[str, object]:
+    return {**{name: VALID[name] for name in names if name in VALID}, **overrides}
+
+
+def test_a_caseworker_registers_a_case_step_by_step(login_client: Callable[..., Client], caseworker_bali: User) -> None:
     client = login_client(caseworker_bali)
-    form_page = client.get("/cases/new/").content.decode()
-    assert "Daftarkan kasus" in form_page and "<optgroup" in form_page
-    response = client.post("/cases/new/", VALID)
+    start = client.post("/cases/new/")
+    draft_url = start["Location"]
+    first = client.get(draft_url).content.decode()
+    assert "Daftarkan kasus" in first and "<optgroup" in first and 'aria-current="step"' in first
+    for names in STEPS[:-1]:
+        assert client.post(draft_url, step_data(names))["Location"] == draft_url
+    response = client.post(draft_url, step_data(STEPS[-1]))
     case = Case.objects.get()
     assert response["Location"] == f"/cases/{case.pk}/"
     assert case.forms == ["online", "trafficking"] and case.organisation == caseworker_bali.organisation
+    assert case.child.full_name == "Ni Luh Putu Uji"
+    assert not IntakeDraft.objects.exists(), "the draft is gone once the case is registered"
 
 
-def test_the_form_explains_errors_and_keeps_what_was_typed(
+def test_a_draft_is_kept_encrypted_and_only_for_its_author(
+    login_client: Callable[..., Client], caseworker_bali: User, supervisor_bali: User
+) -> None:
+    client = login_client(caseworker_bali)
+    draft_url = client.post("/cases/new/")["Location"]
+    client.post(draft_url, step_data(STEPS[0]))
+    client.post(draft_url, step_data(STEPS[1]))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM cases_intakedraft")
+        assert "Ni Luh" not in cursor.fetchone()[0]
+    listing = client.get("/cases/new/").content.decode()
+    assert draft_url in listing, "the caseworker can come back to it"
+    assert 'value="Ni Luh Putu Uji"' in client.post(draft_url, {"action": "back"}, follow=True).content.decode()
+    assert login_client(supervisor_bali).get(draft_url).status_code == 404
+
+
+def test_each_step_explains_errors_and_keeps_what_was_typed(
     login_client: Callable[..., Client], caseworker_bali: User
 ) -> None:
     client = login_client(caseworker_bali)
-    bad = {**VALID, "child_nik": "5171015506110", "consent_given_by": "nobody"}
-    body = client.post("/cases/new/", bad).content.decode()
-    assert "NIK terdiri dari tepat 16 digit." in body
-    assert 'value="Ni Luh Putu Uji"' in body
-    assert "katakan alasannya" in body.lower()
+    draft_url = client.post("/cases/new/")["Location"]
+    client.post(draft_url, step_data(STEPS[0]))
+    # The NIK rules are the registry's: they are checked when the case is registered, at the end.
+    assert client.post(draft_url, step_data(STEPS[1], child_nik="5171015506110"))["Location"] == draft_url
+    final = client.post(draft_url, step_data(STEPS[2], consent_given_by="nobody")).content.decode()
+    assert "NIK terdiri dari tepat 16 digit." in final and 'value="Ni Luh Putu Uji"' in final
+    assert 'aria-current="step" class="current">Anak<' in final, "the step with the error is open"
     assert not Case.objects.exists()
+    # A date that is not a date is refused on its own step, which stays open.
+    bad_date = client.post(draft_url, step_data(STEPS[1], child_date_of_birth="kemarin")).content.decode()
+    assert "Masukkan tanggal yang valid." in bad_date
 
 
 def test_identity_is_masked_until_the_caseworker_reauthenticates(
