@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from jaga.accounts.api import MeView, TokenView
 from jaga.cases.api import (
+    CaseActionView,
     CaseDetailView,
     CaseListView,
     CasePartView,
@@ -21,6 +22,7 @@ api_v1 = [
     path("cases/", CaseListView.as_view(), name="cases"),
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
+    path("cases/<uuid:case_id>/do/<str:action>/", CaseActionView.as_view(), name="case_action"),
     path("cases/<uuid:case_id>/<str:part>/", CasePartView.as_view(), name="case_part"),
     path("referrals/", ReferralListView.as_view(), name="referrals"),
     path("referrals/<uuid:referral_id>/<str:action>/", ReferralActionView.as_view(), name="referral_action"),

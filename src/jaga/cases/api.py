@@ -29,6 +29,7 @@ from jaga.cases.models import (
     ServiceRecord,
     Sex,
     Source,
+    Status,
 )
 from jaga.cases.selectors import case_list
 from jaga.core.fields import EncryptedTextField
@@ -398,3 +399,61 @@ class CasePartView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError(_django_errors(exc)) from exc
         return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+
+class StatusInSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    closure_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class NoteInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class CaseActionView(APIView):
+    """Status changes, notes and new consents: the same services, scope and audit as the pages."""
+
+    @extend_schema(
+        operation_id="v1_cases_action_create",
+        summary="Change the status, add a note, or record a new consent",
+        description="action is one of status, notes, consent.",
+        request=StatusInSerializer,
+        responses={
+            200: CaseOutSerializer,
+            404: OpenApiResponse(description="No such case in your scope"),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request: Request, case_id: Any, action: str) -> Response:
+        serializers_by_action = {
+            "status": StatusInSerializer,
+            "notes": NoteInSerializer,
+            "consent": ConsentInSerializer,
+        }
+        if action not in serializers_by_action:
+            raise NotFound
+        if not user_has_perm(request.user, "cases.edit"):
+            raise PermissionDenied
+        case = access_case(request.user, case_id)
+        serializer = serializers_by_action[action](data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor, django_request = request.user, request._request
+        try:
+            if action == "status":
+                services.case_change_status(
+                    actor=actor, case=case, status=data["status"], closure_reason=data.get("closure_reason", ""),  # type: ignore[arg-type]
+                    request=django_request,
+                )  # fmt: skip
+            elif action == "notes":
+                services.note_add(actor=actor, case=case, text=data["text"], request=django_request)  # type: ignore[arg-type]
+            else:
+                services.consent_record(
+                    actor=actor, case=case, consent=services.ConsentInput(**data), request=django_request
+                )  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise ValidationError(_django_errors(exc)) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        case.refresh_from_db()
+        return Response(CaseOutSerializer(case, context={"identity": may_see_identity(actor)}).data)

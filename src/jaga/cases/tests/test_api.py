@@ -118,3 +118,31 @@ def test_parts_are_added_through_the_api_and_identifying_parts_follow_the_role(c
     listed = client.get("/api/v1/cases/").json()["results"][0]
     assert "identity" not in listed["perpetrators"][0] and "police_report_number" not in listed["legal"]
     assert listed["perpetrators"][0]["role"] == "online_offender"
+
+
+def test_status_notes_and_consent_through_the_api(caseworker_jakarta: User, supervisor_jakarta: User) -> None:
+    client = api_client(caseworker_jakarta)
+    case_id = client.post("/api/v1/cases/", BODY, content_type="application/json").json()["id"]
+    moved = client.post(f"/api/v1/cases/{case_id}/do/status/", {"status": "assessed"}, content_type="application/json")
+    assert moved.status_code == 200 and moved.json()["status"] == "assessed"
+    refused = client.post(
+        f"/api/v1/cases/{case_id}/do/status/",
+        {"status": "closed", "closure_reason": "goals_met"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "status" in refused.json()
+    closed = api_client(supervisor_jakarta).post(
+        f"/api/v1/cases/{case_id}/do/status/",
+        {"status": "closed", "closure_reason": "goals_met"},
+        content_type="application/json",
+    )
+    assert closed.json()["status"] == "closed"
+    assert (
+        client.post(
+            f"/api/v1/cases/{case_id}/do/notes/", {"text": "Catatan"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    bad = client.post(f"/api/v1/cases/{case_id}/do/consent/", {"given_by": "nobody"}, content_type="application/json")
+    assert bad.status_code == 400 and set(bad.json()) == {"lawful_basis", "justification"}
+    assert client.post(f"/api/v1/cases/{case_id}/do/dance/", {}, content_type="application/json").status_code == 404
