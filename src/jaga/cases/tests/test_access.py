@@ -97,3 +97,53 @@ def test_every_read_writes_one_audit_row(
         .order_by("seq")
     )
     assert reads == [("cases.case.viewed", {"via": "page"}), ("cases.case.identity_viewed", {"via": "api"})]
+
+
+@pytest.fixture
+def three_cases(
+    caseworker_jakarta: User, caseworker_bali: User, supervisor_jakarta: User, register_case: Callable[..., Case]
+) -> dict[str, Case]:
+    from jaga.cases import services
+
+    own = register_case(caseworker_jakarta)
+    other = register_case(caseworker_bali, exploitation_regency="51.71")
+    referred = register_case(caseworker_bali, exploitation_regency="51.03")
+    referral = services.referral_request(
+        actor=caseworker_bali, case=referred, to_organisation=caseworker_jakarta.organisation, service="shelter"
+    )
+    services.referral_decide(actor=supervisor_jakarta, referral=referral, accept=True)
+    return {"jakarta": own, "bali": other, "referred": referred}
+
+
+VISIBLE = {
+    "caseworker_jakarta": {"jakarta", "referred"},
+    "supervisor_jakarta": {"jakarta", "referred"},
+    "caseworker_bali": {"bali", "referred"},
+    "supervisor_bali": {"bali", "referred"},
+}
+
+
+@pytest.mark.parametrize("name", ROLES)
+def test_own_other_and_referred_cases_in_list_detail_export_and_api(
+    persona: Callable[[str], User],
+    login_client: Callable[..., Client],
+    three_cases: dict[str, Case],
+    name: str,
+) -> None:
+    user = persona(name)
+    visible = VISIBLE.get(name, set())
+    page, api = login_client(user), api_client(user)
+    listing = page.get("/cases/")
+    export = page.get("/cases/export.csv")
+    api_list = api.get("/api/v1/cases/")
+    if name not in HAS_CASE_LIST:
+        assert (listing.status_code, export.status_code, api_list.status_code) == (403, 403, 403)
+    else:
+        body = listing.content.decode()
+        assert {key for key, case in three_cases.items() if str(case.pk) in body} == visible
+        assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1 + len(visible)
+        assert {c["id"] for c in api_list.json()["results"]} == {str(three_cases[key].pk) for key in visible}
+    for key, case in three_cases.items():
+        expected = 200 if key in visible else (404 if name in HAS_CASE_LIST else 403)
+        assert page.get(f"/cases/{case.pk}/").status_code == expected, key
+        assert api.get(f"/api/v1/cases/{case.pk}/").status_code == (200 if key in visible else 404), key
