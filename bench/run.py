@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROWS = int(os.environ.get("BENCH_ROWS", "3000"))
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+LIST_CASES = int(os.environ.get("BENCH_LIST_CASES", "1000000"))  # PostgreSQL only; 0 skips it
+REPEAT = 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -84,13 +86,16 @@ def measure(database_url: str) -> dict[str, float]:
             fetched = len(cursor.fetchall())
         raw_select = time.perf_counter() - start
         assert fetched == ROWS
-        return {
+        results = {
             "chained": chained,
             "raw_insert": raw_insert,
             "verify": verify,
             "raw_select": raw_select,
             **measure_import(),
         }
+        if not sqlite and LIST_CASES:
+            results.update(measure_case_list())
+        return results
     finally:
         if not sqlite:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
@@ -169,6 +174,80 @@ def measure_import() -> dict[str, float]:
     return {"import": imported, "raw_bulk": raw}
 
 
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+def measure_case_list() -> dict[str, float]:
+    """LIST_CASES cases in one organisation; p50/p95 of what a caseworker opens, page and API."""
+    from django.test import Client
+
+    from jaga.accounts.models import User
+    from jaga.cases.imports import check_rows, read_table
+    from jaga.cases.models import Case
+    from jaga.cases.services import cases_bulk_register
+
+    actor = User.objects.get(email="caseworker.jakarta@jaga.example")
+    made = Case.objects.filter(organisation=actor.organisation).count()
+    seed = 100
+    while made < LIST_CASES:
+        chunk = min(20_000, LIST_CASES - made)
+        checked = check_rows(read_table(import_csv(chunk, seed=seed)))
+        cases_bulk_register(actor=actor, inputs=checked.inputs)
+        made += chunk
+        seed += 1
+        print(f"  {made:,} cases", file=sys.stderr, flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    nik = checked.inputs[0].child.nik
+    client = Client()
+    client.force_login(actor)
+    api = Client(HTTP_AUTHORIZATION=f"Token {_token(actor)}")
+    probes = {
+        "list_page": lambda: client.get("/cases/"),
+        "filtered_page": lambda: client.get("/cases/", {"status": "registered", "form": "trafficking", "region": "35"}),
+        "nik_page": lambda: client.get("/cases/", {"q": nik}),
+        "list_api": lambda: api.get("/api/v1/cases/"),
+        "raw_sql_first_page": lambda: _raw_first_page(actor.organisation_id),
+    }
+    results: dict[str, float] = {}
+    for name, probe in probes.items():
+        probe()  # warm
+        samples = []
+        for _n in range(REPEAT):
+            start = time.perf_counter()
+            response = probe()
+            samples.append(time.perf_counter() - start)
+            assert response is None or response.status_code == 200, (name, response.status_code)
+        results[f"{name}_p50"], results[f"{name}_p95"] = _percentiles(samples)
+    results["list_cases"] = made
+    return results
+
+
+def _token(actor: object) -> str:
+    from jaga.accounts.services import api_token_issue
+
+    return api_token_issue(user=actor)  # type: ignore[arg-type]
+
+
+def _raw_first_page(organisation_id: object) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, c.reference, c.registered_on, c.status, r.name, ch.age_band, ch.sex FROM cases_case c"
+            " JOIN regions_region r ON r.code = c.exploitation_regency_id JOIN cases_child ch ON ch.case_id = c.id"
+            " WHERE c.organisation_id = %s ORDER BY c.registered_on DESC, c.number DESC LIMIT 25",
+            [organisation_id],
+        )
+        cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM cases_case WHERE organisation_id = %s", [organisation_id])
+        cursor.fetchone()
+
+
 def child(database_url: str) -> dict[str, float]:
     """Each database in its own process: Django's settings are read once per process."""
     env = {**os.environ, "BENCH_CHILD": database_url, "JAGA_DATA_DIR": tempfile.mkdtemp()}
@@ -243,6 +322,24 @@ def main() -> None:
         "row through the ORM; the baseline only fetches them.",
         "",
     ]
+    pg = runs.get("PostgreSQL", {})
+    if "list_page_p95" in pg:
+        lines += [
+            f"## Case list with {int(pg['list_cases']):,} cases in one organisation (PostgreSQL)",
+            "",
+            "| what a caseworker opens | p50 | p95 |",
+            "|---|---|---|",
+        ]
+        for key, label in (
+            ("list_page", "first page of the case list (page)"),
+            ("filtered_page", "filtered page: status, form, province (page)"),
+            ("nik_page", "NIK lookup through the blind index (page)"),
+            ("list_api", "first page of `GET /api/v1/cases/`"),
+            ("raw_sql_first_page", "baseline: the first page and its count in raw SQL"),
+        ):
+            lines.append(f"| {label} | {pg[key + '_p50']:.1f} ms | {pg[key + '_p95']:.1f} ms |")
+        ratio = pg["list_page_p50"] / pg["raw_sql_first_page_p50"]
+        lines += ["", f"Target: p95 at most 100 ms for one user. Page vs raw SQL (p50): {ratio:.1f}x.", ""]
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

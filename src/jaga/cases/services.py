@@ -41,7 +41,6 @@ from jaga.cases.models import (
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
 from jaga.core.crypto import blind_index
-from jaga.regions.models import Region
 
 ADULT_AGE = 18
 
@@ -120,11 +119,11 @@ def _choice(errors: dict[str, list[str]], key: str, value: str, choices: Iterabl
 
 def validate_case_input(
     data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None
-) -> dict[str, Region]:
+) -> None:
     """Every rule of a new case, all errors at once keyed by field path (``child.nik``).
 
-    Returns the regions it looked up. Raises ValidationError when anything is wrong. Bulk callers
-    pass ``regencies`` (the set of regency codes): then no query is made and no region returned.
+    Raises ValidationError when anything is wrong. Bulk callers pass ``regencies`` (the set of
+    regency codes, from ``regency_codes()``) so that no query is made per row.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -140,7 +139,7 @@ def validate_case_input(
     _choice(errors, "modus", data.modus, Modus.values, required=False)
     _choice(errors, "place_type", data.place_type, PlaceType.values, required=False)
     _choice(errors, "child.sex", data.child.sex, Sex.values, required=True)
-    regions: dict[str, Region] = {}
+    regencies = regencies if regencies is not None else regency_codes()
     for key, code, required in (
         ("exploitation_regency", data.exploitation_regency, True),
         ("residence_regency", data.residence_regency, False),
@@ -149,15 +148,8 @@ def validate_case_input(
             if required:
                 errors[key] = [_("This field is required.")]
             continue
-        if regencies is not None:
-            if code not in regencies:
-                errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
-            continue
-        region = Region.objects.filter(code=code, level=Region.Level.REGENCY).first()
-        if region is None:
+        if code not in regencies:
             errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
-        else:
-            regions[key] = region
     reference_day = data.exploitation_date or data.registered_on or today
     if data.exploitation_date and data.exploitation_date > today:
         errors["exploitation_date"] = [_("The date of exploitation cannot be in the future.")]
@@ -188,7 +180,6 @@ def validate_case_input(
     _check_consent(errors, data.consent, prefix="consent.")
     if errors:
         raise ValidationError(errors)
-    return regions
 
 
 def _check_consent(errors: dict[str, list[str]], consent: ConsentInput, *, prefix: str) -> None:
@@ -211,18 +202,8 @@ def consent_record(*, actor: User, case: Case, consent: ConsentInput, request: H
     _check_consent(errors, consent, prefix="")
     if errors:
         raise ValidationError(errors)
-    nobody = consent.given_by == Consent.GivenBy.NOBODY
-    row = Consent.objects.create(
-        case=case,
-        given_by=consent.given_by,
-        services=consent.services,
-        sharing=consent.sharing,
-        statistics=consent.statistics,
-        given_on=consent.given_on or timezone.localdate(),
-        lawful_basis=consent.lawful_basis if nobody else "",
-        justification=consent.justification.strip() if nobody else "",
-        recorded_by=actor,
-    )
+    row = _build_consent(case=case, consent=consent, actor=actor, default_date=timezone.localdate())
+    row.save()
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CONSENT_RECORDED, by=actor, detail=row.get_given_by_display()
     )
@@ -243,19 +224,36 @@ def _next_number(organisation: Organisation, year: int) -> int:
     return counter.last
 
 
-@transaction.atomic
-def case_register(
-    *, actor: User, data: CaseInput, request: HttpRequest | None = None, organisation: Organisation | None = None
-) -> Case:
-    """Registers a child's case in the actor's organisation, with consent or a lawful basis."""
-    organisation = organisation or actor.organisation
-    if not user_has_perm(actor, "cases.edit") or organisation.pk != actor.organisation_id:
-        raise PermissionDenied
-    regions = validate_case_input(data)
+@dataclass
+class _Built:
+    """The rows one new case consists of, built in memory (single and bulk registration share them)."""
+
+    case: Case
+    forms: list[CaseForm]
+    child: Child
+    consent: Consent
+    event: CaseEvent
+
+
+def _build_consent(*, case: Case, consent: ConsentInput, actor: User, default_date: date) -> Consent:
+    nobody = consent.given_by == Consent.GivenBy.NOBODY
+    return Consent(
+        case=case,
+        given_by=consent.given_by,
+        services=consent.services,
+        sharing=consent.sharing,
+        statistics=consent.statistics,
+        given_on=consent.given_on or default_date,
+        lawful_basis=consent.lawful_basis if nobody else "",
+        justification=consent.justification.strip() if nobody else "",
+        recorded_by=actor,
+    )
+
+
+def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, number: int) -> _Built:
     assert data.registered_on is not None
     year = data.registered_on.year
-    number = _next_number(organisation, year)
-    case = Case.objects.create(
+    case = Case(
         organisation=organisation,
         reference=f"{year}-{number:05d}",
         year=year,
@@ -265,48 +263,61 @@ def case_register(
         source=data.source,
         modus=data.modus,
         place_type=data.place_type,
-        exploitation_regency=regions["exploitation_regency"],
-        residence_regency=regions.get("residence_regency"),
+        exploitation_regency_id=data.exploitation_regency,
+        residence_regency_id=data.residence_regency or None,
         risk_level=data.risk_level,
         assigned_to=actor,
         created_by=actor,
     )
-    CaseForm.objects.bulk_create([CaseForm(case=case, form=form) for form in sorted(set(data.forms))])
     child = data.child
     age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age
-    Child.objects.create(
+    return _Built(
         case=case,
-        full_name=child.full_name.strip(),
-        aliases=child.aliases.strip(),
-        nik=normalise_nik(child.nik),
-        nik_index=nik_index(child.nik),
-        date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else "",
-        address=child.address.strip(),
-        phone=child.phone.strip(),
-        phone_index=phone_index(child.phone),
-        guardian_name=child.guardian_name.strip(),
-        guardian_relationship=child.guardian_relationship,
-        age_at_registration=age,
-        age_is_estimated=child.date_of_birth is None and age is not None,
-        age_band=age_band(age),
-        sex=child.sex,
-        disability=child.disability,
-        schooling=child.schooling,
-        nationality=child.nationality or "ID",
+        forms=[CaseForm(case=case, form=form) for form in sorted(set(data.forms))],
+        child=Child(
+            case=case,
+            full_name=child.full_name.strip(),
+            aliases=child.aliases.strip(),
+            nik=normalise_nik(child.nik),
+            nik_index=nik_index(child.nik),
+            date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else "",
+            address=child.address.strip(),
+            phone=child.phone.strip(),
+            phone_index=phone_index(child.phone),
+            guardian_name=child.guardian_name.strip(),
+            guardian_relationship=child.guardian_relationship,
+            age_at_registration=age,
+            age_is_estimated=child.date_of_birth is None and age is not None,
+            age_band=age_band(age),
+            sex=child.sex,
+            disability=child.disability,
+            schooling=child.schooling,
+            nationality=child.nationality or "ID",
+        ),
+        consent=_build_consent(case=case, consent=data.consent, actor=actor, default_date=data.registered_on),
+        event=CaseEvent(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED),
     )
-    consent = data.consent
-    Consent.objects.create(
-        case=case,
-        given_by=consent.given_by,
-        services=consent.services,
-        sharing=consent.sharing,
-        statistics=consent.statistics,
-        given_on=consent.given_on or data.registered_on,
-        lawful_basis=consent.lawful_basis if consent.given_by == Consent.GivenBy.NOBODY else "",
-        justification=consent.justification.strip() if consent.given_by == Consent.GivenBy.NOBODY else "",
-        recorded_by=actor,
+
+
+@transaction.atomic
+def case_register(
+    *, actor: User, data: CaseInput, request: HttpRequest | None = None, organisation: Organisation | None = None
+) -> Case:
+    """Registers a child's case in the actor's organisation, with consent or a lawful basis."""
+    organisation = organisation or actor.organisation
+    if not user_has_perm(actor, "cases.edit") or organisation.pk != actor.organisation_id:
+        raise PermissionDenied
+    validate_case_input(data)
+    assert data.registered_on is not None
+    built = _build_case(
+        actor=actor, organisation=organisation, data=data, number=_next_number(organisation, data.registered_on.year)
     )
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED)
+    case, consent = built.case, data.consent
+    case.save(force_insert=True)
+    CaseForm.objects.bulk_create(built.forms)
+    built.child.save(force_insert=True)
+    built.consent.save(force_insert=True)
+    built.event.save(force_insert=True)
     record(
         "cases.case.registered",
         actor=actor,
@@ -632,69 +643,16 @@ def cases_bulk_register(
         counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
         numbers[year] = counter.last
         CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
-    cases, forms, children, consents, events = [], [], [], [], []
+    built = []
     for data in inputs:
         assert data.registered_on is not None
-        year = data.registered_on.year
-        numbers[year] += 1
-        case = Case(
-            organisation=organisation,
-            reference=f"{year}-{numbers[year]:05d}",
-            year=year,
-            number=numbers[year],
-            registered_on=data.registered_on,
-            exploitation_date=data.exploitation_date,
-            source=data.source,
-            modus=data.modus,
-            place_type=data.place_type,
-            exploitation_regency_id=data.exploitation_regency,
-            residence_regency_id=data.residence_regency or None,
-            risk_level=data.risk_level,
-            assigned_to=actor,
-            created_by=actor,
+        numbers[data.registered_on.year] += 1
+        built.append(
+            _build_case(actor=actor, organisation=organisation, data=data, number=numbers[data.registered_on.year])
         )
-        cases.append(case)
-        forms += [CaseForm(case=case, form=form) for form in sorted(set(data.forms))]
-        child = data.child
-        age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age
-        children.append(
-            Child(
-                case=case,
-                full_name=child.full_name.strip(),
-                aliases=child.aliases.strip(),
-                nik=normalise_nik(child.nik),
-                nik_index=nik_index(child.nik),
-                date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else "",
-                address=child.address.strip(),
-                phone=child.phone.strip(),
-                phone_index=phone_index(child.phone),
-                guardian_name=child.guardian_name.strip(),
-                guardian_relationship=child.guardian_relationship,
-                age_at_registration=age,
-                age_is_estimated=child.date_of_birth is None and age is not None,
-                age_band=age_band(age),
-                sex=child.sex,
-                disability=child.disability,
-                schooling=child.schooling,
-                nationality=child.nationality or "ID",
-            )
-        )
-        consent = data.consent
-        nobody = consent.given_by == Consent.GivenBy.NOBODY
-        consents.append(
-            Consent(
-                case=case,
-                given_by=consent.given_by,
-                services=consent.services,
-                sharing=consent.sharing,
-                statistics=consent.statistics,
-                given_on=consent.given_on or data.registered_on,
-                lawful_basis=consent.lawful_basis if nobody else "",
-                justification=consent.justification.strip() if nobody else "",
-                recorded_by=actor,
-            )
-        )
-        events.append(CaseEvent(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED))
+    cases = [b.case for b in built]
+    forms = [form for b in built for form in b.forms]
+    children, consents, events = [b.child for b in built], [b.consent for b in built], [b.event for b in built]
     for model, rows in ((Case, cases), (CaseForm, forms), (Child, children), (Consent, consents), (CaseEvent, events)):
         model.objects.bulk_create(rows, batch_size=1000)
     record_many("cases.case.registered", actor=actor, targets=cases, request=request, details=details or {})
