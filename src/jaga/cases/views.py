@@ -210,8 +210,7 @@ def case_status_view(request: HttpRequest, case_id: Any) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            _flash_errors(request, exc)
         else:
             messages.success(request, _("The status is changed."))
     else:
@@ -237,15 +236,21 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, error)
 
 
+def _flash_form_errors(request: HttpRequest, form: Any) -> None:
+    """The small forms on the case page redirect back to it: their errors travel as messages."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 @require_perm("cases.edit")
 @require_POST
 def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ReferralForm(request.POST, case=case)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+        _flash_form_errors(request, form)
         return redirect("cases:detail", case_id=case.pk)
     try:
         services.referral_request(
@@ -337,10 +342,7 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
     form_class, service, done = PARTS[part]
     form = form_class(request.POST, prefix=part)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        _flash_form_errors(request, form)
         return redirect("cases:detail", case_id=case.pk)
     try:
         service(actor=request.user, case=case, request=request, **form.cleaned_data)
@@ -413,8 +415,7 @@ def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("The document is attached (encrypted)."))
     else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
+        _flash_form_errors(request, form)
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -538,7 +539,5 @@ def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("The consent is recorded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_form_errors(request, form)
     return redirect("cases:detail", case_id=case.pk)
