@@ -203,9 +203,9 @@ def measure_case_list() -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     nik = checked.inputs[0].child.nik
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(actor)
-    api = Client(HTTP_AUTHORIZATION=f"Token {_token(actor)}")
+    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {_token(actor)}")
     probes = {
         "list_page": lambda: client.get("/cases/"),
         "filtered_page": lambda: client.get("/cases/", {"status": "registered", "form": "trafficking", "region": "35"}),

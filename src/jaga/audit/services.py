@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jaga.audit.chain import GENESIS, Checkpoint, VerifyResult, canonical, link_hash, verify_rows
 from jaga.audit.models import AuditEvent
+from jaga.core.bulk import bulk_insert
 
 # Any constant works: it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_LOCK_KEY = 7_310_411_245
@@ -58,7 +59,7 @@ def _append(entries: list[dict[str, Any]]) -> list[AuditEvent]:
         if len(rows) == 1:
             rows[0].save()
         else:
-            AuditEvent.objects.bulk_create(rows, batch_size=1000)
+            bulk_insert(rows)
         return rows
 
 

@@ -40,6 +40,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
+from jaga.core.bulk import bulk_insert
 from jaga.core.crypto import blind_index
 
 ADULT_AGE = 18
@@ -653,7 +654,7 @@ def cases_bulk_register(
     cases = [b.case for b in built]
     forms = [form for b in built for form in b.forms]
     children, consents, events = [b.child for b in built], [b.consent for b in built], [b.event for b in built]
-    for model, rows in ((Case, cases), (CaseForm, forms), (Child, children), (Consent, consents), (CaseEvent, events)):
-        model.objects.bulk_create(rows, batch_size=1000)
+    for rows in (cases, forms, children, consents, events):
+        bulk_insert(rows)
     record_many("cases.case.registered", actor=actor, targets=cases, request=request, details=details or {})
     return cases
