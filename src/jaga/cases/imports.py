@@ -226,8 +226,8 @@ def check_rows(rows: Iterator[list[str]], progress: Callable[[int], None] = lamb
             _("Columns are missing: %(columns)s. Start from the template.") % {"columns": ", ".join(missing)}
         )
     unknown = [name for name in names if name and name not in COLUMN_NAMES]
-    if unknown:
-        raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    if unknown:  # headers are names of columns, not data; still, only the first few are named
+        raise ImportFileError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown[:5])[:200]})
     regencies = regency_codes()
     today = timezone.localdate()
     for number, row in enumerate(rows, start=2):

@@ -115,12 +115,11 @@ def _choice(errors: dict[str, list[str]], key: str, value: str, choices: Iterabl
         if required:
             errors.setdefault(key, []).append(_("This field is required."))
     elif value not in set(choices):
-        errors.setdefault(key, []).append(_("%(value)s is not one of the choices.") % {"value": value})
+        # The value is not repeated: imports keep these messages, and a misplaced name must not be among them.
+        errors.setdefault(key, []).append(_("Use one of: %(choices)s.") % {"choices": ", ".join(choices)})
 
 
-def validate_case_input(
-    data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None
-) -> None:
+def validate_case_input(data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None) -> None:
     """Every rule of a new case, all errors at once keyed by field path (``child.nik``).
 
     Raises ValidationError when anything is wrong. Bulk callers pass ``regencies`` (the set of
@@ -150,7 +149,7 @@ def validate_case_input(
                 errors[key] = [_("This field is required.")]
             continue
         if code not in regencies:
-            errors[key] = [_("%(code)s is not a regency/city code, e.g. 31.71.") % {"code": code}]
+            errors[key] = [_("This is not a regency/city code (for example 31.71 for Jakarta Pusat).")]
     reference_day = data.exploitation_date or data.registered_on or today
     if data.exploitation_date and data.exploitation_date > today:
         errors["exploitation_date"] = [_("The date of exploitation cannot be in the future.")]

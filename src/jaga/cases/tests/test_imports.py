@@ -150,3 +150,12 @@ def test_any_cell_values_give_row_errors_not_crashes(regions: None, cells: dict[
     except ImportFileError:
         return
     assert len(checked.inputs) + len({e[0] for e in checked.errors}) == 1
+
+
+@pytest.mark.django_db
+def test_a_name_in_the_wrong_column_is_not_repeated_in_the_errors(regions: None) -> None:
+    row = {**GOOD, "source": "Siti Rahasia Nurhaliza", "regency_code": "Siti Rahasia", "child_sex": "Siti"}
+    with translation.override("en"):
+        checked = check_rows(read_table(csv_bytes([row])))
+    assert {column for _row, column, _message in checked.errors} == {"source", "regency_code", "child_sex"}
+    assert "Rahasia" not in str(checked.errors) and "Siti" not in str(checked.errors)
