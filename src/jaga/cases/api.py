@@ -33,6 +33,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.selectors import case_list
 from jaga.core.fields import EncryptedTextField
+from jaga.core.pagination import CappedPaginator
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(
@@ -202,6 +203,7 @@ class CaseOutSerializer(serializers.ModelSerializer):
 
 class CasePagination(PageNumberPagination):
     page_size = 50
+    django_paginator_class = CappedPaginator  # "count" stops at 10,001 on very large lists
 
 
 class CaseListView(APIView):

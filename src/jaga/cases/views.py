@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +35,7 @@ from jaga.cases.forms import (
 )
 from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
 from jaga.cases.selectors import case_list
+from jaga.core.pagination import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -52,7 +52,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.get("q") and may_see_identity(request.user):
         # A search may have compared names: recorded, without the words searched for.
         record("cases.case.searched", actor=request.user, request=request, details={"results": page.paginator.count})

@@ -250,3 +250,21 @@ def test_a_name_search_finds_old_spellings_and_nicknames_within_scope(
         assert [c.pk for c in found] == [mine.pk], query
     event = AuditEvent.objects.filter(action="cases.case.searched").last()
     assert event.details == {"results": 1} and "koko" not in str(event.details).lower()
+
+
+def test_a_very_long_list_stops_counting_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    register_case: Callable[..., Case],
+) -> None:
+    from jaga.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _n in range(4):
+        register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    page = client.get("/cases/").content.decode()
+    assert "Lebih dari 2 kasus" in page
+    api = client.get("/api/v1/cases/").json()
+    assert api["count"] == 3, "the API counts up to the cap plus one as well"
