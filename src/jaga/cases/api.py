@@ -203,7 +203,7 @@ class CaseOutSerializer(serializers.ModelSerializer):
 
 class CasePagination(PageNumberPagination):
     page_size = 50
-    django_paginator_class = CappedPaginator  # "count" stops at 10,001 on very large lists
+    django_paginator_class = CappedPaginator  # "count" stops at 1,001 on very large lists
 
 
 class CaseListView(APIView):
@@ -215,9 +215,12 @@ class CaseListView(APIView):
         if not user_has_perm(request.user, "cases.view"):
             raise PermissionDenied
         paginator = CasePagination()
-        page = paginator.paginate_queryset(
-            case_list(user=request.user).prefetch_related("form_links"), request, view=self
+        cases = (
+            case_list(user=request.user)
+            .select_related("legal")
+            .prefetch_related("form_links", "perpetrators", "services")
         )
+        page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
 
     @extend_schema(

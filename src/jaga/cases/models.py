@@ -172,7 +172,7 @@ class Case(models.Model):
 
     @property
     def forms(self) -> list[str]:
-        return sorted(self.form_links.values_list("form", flat=True))
+        return sorted(link.form for link in self.form_links.all())  # uses prefetch_related when given
 
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, ())
