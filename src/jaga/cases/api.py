@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -102,6 +104,9 @@ API_NAMES = {"exploitation_regency": "regency_code", "residence_regency": "resid
 
 
 def api_errors(exc: DjangoValidationError) -> dict[str, Any]:
+    """The service's errors as the API's body: ``child.nik`` becomes ``{"child": {"nik": [...]}}``."""
+    if not hasattr(exc, "error_dict"):
+        return {"detail": exc.messages}
     nested: dict[str, Any] = {}
     for key, messages in exc.message_dict.items():
         head, _dot, tail = key.partition(".")
@@ -231,10 +236,8 @@ class CaseListView(APIView):
             raise PermissionDenied
         serializer = CaseInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise ValidationError(api_errors(exc)) from exc
         body = CaseOutSerializer(case, context={"identity": may_see_identity(request.user)}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -275,8 +278,15 @@ class ReferralOutSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-def _django_errors(exc: DjangoValidationError) -> dict[str, Any]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """A service's refusal, as DRF answers it: 400 with field errors, or 403."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError(api_errors(exc)) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied from exc
 
 
 class CaseReferralView(APIView):
@@ -299,7 +309,7 @@ class CaseReferralView(APIView):
         organisation = Organisation.objects.filter(pk=data["to_organisation"]).first()
         if organisation is None:
             raise ValidationError({"to_organisation": [_("No organisation has this id.")]})
-        try:
+        with service_errors():
             referral = services.referral_request(
                 actor=request.user,  # type: ignore[arg-type]
                 case=case,
@@ -309,10 +319,6 @@ class CaseReferralView(APIView):
                 reason=data.get("reason", ""),
                 request=request._request,
             )
-        except DjangoValidationError as exc:
-            raise ValidationError(_django_errors(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
         return Response(ReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -352,7 +358,7 @@ class ReferralActionView(APIView):
         )
         if referral is None or action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
             raise NotFound
-        try:
+        with service_errors():
             if action in ("accept", "decline"):
                 services.referral_decide(
                     actor=request.user,
@@ -363,10 +369,6 @@ class ReferralActionView(APIView):
             else:
                 state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
                 services.referral_end(actor=request.user, referral=referral, state=state, request=request._request)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise ValidationError(_django_errors(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
         referral.refresh_from_db()
         return Response(ReferralOutSerializer(referral).data)
 
@@ -399,10 +401,8 @@ class CasePartView(APIView):
         serializer_class, service = PART_SERIALIZERS[part]
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             instance = service(actor=request.user, case=case, request=request._request, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(_django_errors(exc)) from exc
         return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
 
 
@@ -444,7 +444,7 @@ class CaseActionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         actor, django_request = request.user, request._request
-        try:
+        with service_errors():
             if action == "status":
                 services.case_change_status(
                     actor=actor, case=case, status=data["status"], closure_reason=data.get("closure_reason", ""),  # type: ignore[arg-type]
@@ -456,9 +456,5 @@ class CaseActionView(APIView):
                 services.consent_record(
                     actor=actor, case=case, consent=services.ConsentInput(**data), request=django_request
                 )  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise ValidationError(_django_errors(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
         case.refresh_from_db()
         return Response(CaseOutSerializer(case, context={"identity": may_see_identity(actor)}).data)
