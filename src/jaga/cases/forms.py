@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -42,6 +43,22 @@ YES_NO_UNKNOWN = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(label=_("Consent given by"), choices=with_blank(Consent.GivenBy.choices))
+    services = forms.BooleanField(label=_("Consent to services"), required=False)
+    sharing = forms.BooleanField(label=_("Consent to sharing with other organisations"), required=False)
+    statistics = forms.BooleanField(label=_("Consent to use in statistics"), required=False)
+    given_on = forms.DateField(label=_("Date of consent"), required=False, widget=DATE)
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis, when nobody could consent"),
+        choices=with_blank(Consent.LawfulBasis.choices),
+        required=False,
+    )
+    justification = forms.CharField(
+        label=_("Why consent could not be had"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class CaseIntakeForm(forms.Form):
     """The intake form in three fieldsets: the case, the child, consent. Names mirror CaseInput."""
 
@@ -71,19 +88,6 @@ class CaseIntakeForm(forms.Form):
     child_disability = forms.ChoiceField(label=_("Disability"), choices=YES_NO_UNKNOWN, required=False)
     child_schooling = forms.CharField(label=_("Schooling"), max_length=20, required=False)
 
-    consent_given_by = forms.ChoiceField(label=_("Consent given by"), choices=with_blank(Consent.GivenBy.choices))
-    consent_services = forms.BooleanField(label=_("Consent to services"), required=False)
-    consent_sharing = forms.BooleanField(label=_("Consent to sharing with other organisations"), required=False)
-    consent_statistics = forms.BooleanField(label=_("Consent to use in statistics"), required=False)
-    consent_given_on = forms.DateField(label=_("Date of consent"), required=False, widget=DATE)
-    consent_lawful_basis = forms.ChoiceField(
-        label=_("Lawful basis, when nobody could consent"),
-        choices=with_blank(Consent.LawfulBasis.choices),
-        required=False,
-    )
-    consent_justification = forms.CharField(
-        label=_("Why consent could not be had"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
     # Declared last: from here on, `forms` in this class body is the field, not the module.
     forms = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), choices=Form.choices, widget=forms.CheckboxSelectMultiple
@@ -133,6 +137,8 @@ class CaseIntakeForm(forms.Form):
         ),
     )
 
+    # The consent step is the ConsentForm's fields, prefixed (see below the class).
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["exploitation_regency"].choices = regency_choices("—")
@@ -175,6 +181,11 @@ class CaseIntakeForm(forms.Form):
                 justification=d.get("consent_justification", ""),
             ),
         )
+
+
+CaseIntakeForm.base_fields.update(
+    {f"consent_{name}": copy.deepcopy(field) for name, field in ConsentForm.base_fields.items()}
+)
 
 
 class CaseFilterForm(forms.Form):
@@ -270,19 +281,3 @@ class AttachmentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-
-
-class ConsentForm(forms.Form):
-    given_by = forms.ChoiceField(label=_("Consent given by"), choices=with_blank(Consent.GivenBy.choices))
-    services = forms.BooleanField(label=_("Consent to services"), required=False)
-    sharing = forms.BooleanField(label=_("Consent to sharing with other organisations"), required=False)
-    statistics = forms.BooleanField(label=_("Consent to use in statistics"), required=False)
-    given_on = forms.DateField(label=_("Date of consent"), required=False, widget=DATE)
-    lawful_basis = forms.ChoiceField(
-        label=_("Lawful basis, when nobody could consent"),
-        choices=with_blank(Consent.LawfulBasis.choices),
-        required=False,
-    )
-    justification = forms.CharField(
-        label=_("Why consent could not be had"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
