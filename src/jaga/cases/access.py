@@ -57,3 +57,20 @@ def restriction_blocks(user: Any, case: Any) -> bool:
 
 def may_see_identity(user: Any) -> bool:
     return user_has_perm(user, "cases.view_identity")
+
+
+def access_referral(user: Any, referral_id: Any) -> Any:
+    """A referral the user's organisation sent or received (the case's owner or the receiver); 404 otherwise."""
+    from django.db.models import Q
+
+    from jaga.cases.models import Referral
+
+    referral = (
+        Referral.objects.select_related("case", "to_organisation", "from_organisation")
+        .filter(Q(to_organisation_id=user.organisation_id) | Q(case__organisation_id=user.organisation_id))
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import services
-from jaga.cases.access import access_case, may_see_identity
+from jaga.cases.access import access_case, access_referral, may_see_identity
 from jaga.cases.models import (
     Case,
     Consent,
@@ -350,14 +350,9 @@ class ReferralActionView(APIView):
         },
     )
     def post(self, request: Request, referral_id: Any, action: str) -> Response:
-        organisation_id = request.user.organisation_id  # type: ignore[union-attr]
-        referral = (
-            Referral.objects.select_related("case", "to_organisation")
-            .filter(Q(to_organisation_id=organisation_id) | Q(case__organisation_id=organisation_id), pk=referral_id)
-            .first()
-        )
-        if referral is None or action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
+        if action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
             raise NotFound
+        referral = access_referral(request.user, referral_id)
         with service_errors():
             if action in ("accept", "decline"):
                 services.referral_decide(

@@ -17,7 +17,7 @@ from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, r
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases import attachments, exports, imports, services, subject
-from jaga.cases.access import access_case, is_owner, may_see_identity
+from jaga.cases.access import access_case, access_referral, is_owner, may_see_identity
 from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
@@ -47,11 +47,17 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-@require_perm("cases.view")
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def _filtered_cases(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any], Any]:
+    """The list's filters from the query string (the page and its exports read the same ones)."""
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
+    return form, filters, cases
+
+
+@require_perm("cases.view")
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    form, filters, cases = _filtered_cases(request)
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.get("q") and may_see_identity(request.user):
         # A search may have compared names: recorded, without the words searched for.
@@ -269,26 +275,10 @@ def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-def _referral_for(user: Any, referral_id: Any) -> Referral:
-    """A referral the user's organisation sent or received; 404 otherwise."""
-    from django.db.models import Q
-    from django.http import Http404
-
-    referral = (
-        Referral.objects.select_related("case", "to_organisation", "from_organisation")
-        .filter(Q(to_organisation_id=user.organisation_id) | Q(case__organisation_id=user.organisation_id))
-        .filter(pk=referral_id)
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
-
-
 @require_perm("cases.view")
 @require_POST
 def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse:
-    referral = _referral_for(request.user, referral_id)
+    referral = access_referral(request.user, referral_id)
     action = request.POST.get("action")
     try:
         if action in ("accept", "decline"):
@@ -507,9 +497,7 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
             raise PermissionDenied
         if not reauthenticated_recently(request):
             return redirect_to_reauth(request)
-    form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
+    _form, _filters, cases = _filtered_cases(request)
     data = exports.export_cases(actor=request.user, cases=cases, fmt=fmt, identity=identity, request=request)  # type: ignore[arg-type]
     content_type = (
         "text/csv; charset=utf-8"

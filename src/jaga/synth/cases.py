@@ -16,7 +16,6 @@ from django.db import transaction
 from faker import Faker
 
 from jaga.accounts.models import Organisation, Role, User, UserRole
-from jaga.cases.models import Case
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput, case_register
 from jaga.regions.models import Region
 from jaga.synth.models import SyntheticPerson
@@ -174,7 +173,3 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
             SyntheticPerson.objects.create(case=duplicate, person_key=key, variant=variant)
             made += 1
     return SynthResult(cases=made, children=children, organisations=len(units) + len(seconds))
-
-
-def synthetic_case_count() -> int:
-    return Case.objects.filter(synthetic_person__isnull=False).count()
