@@ -23,21 +23,18 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
     fields = [f for f in meta.concrete_fields if not (auto_pk and f.primary_key)]
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy's lookup per value is costly
     quote = db.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+
+    def values(obj: models.Model) -> list[object]:
+        return [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             # COPY streams the rows in one command; psycopg adapts each value as it would for INSERT.
-            copy_sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for obj in objects:
-                    copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields])
+                    copy.write_row(values(obj))
             return
+        sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         for start in range(0, len(objects), batch_size):
-            rows = [
-                [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
-                for obj in objects[start : start + batch_size]
-            ]
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, [values(obj) for obj in objects[start : start + batch_size]])
