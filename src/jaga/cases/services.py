@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -40,7 +40,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
-from jaga.core.bulk import bulk_insert
+from jaga.core.bulk import bulk_insert, gc_paused, instantiate
 from jaga.core.crypto import blind_index
 
 ADULT_AGE = 18
@@ -110,13 +110,23 @@ def age_band(age: int | None) -> str:
     return AgeBand.UNDER_10 if age < 10 else AgeBand.FROM_10 if age < 15 else AgeBand.FROM_15
 
 
-def _choice(errors: dict[str, list[str]], key: str, value: str, choices: Iterable[str], *, required: bool) -> None:
+@functools.cache
+def _allowed(choices: type[models.Choices]) -> tuple[frozenset[str], str]:
+    """A choice class's values as a set and as the list a message names (computed once: imports ask per row)."""
+    return frozenset(choices.values), ", ".join(choices.values)
+
+
+def _choice(
+    errors: dict[str, list[str]], key: str, value: str, choices: type[models.Choices], *, required: bool
+) -> None:
     if not value:
         if required:
             errors.setdefault(key, []).append(_("This field is required."))
-    elif value not in set(choices):
+        return
+    allowed, listed = _allowed(choices)
+    if value not in allowed:
         # The value is not repeated: imports keep these messages, and a misplaced name must not be among them.
-        errors.setdefault(key, []).append(_("Use one of: %(choices)s.") % {"choices": ", ".join(choices)})
+        errors.setdefault(key, []).append(_("Use one of: %(choices)s.") % {"choices": listed})
 
 
 def validate_case_input(data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None) -> None:
@@ -131,14 +141,14 @@ def validate_case_input(data: CaseInput, *, today: date | None = None, regencies
         errors["registered_on"] = [_("This field is required.")]
     elif data.registered_on > today:
         errors["registered_on"] = [_("The registration date cannot be in the future.")]
-    _choice(errors, "source", data.source, Source.values, required=True)
+    _choice(errors, "source", data.source, Source, required=True)
     if not data.forms:
         errors["forms"] = [_("Choose at least one form of exploitation.")]
     for form in data.forms:
-        _choice(errors, "forms", form, Form.values, required=True)
-    _choice(errors, "modus", data.modus, Modus.values, required=False)
-    _choice(errors, "place_type", data.place_type, PlaceType.values, required=False)
-    _choice(errors, "child.sex", data.child.sex, Sex.values, required=True)
+        _choice(errors, "forms", form, Form, required=True)
+    _choice(errors, "modus", data.modus, Modus, required=False)
+    _choice(errors, "place_type", data.place_type, PlaceType, required=False)
+    _choice(errors, "child.sex", data.child.sex, Sex, required=True)
     regencies = regencies if regencies is not None else regency_codes()
     for key, code, required in (
         ("exploitation_regency", data.exploitation_regency, True),
@@ -184,9 +194,9 @@ def validate_case_input(data: CaseInput, *, today: date | None = None, regencies
 
 def _check_consent(errors: dict[str, list[str]], consent: ConsentInput, *, prefix: str) -> None:
     """Consent from the guardian or the child, or where nobody can give it, a lawful basis and why."""
-    _choice(errors, f"{prefix}given_by", consent.given_by, Consent.GivenBy.values, required=True)
+    _choice(errors, f"{prefix}given_by", consent.given_by, Consent.GivenBy, required=True)
     if consent.given_by == Consent.GivenBy.NOBODY:
-        _choice(errors, f"{prefix}lawful_basis", consent.lawful_basis, Consent.LawfulBasis.values, required=True)
+        _choice(errors, f"{prefix}lawful_basis", consent.lawful_basis, Consent.LawfulBasis, required=True)
         if not consent.justification.strip():
             errors[f"{prefix}justification"] = [
                 _("Without consent, say why (for example: the guardian is the suspected perpetrator).")
@@ -235,10 +245,13 @@ class _Built:
     event: CaseEvent
 
 
-def _build_consent(*, case: Case, consent: ConsentInput, actor: User, default_date: date) -> Consent:
+def _build_consent(
+    *, case: Case, consent: ConsentInput, actor: User, default_date: date, now: datetime | None = None
+) -> Consent:
     nobody = consent.given_by == Consent.GivenBy.NOBODY
-    return Consent(
-        case=case,
+    return instantiate(
+        Consent,
+        case_id=case.pk,
         given_by=consent.given_by,
         services=consent.services,
         sharing=consent.sharing,
@@ -246,15 +259,18 @@ def _build_consent(*, case: Case, consent: ConsentInput, actor: User, default_da
         given_on=consent.given_on or default_date,
         lawful_basis=consent.lawful_basis if nobody else "",
         justification=consent.justification.strip() if nobody else "",
-        recorded_by=actor,
+        recorded_by_id=actor.pk,
+        recorded_at=now or timezone.now(),
     )
 
 
-def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, number: int) -> _Built:
+def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, number: int, now: datetime) -> _Built:
+    """``now`` is shared by every row built together (a bulk insert then prepares it once)."""
     assert data.registered_on is not None
     year = data.registered_on.year
-    case = Case(
-        organisation=organisation,
+    case = instantiate(
+        Case,
+        organisation_id=organisation.pk,
         reference=f"{year}-{number:05d}",
         year=year,
         number=number,
@@ -266,16 +282,18 @@ def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, num
         exploitation_regency_id=data.exploitation_regency,
         residence_regency_id=data.residence_regency or None,
         risk_level=data.risk_level,
-        assigned_to=actor,
-        created_by=actor,
+        assigned_to_id=actor.pk,
+        created_by_id=actor.pk,
+        created_at=now,
     )
     child = data.child
     age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age
     return _Built(
         case=case,
-        forms=[CaseForm(case=case, form=form) for form in sorted(set(data.forms))],
-        child=Child(
-            case=case,
+        forms=[instantiate(CaseForm, case_id=case.pk, form=form) for form in sorted(set(data.forms))],
+        child=instantiate(
+            Child,
+            case_id=case.pk,
             full_name=child.full_name.strip(),
             aliases=child.aliases.strip(),
             nik=normalise_nik(child.nik),
@@ -294,8 +312,15 @@ def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, num
             schooling=child.schooling,
             nationality=child.nationality or "ID",
         ),
-        consent=_build_consent(case=case, consent=data.consent, actor=actor, default_date=data.registered_on),
-        event=CaseEvent(case=case, kind=CaseEvent.Kind.REGISTERED, by=actor, to_status=Status.REGISTERED),
+        consent=_build_consent(case=case, consent=data.consent, actor=actor, default_date=data.registered_on, now=now),
+        event=instantiate(
+            CaseEvent,
+            case_id=case.pk,
+            kind=CaseEvent.Kind.REGISTERED,
+            by_id=actor.pk,
+            to_status=Status.REGISTERED,
+            at=now,
+        ),
     )
 
 
@@ -309,9 +334,8 @@ def case_register(
         raise PermissionDenied
     validate_case_input(data)
     assert data.registered_on is not None
-    built = _build_case(
-        actor=actor, organisation=organisation, data=data, number=_next_number(organisation, data.registered_on.year)
-    )
+    number = _next_number(organisation, data.registered_on.year)
+    built = _build_case(actor=actor, organisation=organisation, data=data, number=number, now=timezone.now())
     case, consent = built.case, data.consent
     case.save(force_insert=True)
     CaseForm.objects.bulk_create(built.forms)
@@ -643,17 +667,18 @@ def cases_bulk_register(
         counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
         numbers[year] = counter.last
         CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
-    built = []
-    for data in inputs:
-        assert data.registered_on is not None
-        numbers[data.registered_on.year] += 1
-        built.append(
-            _build_case(actor=actor, organisation=organisation, data=data, number=numbers[data.registered_on.year])
-        )
-    cases = [b.case for b in built]
-    forms = [form for b in built for form in b.forms]
-    children, consents, events = [b.child for b in built], [b.consent for b in built], [b.event for b in built]
-    for rows in (cases, forms, children, consents, events):
-        bulk_insert(rows)
-    record_many("cases.case.registered", actor=actor, targets=cases, request=request, details=details or {})
+    now = timezone.now()
+    with gc_paused():  # some hundred thousand new objects, none of them garbage: collections would only rescan them
+        built = []
+        for data in inputs:
+            assert data.registered_on is not None
+            numbers[data.registered_on.year] += 1
+            number = numbers[data.registered_on.year]
+            built.append(_build_case(actor=actor, organisation=organisation, data=data, number=number, now=now))
+        cases = [b.case for b in built]
+        forms = [form for b in built for form in b.forms]
+        children, consents, events = [b.child for b in built], [b.consent for b in built], [b.event for b in built]
+        for rows in (cases, forms, children, consents, events):
+            bulk_insert(rows)
+        record_many("cases.case.registered", actor=actor, targets=cases, request=request, details=details or {})
     return cases

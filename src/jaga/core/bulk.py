@@ -2,9 +2,109 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.base import ModelState
+from django.utils import timezone
+
+from jaga.core.fields import EncryptedTextField
+
+# Fields whose preparation leaves a value of this exact Python type unchanged, on every backend:
+# their values are taken as they are, and anything else goes through the field's own preparation.
+_PLAIN: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+}
+
+
+def _plain_type(field: models.Field, db: BaseDatabaseWrapper) -> type | None:
+    """The Python type a field's values keep in the database's parameters, if preparation only checks it."""
+    kind = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(kind) is models.UUIDField and db.features.has_native_uuid_field:
+        return uuid.UUID
+    return _PLAIN.get(type(kind))
+
+
+def _preparer(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[models.Model], object]:
+    """A function from an object to the value its field sends to the database, as ``bulk_create``
+    would compute it, with shortcuts for values whose preparation is known (measured in `make bench`)."""
+    attname = field.attname
+
+    def prepared(obj: models.Model) -> object:
+        return field.get_db_prep_save(field.pre_save(obj, True), db)
+
+    if isinstance(field, EncryptedTextField):
+
+        def encrypted(obj: models.Model) -> object:
+            value = obj.__dict__[attname]
+            return field.encrypt(value) if type(value) is str else prepared(obj)
+
+        return encrypted
+    kind = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(kind) is models.UUIDField and not db.features.has_native_uuid_field:
+
+        def hexed(obj: models.Model) -> object:  # what UUIDField stores where the database has no UUID type
+            value = obj.__dict__[attname]
+            return value.hex if type(value) is uuid.UUID else prepared(obj)
+
+        return hexed
+    plain = _plain_type(field, db)
+    if plain is not None:
+
+        def fast(obj: models.Model) -> object:
+            value = obj.__dict__[attname]
+            return value if value is None or type(value) is plain else prepared(obj)
+
+        return fast
+    if isinstance(field, models.DateField):  # DateTimeField too; rows built together often share one `now`
+        last: list[object] = [object(), None]
+
+        def remembered(obj: models.Model) -> object:
+            value = obj.__dict__[attname]
+            if value is None:
+                return None
+            if value is not last[0]:
+                last[:] = [value, field.get_db_prep_save(value, db)]
+            return last[1]
+
+        return remembered
+    return prepared
+
+
+M = TypeVar("M", bound=models.Model)
+
+_DEFAULTS: dict[type[models.Model], list[tuple[str, Callable[[], object]]]] = {}
+
+
+def instantiate(model: type[M], **values: object) -> M:
+    """``model(**values)`` for many rows: a new, unsaved object with every field's default, then
+    ``values`` by attribute name (``case_id``, not ``case``). About five times cheaper than the
+    model's constructor, which checks each argument; it sends no init signals and validates nothing."""
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = _DEFAULTS[model] = [(f.attname, f._get_default) for f in model._meta.concrete_fields]
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    state = obj.__dict__
+    for attname, default in defaults:
+        if attname not in values:
+            state[attname] = default()
+    state.update(values)
+    return obj
 
 
 def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> None:
@@ -25,8 +125,15 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
     quote = db.ops.quote_name
     target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
 
+    now = timezone.now()
+    for field in fields:  # auto_now(_add) fields take one time for the whole batch, as one statement would
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+    preparers = [_preparer(field, db) for field in fields]
+
     def values(obj: models.Model) -> list[object]:
-        return [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+        return [prepare(obj) for prepare in preparers]
 
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
@@ -38,3 +145,15 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
         sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         for start in range(0, len(objects), batch_size):
             cursor.executemany(sql, [values(obj) for obj in objects[start : start + batch_size]])
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for building many long-lived objects at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -26,7 +26,10 @@ class EncryptedTextField(models.TextField):
         return crypto.decrypt(value, context=self.crypto_context)
 
     def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
+        return self.encrypt(super().get_prep_value(value))
+
+    def encrypt(self, value: Any) -> Any:
+        """The stored form of a value: a fresh ciphertext each time (nonces are never reused)."""
         if value in (None, ""):
             return value
         return crypto.encrypt(str(value), context=self.crypto_context)

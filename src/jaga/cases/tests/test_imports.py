@@ -159,3 +159,38 @@ def test_a_name_in_the_wrong_column_is_not_repeated_in_the_errors(regions: None)
         checked = check_rows(read_table(csv_bytes([row])))
     assert {column for _row, column, _message in checked.errors} == {"source", "regency_code", "child_sex"}
     assert "Rahasia" not in str(checked.errors) and "Siti" not in str(checked.errors)
+
+
+@pytest.mark.django_db
+def test_bulk_registration_stores_what_a_single_registration_stores(caseworker_jakarta: User) -> None:
+    """The bulk path takes shortcuts (core/bulk.py); the rows it writes must read back the same."""
+    from django.db import connection
+
+    from jaga.cases.models import CaseEvent, CaseForm, Child, Consent
+    from jaga.cases.services import case_register, cases_bulk_register
+    from jaga.conftest import case_input
+
+    def shape(case: Case) -> dict[str, Any]:
+        case = Case.objects.get(pk=case.pk)
+        ignore = {"id", "case_id", "reference", "number", "created_at", "updated_at", "recorded_at", "at"}
+
+        def fields(obj: Any) -> dict[str, Any]:
+            return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in ignore}
+
+        return {
+            "case": fields(case),
+            "forms": sorted(CaseForm.objects.filter(case=case).values_list("form", flat=True)),
+            "child": fields(Child.objects.get(case=case)),
+            "consent": fields(Consent.objects.get(case=case)),
+            "events": [fields(e) for e in CaseEvent.objects.filter(case=case)],
+        }
+
+    data = case_input(forms=["online", "trafficking"], child={"aliases": "Sin", "address": "Jl. Uji 1"})
+    single = case_register(actor=caseworker_jakarta, data=data)
+    twins = cases_bulk_register(actor=caseworker_jakarta, inputs=[data, data])
+    assert shape(twins[0]) == shape(single) == shape(twins[1])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT full_name, nik FROM {Child._meta.db_table} WHERE full_name <> ''")
+        stored = cursor.fetchall()
+    assert len(stored) == 3 and len({row for row in stored}) == 3, "the same name is encrypted afresh each time"
+    assert not any("Sinta" in value or "3171074508120003" in value for row in stored for value in row)
