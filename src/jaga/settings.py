@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "jaga.accounts",
     "jaga.audit",
     "jaga.cases",
+    "jaga.hotline",
     "jaga.synth",
 ]
 
@@ -183,6 +184,12 @@ JAGA_SESSION_MAX_HOURS = env_int("JAGA_SESSION_MAX_HOURS", 12, minimum=1)
 JAGA_INVITATION_DAYS = env_int("JAGA_INVITATION_DAYS", 7, minimum=1)
 JAGA_API_TOKEN_DAYS = env_int("JAGA_API_TOKEN_DAYS", 30, minimum=1)
 JAGA_DEMO_PASSWORD = env_optional("JAGA_DEMO_PASSWORD")
+# Public hotline: submissions per address and in all per clock hour (429 beyond), and the hourly
+# volume at which operators are alerted; status checks per address per hour.
+JAGA_HOTLINE_LIMIT_PER_ADDRESS = env_int("JAGA_HOTLINE_LIMIT_PER_ADDRESS", 10, minimum=1)
+JAGA_HOTLINE_LIMIT_TOTAL = env_int("JAGA_HOTLINE_LIMIT_TOTAL", 2000, minimum=1)
+JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimum=1)
+JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -256,6 +263,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used under several field names (a child's sex in cases and in hotline reports).
+    "ENUM_NAME_OVERRIDES": {
+        "SexEnum": "jaga.cases.models.Sex",
+        "FormEnum": "jaga.cases.models.Form",
+        "PlaceTypeEnum": "jaga.cases.models.PlaceType",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
 

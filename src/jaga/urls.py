@@ -13,6 +13,8 @@ from jaga.cases.api import (
     ReferralListView,
 )
 from jaga.core.api_docs import api_docs_view
+from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
+from jaga.hotline.urls import public_urlpatterns as lapor_urls
 from jaga.regions.api import RegionListView
 
 api_v1 = [
@@ -26,6 +28,9 @@ api_v1 = [
     path("cases/<uuid:case_id>/<str:part>/", CasePartView.as_view(), name="case_part"),
     path("referrals/", ReferralListView.as_view(), name="referrals"),
     path("referrals/<uuid:referral_id>/<str:action>/", ReferralActionView.as_view(), name="referral_action"),
+    path("hotline/reports/", PartnerReportView.as_view(), name="hotline_reports"),
+    path("hotline/public-reports/", PublicReportView.as_view(), name="hotline_public_reports"),
+    path("hotline/status/", PublicStatusView.as_view(), name="hotline_status"),
 ]
 
 urlpatterns = [
@@ -33,6 +38,8 @@ urlpatterns = [
     path("accounts/", include("jaga.accounts.urls")),
     path("audit/", include("jaga.audit.urls")),
     path("cases/", include("jaga.cases.urls")),
+    path("hotline/", include("jaga.hotline.urls")),
+    path("lapor/", include((lapor_urls, "lapor"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

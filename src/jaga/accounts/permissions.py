@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, Any] = {
     "cases.accept_referral": _("Accept or decline referrals to one's organisation"),
     "cases.subject_rights": _("Export, correct, restrict or erase a child's data on request (UU PDP)"),
     "hotline.triage": _("Triage public reports"),
+    "hotline.submit_reports": _("Send reports to the hotline through the partner API"),
     "stats.view": _("See statistics within one's jurisdiction"),
     "stats.export": _("Export statistics"),
     "programs.manage": _("Manage partners, advocacy, training and campaigns"),
@@ -48,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HOTLINE_OPERATOR: frozenset({"hotline.triage"}),
     Role.ANALYST: frozenset({"stats.view", "stats.export"}),
     Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view"}),
-    Role.PARTNER: frozenset({"programs.submit_code_report"}),
+    Role.PARTNER: frozenset({"programs.submit_code_report", "hotline.submit_reports"}),
     Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),
     Role.SYSTEM_ADMIN: frozenset(
         {

@@ -326,16 +326,30 @@ def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, num
 
 @transaction.atomic
 def case_register(
-    *, actor: User, data: CaseInput, request: HttpRequest | None = None, organisation: Organisation | None = None
+    *,
+    actor: User,
+    data: CaseInput,
+    request: HttpRequest | None = None,
+    organisation: Organisation | None = None,
+    from_hotline: bool = False,
 ) -> Case:
-    """Registers a child's case in the actor's organisation, with consent or a lawful basis."""
+    """Registers a child's case in the actor's organisation, with consent or a lawful basis.
+
+    ``from_hotline``: a hotline operator converts a report into a case of another organisation
+    (a service unit), unassigned until that organisation's supervisor assigns it.
+    """
     organisation = organisation or actor.organisation
-    if not user_has_perm(actor, "cases.edit") or organisation.pk != actor.organisation_id:
+    if from_hotline:
+        if not user_has_perm(actor, "hotline.triage") or not organisation.is_active:
+            raise PermissionDenied
+    elif not user_has_perm(actor, "cases.edit") or organisation.pk != actor.organisation_id:
         raise PermissionDenied
     validate_case_input(data)
     assert data.registered_on is not None
     number = _next_number(organisation, data.registered_on.year)
     built = _build_case(actor=actor, organisation=organisation, data=data, number=number, now=timezone.now())
+    if from_hotline:
+        built.case.assigned_to_id = None
     case, consent = built.case, data.consent
     case.save(force_insert=True)
     CaseForm.objects.bulk_create(built.forms)
@@ -351,6 +365,7 @@ def case_register(
             "forms": sorted(set(data.forms)),
             "consent": consent.given_by,
             "regency": case.exploitation_regency_id,
+            **({"from": "hotline"} if from_hotline else {}),
         },
     )
     if consent.given_by == Consent.GivenBy.NOBODY:

@@ -1,0 +1,527 @@
+"""The hotline's rules: taking a report (web, public API, partners), its tracking code, and triage."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaga.accounts.models import Organisation, Role, User
+from jaga.accounts.permissions import user_has_perm
+from jaga.audit.services import record
+from jaga.cases.models import Form, PlaceType, Sex
+from jaga.cases.nik import regency_codes
+from jaga.cases.services import ADULT_AGE, CaseInput, ChildInput, ConsentInput, age_band, case_register
+from jaga.hotline import ratelimit
+from jaga.hotline.models import FLAG_WEIGHTS, Channel, Flag, Outcome, Report, ReportEvent, ReportUrl, State
+from jaga.hotline.urls_normal import UrlError, host_of, normalise_url, url_hash
+
+logger = logging.getLogger(__name__)
+
+MAX_DESCRIPTION = 5000
+MAX_URLS = 20
+MAX_CONTACT = 500
+MAX_BATCH = 100
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud over a phone without mistakes
+LIVE_WORDS = ("live", "siaran langsung", "streaming", "sedang berlangsung", "video call", "vcs")
+
+
+@dataclass
+class ReportInput:
+    description: str = ""
+    forms: list[str] = field(default_factory=list)
+    online: bool = False
+    regency_code: str = ""
+    place_type: str = ""
+    occurred_on: date | None = None
+    child_age: int | None = None
+    child_sex: str = Sex.UNKNOWN
+    urls: list[str] = field(default_factory=list)
+    platform: str = ""
+    in_danger: bool = False
+    live: bool = False
+    contact: str = ""
+    contact_consent: bool = False
+    client_id: str = ""
+
+
+class BatchInvalid(Exception):
+    """A partner batch with errors: ``errors`` maps each bad report's index to its field errors."""
+
+    def __init__(self, errors: dict[str, dict[str, list[str]]]) -> None:
+        super().__init__("invalid batch")
+        self.errors = errors
+
+
+@dataclass
+class Submitted:
+    report: Report
+    secret: str  # empty when a partner's retry found the report it had already sent
+    created: bool = True
+
+
+def validate_report(data: ReportInput, *, today: date | None = None) -> list[str]:
+    """Every rule of a report, all errors at once keyed by field; answers the normalised URLs."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if not data.description.strip():
+        errors["description"] = [_("Say what happened, in your own words.")]
+    elif len(data.description) > MAX_DESCRIPTION:
+        errors["description"] = [_("Keep it under %(max)s characters.") % {"max": MAX_DESCRIPTION}]
+    if not data.forms:
+        errors["forms"] = [_("Choose at least one; choose Other if you are not sure.")]
+    elif any(form not in Form.values for form in data.forms):
+        errors["forms"] = [_("Use one of: %(choices)s.") % {"choices": ", ".join(Form.values)}]
+    if data.regency_code and data.regency_code not in regency_codes():
+        errors["regency_code"] = [_("This is not a regency/city code (for example 31.71 for Jakarta Pusat).")]
+    if data.place_type and data.place_type not in PlaceType.values:
+        errors["place_type"] = [_("Use one of: %(choices)s.") % {"choices": ", ".join(PlaceType.values)}]
+    if data.occurred_on and data.occurred_on > today:
+        errors["occurred_on"] = [_("The date cannot be in the future.")]
+    if data.child_age is not None and not 0 <= data.child_age < ADULT_AGE:
+        errors["child_age"] = [_("The hotline takes reports about children: an age between 0 and 17.")]
+    if data.child_sex not in Sex.values:
+        errors["child_sex"] = [_("Use one of: %(choices)s.") % {"choices": ", ".join(Sex.values)}]
+    if len(data.platform) > 100:
+        errors["platform"] = [_("Keep it under %(max)s characters.") % {"max": 100}]
+    if len(data.contact) > MAX_CONTACT:
+        errors["contact"] = [_("Keep it under %(max)s characters.") % {"max": MAX_CONTACT}]
+    if len(data.client_id) > 100:
+        errors["client_id"] = [_("Keep it under %(max)s characters.") % {"max": 100}]
+    normalised: list[str] = []
+    if len(data.urls) > MAX_URLS:
+        errors["urls"] = [_("At most %(max)s addresses in one report.") % {"max": MAX_URLS}]
+    else:
+        for number, raw in enumerate(data.urls, start=1):
+            try:
+                url = normalise_url(raw)
+            except UrlError as exc:
+                errors.setdefault("urls", []).append(_("Address %(n)s: %(why)s") % {"n": number, "why": exc})
+                continue
+            if url not in normalised:
+                normalised.append(url)
+    if Form.ONLINE in data.forms and not normalised and not data.platform.strip() and "urls" not in errors:
+        errors["urls"] = [_("For online exploitation, give the address of the content or at least the platform.")]
+    if errors:
+        raise ValidationError(errors)
+    return normalised
+
+
+def flags_for(data: ReportInput) -> list[str]:
+    """Urgency flags a report carries from the start (operators can change them)."""
+    flags = []
+    if data.in_danger:
+        flags.append(Flag.IN_DANGER)
+    if data.child_age is not None and data.child_age < 10:
+        flags.append(Flag.VERY_YOUNG)
+    text = data.description.lower()
+    if data.live or any(word in text for word in LIVE_WORDS):
+        flags.append(Flag.LIVE)
+    if Form.TRAFFICKING in data.forms:
+        flags.append(Flag.TRAFFICKING)
+    return [str(flag) for flag in flags]
+
+
+def urgency_of(flags: list[str]) -> int:
+    return sum(FLAG_WEIGHTS.get(Flag(flag), 0) for flag in flags if flag in Flag.values)
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"JG-{raw[:4]}-{raw[4:]}"
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = cleaned.removeprefix("JG")
+    return f"JG-{cleaned[:4]}-{cleaned[4:8]}" if len(cleaned) == 8 else ""
+
+
+def _store(data: ReportInput, urls: list[str], *, channel: str, partner: Organisation | None) -> Submitted:
+    secret = secrets.token_urlsafe(12)
+    flags = flags_for(data)
+    report = Report(
+        channel=channel,
+        partner=partner,
+        client_id=data.client_id if partner else "",
+        secret_hash=_hash_secret(secret),
+        forms=sorted(set(data.forms)),
+        online=data.online or Form.ONLINE in data.forms or bool(urls),
+        regency_id=data.regency_code or None,
+        place_type=data.place_type,
+        occurred_on=data.occurred_on,
+        child_age=data.child_age,
+        age_band=age_band(data.child_age),
+        child_sex=data.child_sex or Sex.UNKNOWN,
+        platform=data.platform.strip(),
+        description=data.description.strip(),
+        contact=data.contact.strip() if data.contact_consent else "",
+        contact_consent=data.contact_consent and bool(data.contact.strip()),
+        flags=flags,
+        urgency=urgency_of(flags),
+    )
+    for _attempt in range(5):  # a code collision (1 in 10^11) only costs another draw
+        report.tracking_code = _new_code()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            break
+        except IntegrityError:
+            if partner and data.client_id and Report.objects.filter(partner=partner, client_id=data.client_id).exists():
+                raise
+            continue
+    ReportUrl.objects.bulk_create(
+        [ReportUrl(report=report, url=url, url_hash=url_hash(url), host=host_of(url)[:255]) for url in urls]
+    )
+    ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.RECEIVED, detail=channel)
+    return Submitted(report=report, secret=secret)
+
+
+def _after_submit(report: Report) -> None:
+    """Audit without the reporter's address (reporters are anonymous), and watch the volume."""
+    record(
+        "hotline.report.received",
+        organisation=report.partner,
+        target=report,
+        details={"channel": report.channel, "forms": report.forms, "urgency": report.urgency},
+    )
+    total = ratelimit.hit(ratelimit.TOTAL)
+    if total == settings.JAGA_HOTLINE_ALERT_PER_HOUR:
+        _volume_alert(total)
+
+
+def _volume_alert(count: int) -> None:
+    """Once per hour, when intake reaches the alert level: audit, log and mail the operators."""
+    record("hotline.volume.alert", details={"reports_this_hour": count})
+    logger.warning("hotline volume alert: %s reports this hour", count)
+    recipients = list(
+        User.objects.filter(is_active=True, role_grants__role=Role.HOTLINE_OPERATOR).values_list("email", flat=True)
+    )
+
+    def mail() -> None:
+        send_mail(
+            "[Jaga] Hotline: unusual volume of reports",
+            f"{count} reports have arrived in the last hour. Check the hotline queue for a campaign or an attack.",
+            None,
+            recipients,
+            fail_silently=True,
+        )
+
+    if recipients:
+        transaction.on_commit(mail)
+
+
+@transaction.atomic
+def report_submit(data: ReportInput, *, channel: str) -> Submitted:
+    """A report from the public (web form or public API). Validates, stores, answers the code and secret."""
+    urls = validate_report(data)
+    submitted = _store(data, urls, channel=channel, partner=None)
+    _after_submit(submitted.report)
+    return submitted
+
+
+@transaction.atomic
+def partner_submit(*, actor: User, inputs: list[ReportInput], request: HttpRequest | None = None) -> list[Submitted]:
+    """A partner's batch: every report valid, or none stored. A ``client_id`` already sent answers
+    the report it made (no new row), so retries after a lost answer are safe."""
+    if not user_has_perm(actor, "hotline.submit_reports"):
+        raise PermissionDenied
+    if not inputs:
+        raise ValidationError({"reports": [_("Send at least one report.")]})
+    if len(inputs) > MAX_BATCH:
+        raise ValidationError({"reports": [_("At most %(max)s reports in one request.") % {"max": MAX_BATCH}]})
+    errors: dict[str, dict[str, list[str]]] = {}
+    normalised: list[list[str]] = []
+    seen: set[str] = set()
+    for index, data in enumerate(inputs):
+        problems: dict[str, list[str]] = {}
+        try:
+            normalised.append(validate_report(data))
+        except ValidationError as exc:
+            problems = exc.message_dict
+            normalised.append([])
+        if not data.client_id.strip():
+            problems.setdefault("client_id", []).append(_("Give each report your own id, so that retries are safe."))
+        elif data.client_id in seen:
+            problems.setdefault("client_id", []).append(_("This id appears twice in the batch."))
+        seen.add(data.client_id)
+        if problems:
+            errors[str(index)] = problems
+    if errors:
+        raise BatchInvalid(errors)
+    organisation = actor.organisation
+    existing = {
+        report.client_id: report
+        for report in Report.objects.filter(partner=organisation, client_id__in=[d.client_id for d in inputs])
+    }
+    answers = []
+    for data, urls in zip(inputs, normalised, strict=True):
+        if data.client_id in existing:
+            answers.append(Submitted(report=existing[data.client_id], secret="", created=False))
+            continue
+        submitted = _store(data, urls, channel=Channel.PARTNER, partner=organisation)
+        record(
+            "hotline.report.received",
+            actor=actor,
+            target=submitted.report,
+            request=request,
+            details={"channel": Channel.PARTNER, "forms": submitted.report.forms, "urgency": submitted.report.urgency},
+        )
+        answers.append(submitted)
+    created = sum(1 for answer in answers if answer.created)
+    if created:
+        total = 0
+        for _n in range(created):
+            total = ratelimit.hit(ratelimit.TOTAL)
+            if total == settings.JAGA_HOTLINE_ALERT_PER_HOUR:
+                _volume_alert(total)
+    return answers
+
+
+def report_status(code: str, secret: str) -> str | None:
+    """The state of a report for whoever holds its code and secret; None for any mismatch (no hint which)."""
+    report = Report.objects.filter(tracking_code=normalise_code(code)).only("secret_hash", "state").first()
+    expected = report.secret_hash if report else _hash_secret("no such report")
+    matches = hmac.compare_digest(expected, _hash_secret(secret.strip()))
+    return report.state if report and matches else None
+
+
+# --- Triage ----------------------------------------------------------------------------------------
+
+
+def _check_triage(actor: User) -> None:
+    if not user_has_perm(actor, "hotline.triage"):
+        raise PermissionDenied
+
+
+def queue(*, state: str = "", mine_for: User | None = None, flag: str = "") -> Any:
+    reports = Report.objects.select_related("regency__parent", "assigned_to")
+    if state == "open":
+        reports = reports.filter(state__in=[State.RECEIVED, State.IN_REVIEW])
+    elif state:
+        reports = reports.filter(state=state)
+    if mine_for is not None:
+        reports = reports.filter(assigned_to=mine_for)
+    if flag:
+        reports = reports.filter(flags__contains=[flag]) if _json_contains() else reports.filter(flags__icontains=flag)
+    return reports.order_by("-urgency", "received_at")
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def report_open(*, actor: User, report_id: Any, request: HttpRequest | None = None) -> Report:
+    """An operator opens a report: its contents are decrypted for them, and that is audited."""
+    _check_triage(actor)
+    report = Report.objects.select_related("regency__parent", "assigned_to", "case__organisation").get(pk=report_id)
+    record("hotline.report.viewed", actor=actor, target=report, request=request)
+    return report
+
+
+def related_reports(report: Report) -> list[Report]:
+    """Possible duplicates: the same normalised URL, or the same regency, place type and day."""
+    hashes = list(report.urls.values_list("url_hash", flat=True))
+    same = Q(urls__url_hash__in=hashes) if hashes else Q(pk__in=[])
+    if report.regency_id and report.occurred_on:
+        same |= Q(regency_id=report.regency_id, occurred_on=report.occurred_on, place_type=report.place_type)
+    return list(Report.objects.filter(same).exclude(pk=report.pk).distinct().order_by("received_at")[:50])
+
+
+def _event(report: Report, kind: str, actor: User, detail: str = "") -> None:
+    ReportEvent.objects.create(report=report, kind=kind, by=actor, detail=detail[:300])
+
+
+def _touch(report: Report, now: Any) -> list[str]:
+    """The first triage step moves a report into review and times it."""
+    changed = []
+    if report.first_triaged_at is None:
+        report.first_triaged_at = now
+        changed.append("first_triaged_at")
+    if report.state == State.RECEIVED:
+        report.state = State.IN_REVIEW
+        changed.append("state")
+    return changed
+
+
+@transaction.atomic
+def report_assign(*, actor: User, report: Report, to: User | None, request: HttpRequest | None = None) -> Report:
+    _check_triage(actor)
+    if to is not None and not user_has_perm(to, "hotline.triage"):
+        raise ValidationError({"assigned_to": [_("Assign reports to hotline operators only.")]})
+    report.assigned_to = to
+    report.save(update_fields=["assigned_to", *_touch(report, timezone.now())])
+    _event(report, ReportEvent.Kind.ASSIGNED, actor, to.full_name if to else "")
+    record(
+        "hotline.report.assigned", actor=actor, target=report, request=request, details={"to": str(to.pk) if to else ""}
+    )
+    return report
+
+
+@transaction.atomic
+def report_categorise(
+    *, actor: User, report: Report, forms: list[str], flags: list[str], request: HttpRequest | None = None
+) -> Report:
+    _check_triage(actor)
+    if not forms or any(form not in Form.values for form in forms):
+        raise ValidationError({"forms": [_("Choose at least one form of exploitation.")]})
+    if any(flag not in Flag.values for flag in flags):
+        raise ValidationError({"flags": [_("Unknown urgency flag.")]})
+    report.forms, report.flags = sorted(set(forms)), sorted(set(flags))
+    report.urgency = urgency_of(report.flags)
+    report.save(update_fields=["forms", "flags", "urgency", *_touch(report, timezone.now())])
+    _event(report, ReportEvent.Kind.CATEGORISED, actor, ", ".join(report.forms))
+    record(
+        "hotline.report.categorised",
+        actor=actor,
+        target=report,
+        request=request,
+        details={"forms": report.forms, "flags": report.flags},
+    )
+    return report
+
+
+@dataclass
+class OutcomeInput:
+    kind: str
+    on: date | None = None
+    police_unit: str = ""
+    reference: str = ""
+    recipient: str = ""
+    url_id: int | None = None
+    takedown_result: str = ""
+    close_reason: str = ""
+    note: str = ""
+    organisation: Organisation | None = None  # kind "case": the service unit that takes the child's case
+    regency_code: str = ""  # kind "case", when the report named none
+
+
+@transaction.atomic
+def outcome_record(*, actor: User, report: Report, data: OutcomeInput, request: HttpRequest | None = None) -> Outcome:
+    """Refer to the police, send for takedown, convert into a case, or close; each with what it needs."""
+    _check_triage(actor)
+    errors: dict[str, list[str]] = {}
+    required = _("This field is required.")
+    today = timezone.localdate()
+    if data.on and data.on > today:
+        errors["on"] = [_("The date cannot be in the future.")]
+    outcome = Outcome(report=report, kind=data.kind, on=data.on or today, by=actor, note=data.note.strip())
+    if data.kind == Outcome.Kind.POLICE:
+        if not data.police_unit.strip():
+            errors["police_unit"] = [required]
+        outcome.police_unit, outcome.reference = data.police_unit.strip(), data.reference.strip()
+    elif data.kind == Outcome.Kind.TAKEDOWN:
+        url = report.urls.filter(pk=data.url_id).first() if data.url_id else None
+        if url is None:
+            errors["url"] = [_("Choose one of the report's addresses.")]
+        if data.recipient not in Outcome.Recipient.values:
+            errors["recipient"] = [required]
+        if data.takedown_result and data.takedown_result not in Outcome.TakedownResult.values:
+            errors["takedown_result"] = [_("Unknown result.")]
+        outcome.url, outcome.recipient = url, data.recipient
+        outcome.takedown_result = data.takedown_result or Outcome.TakedownResult.PENDING
+        outcome.reference = data.reference.strip()
+    elif data.kind == Outcome.Kind.CASE:
+        if report.case_id:
+            errors["organisation"] = [_("This report is already a case.")]
+        if data.organisation is None:
+            errors["organisation"] = [required]
+        if not (data.regency_code or report.regency_id):
+            errors["regency_code"] = [_("The case needs the regency/city where it happened.")]
+    elif data.kind == Outcome.Kind.CLOSED:
+        if data.close_reason not in Outcome.CloseReason.values:
+            errors["close_reason"] = [required]
+        outcome.close_reason = data.close_reason
+    else:
+        errors["kind"] = [_("Unknown outcome.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    changed = _touch(report, now)
+    if data.kind == Outcome.Kind.CASE:
+        assert data.organisation is not None
+        case = case_register(
+            actor=actor,
+            organisation=data.organisation,
+            from_hotline=True,
+            request=request,
+            data=CaseInput(
+                registered_on=today,
+                source="hotline",
+                forms=report.forms or [Form.OTHER],
+                exploitation_regency=data.regency_code or report.regency_id or "",
+                exploitation_date=report.occurred_on,
+                place_type=report.place_type,
+                child=ChildInput(estimated_age=report.child_age, sex=report.child_sex),
+                consent=ConsentInput(
+                    given_by="nobody",
+                    lawful_basis="public_task",
+                    justification=f"Hotline report {report.tracking_code}: the child and family are not yet known.",
+                ),
+            ),
+        )
+        report.case = case
+        changed.append("case")
+        outcome.reference = case.reference
+    if data.kind in (Outcome.Kind.POLICE, Outcome.Kind.TAKEDOWN, Outcome.Kind.CASE):
+        if report.referred_at is None:
+            report.referred_at = now
+            changed.append("referred_at")
+        if report.state != State.CLOSED:
+            report.state = State.REFERRED
+            changed.append("state")
+    else:
+        report.state, report.closed_at = State.CLOSED, now
+        changed += ["state", "closed_at"]
+    report.save(update_fields=sorted(set(changed)))
+    outcome.save()
+    _event(report, ReportEvent.Kind.OUTCOME, actor, outcome.get_kind_display())
+    record(
+        "hotline.report.outcome",
+        actor=actor,
+        target=report,
+        request=request,
+        details={"kind": outcome.kind, **({"case": str(report.case_id)} if data.kind == Outcome.Kind.CASE else {})},
+    )
+    return outcome
+
+
+@transaction.atomic
+def report_close(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+    """A referred report whose work is done is closed (its outcomes stay)."""
+    _check_triage(actor)
+    report.state, report.closed_at = State.CLOSED, timezone.now()
+    report.save(update_fields=["state", "closed_at", *_touch(report, report.closed_at)])
+    _event(report, ReportEvent.Kind.OUTCOME, actor, str(State.CLOSED.label))
+    record("hotline.report.closed", actor=actor, target=report, request=request)
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, actor: User, report: Report, request: HttpRequest | None = None) -> Report:
+    _check_triage(actor)
+    report.state = State.REFERRED if report.referred_at else State.IN_REVIEW
+    report.closed_at = None
+    report.save(update_fields=["state", "closed_at"])
+    _event(report, ReportEvent.Kind.REOPENED, actor)
+    record("hotline.report.reopened", actor=actor, target=report, request=request)
+    return report
