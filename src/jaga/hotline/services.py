@@ -154,7 +154,8 @@ def normalise_code(code: str) -> str:
     return f"JG-{cleaned[:4]}-{cleaned[4:8]}" if len(cleaned) == 8 else ""
 
 
-def _store(data: ReportInput, urls: list[str], *, channel: str, partner: Organisation | None) -> Submitted:
+def store_report(data: ReportInput, urls: list[str], *, channel: str, partner: Organisation | None) -> Submitted:
+    """Writes a validated report (``urls`` normalised), without limits or audit: callers add those."""
     secret = secrets.token_urlsafe(12)
     flags = flags_for(data)
     report = Report(
@@ -232,7 +233,7 @@ def _volume_alert(count: int) -> None:
 def report_submit(data: ReportInput, *, channel: str) -> Submitted:
     """A report from the public (web form or public API). Validates, stores, answers the code and secret."""
     urls = validate_report(data)
-    submitted = _store(data, urls, channel=channel, partner=None)
+    submitted = store_report(data, urls, channel=channel, partner=None)
     _after_submit(submitted.report)
     return submitted
 
@@ -276,7 +277,7 @@ def partner_submit(*, actor: User, inputs: list[ReportInput], request: HttpReque
         if data.client_id in existing:
             answers.append(Submitted(report=existing[data.client_id], secret="", created=False))
             continue
-        submitted = _store(data, urls, channel=Channel.PARTNER, partner=organisation)
+        submitted = store_report(data, urls, channel=Channel.PARTNER, partner=organisation)
         record(
             "hotline.report.received",
             actor=actor,

@@ -52,6 +52,7 @@ def demo_password() -> str:
 
 
 DEMO_CASES = 2000
+DEMO_REPORTS = 80
 
 
 @transaction.atomic
@@ -82,8 +83,11 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
         from jaga.synth.cases import synth_cases
 
         synth_cases(count=cases, seed=1)
+    from jaga.synth.hotline import synth_reports
+
+    reports = synth_reports(count=DEMO_REPORTS) if cases else 0
     record(
         "synth.demo.seeded",
-        details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases},
+        details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},
     )
     return DemoResult(created=True, password=password, emails=emails, cases=cases)

@@ -73,6 +73,7 @@ print(sorted(c.full_name for c in Child.objects.all()))
     blob = b"".join(p.read_bytes() for p in tmp_path.glob("jaga.sqlite3*"))
     assert len(blob) > 100_000
     assert_absent(blob)
+    assert b"penginapan oleh orang dewasa" not in blob and b"https://sosmed-" not in blob, "reports are encrypted too"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -174,3 +174,59 @@ def test_axe_finds_no_serious_violation_on_any_page(
     page.click("form.intake button.primary")  # the first step, with its errors shown
     problems["/cases/new/<draft>/ (errors)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_a_member_of_the_public_reports_without_javascript(live_server: Any, browser: Any, regions: None) -> None:
+    """The hotline form on a phone with JavaScript off: errors keep the input, the code and secret work."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/lapor/")
+        page.fill("#id_description", "Ada anak ditawarkan di sebuah penginapan.")
+        page.click("button.primary")  # no form of exploitation chosen yet
+        assert page.locator("p.error").count() >= 1
+        assert page.input_value("#id_description") == "Ada anak ditawarkan di sebuah penginapan."
+        page.check("input[name=forms][value=prostitution]")
+        page.select_option("#id_regency_code", "51.71")
+        page.fill("#id_child_age", "15")
+        page.click("button.primary")
+        assert page.locator("h1").inner_text().startswith("Terima kasih")
+        code, secret = (page.locator("dl.receipt dd code").nth(i).inner_text() for i in (0, 1))
+        page.goto(f"{live_server.url}/lapor/status/")
+        page.fill("#id_code", code)
+        page.fill("#id_secret", secret)
+        page.click("button.primary")
+        assert "Diterima" in page.locator("p.banner.ok").inner_text()
+    finally:
+        context.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_hotline(
+    live_server: Any, page: Any, regions: None, hotline_operator: User
+) -> None:
+    from jaga.hotline.services import ReportInput, report_submit
+
+    report = report_submit(
+        ReportInput(description="Uji.", forms=["online"], regency_code="51.71", urls=["https://contoh.example/a"]),
+        channel="web",
+    ).report
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    for path in ["/lapor/", "/lapor/status/"]:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
+    page.goto(base + "/lapor/")
+    page.click("button.primary")
+    problems["/lapor/ (errors)"] = serious_violations(page)
+    page.check("input[name=forms][value=online]")
+    page.fill("#id_description", "Uji.")
+    page.fill("#id_urls", "https://contoh.example/b")
+    page.click("button.primary")
+    problems["/lapor/ (done)"] = serious_violations(page)
+    log_in(page, base, hotline_operator.email)
+    page.wait_for_url(f"{base}/")
+    for path in ["/hotline/", f"/hotline/{report.pk}/", "/hotline/stats/"]:
+        page.goto(base + path)
+        problems[f"{path} (operator)"] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}
