@@ -348,6 +348,20 @@ def related_reports(report: Report) -> list[Report]:
     return list(Report.objects.filter(same).exclude(pk=report.pk).distinct().order_by("received_at")[:50])
 
 
+def duplicate_counts(report_ids: list[Any]) -> dict[Any, int]:
+    """For a page of the queue: how many other reports share a normalised URL with each report."""
+    own = list(ReportUrl.objects.filter(report_id__in=report_ids).values_list("report_id", "url_hash"))
+    holders: dict[str, set[Any]] = {}
+    for report_id, digest in ReportUrl.objects.filter(url_hash__in={d for _r, d in own}).values_list(
+        "report_id", "url_hash"
+    ):
+        holders.setdefault(digest, set()).add(report_id)
+    others: dict[Any, set[Any]] = {}
+    for report_id, digest in own:
+        others.setdefault(report_id, set()).update(holders.get(digest, set()) - {report_id})
+    return {report_id: len(ids) for report_id, ids in others.items()}
+
+
 def _event(report: Report, kind: str, actor: User, detail: str = "") -> None:
     ReportEvent.objects.create(report=report, kind=kind, by=actor, detail=detail[:300])
 

@@ -86,6 +86,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         mine_for=request.user if filters.get("mine") else None,
     ).annotate(url_count=Count("urls"))
     page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    duplicates = services.duplicate_counts([report.pk for report in page.object_list])
+    for report in page.object_list:
+        report.duplicates = duplicates.get(report.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

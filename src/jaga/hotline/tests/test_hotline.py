@@ -272,6 +272,8 @@ def test_the_queue_puts_the_most_urgent_first_and_groups_duplicates(
     client = login_client(hotline_operator)
     html = client.get("/hotline/").content.decode()
     assert html.index(urgent.tracking_code) < html.index(live.tracking_code) < html.index(calm.tracking_code)
+    row = html.split(copy.tracking_code)[1].split("</tr>")[0]
+    assert "<td>1</td><td>3</td>" in row, "one address, which the three other reports share"
     detail = client.get(f"/hotline/{copy.pk}/").content.decode()
     assert calm.tracking_code in detail, "the same normalised URL groups the reports"
     assert AuditEvent.objects.filter(action="hotline.report.viewed", target_id=str(copy.pk)).exists()
