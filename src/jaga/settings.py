@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jaga.audit",
     "jaga.cases",
     "jaga.hotline",
+    "jaga.stats",
     "jaga.synth",
 ]
 
@@ -190,6 +191,8 @@ JAGA_HOTLINE_LIMIT_PER_ADDRESS = env_int("JAGA_HOTLINE_LIMIT_PER_ADDRESS", 10, m
 JAGA_HOTLINE_LIMIT_TOTAL = env_int("JAGA_HOTLINE_LIMIT_TOTAL", 2000, minimum=1)
 JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimum=1)
 JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
+# Statistics: cells below this count are hidden ("<5") wherever figures leave the owning organisation.
+JAGA_STATS_THRESHOLD = env_int("JAGA_STATS_THRESHOLD", 5, minimum=2)
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

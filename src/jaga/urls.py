@@ -16,6 +16,9 @@ from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
 from jaga.regions.api import RegionListView
+from jaga.stats.api import CrosstabView as StatsCrosstabView
+from jaga.stats.api import DashboardView as StatsDashboardView
+from jaga.stats.urls import public_urlpatterns as statistik_urls
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),
@@ -31,6 +34,8 @@ api_v1 = [
     path("hotline/reports/", PartnerReportView.as_view(), name="hotline_reports"),
     path("hotline/public-reports/", PublicReportView.as_view(), name="hotline_public_reports"),
     path("hotline/status/", PublicStatusView.as_view(), name="hotline_status"),
+    path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
+    path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
 ]
 
 urlpatterns = [
@@ -40,6 +45,8 @@ urlpatterns = [
     path("cases/", include("jaga.cases.urls")),
     path("hotline/", include("jaga.hotline.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
+    path("stats/", include("jaga.stats.urls")),
+    path("statistik/", include((statistik_urls, "statistik"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

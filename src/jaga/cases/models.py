@@ -153,6 +153,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # UU PDP: processing restricted at the data subject's request; ordinary reads refuse.
     restricted_at = models.DateTimeField(null=True, blank=True)
+    # Counted in statistics: not restricted, and the current consent covers statistics (or a lawful
+    # basis stands in for consent). Kept by the services that change either (services.statistics_flag_update).
+    in_statistics = models.BooleanField(default=True)
 
     objects = CaseQuerySet.as_manager()
 

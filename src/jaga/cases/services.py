@@ -214,6 +214,7 @@ def consent_record(*, actor: User, case: Case, consent: ConsentInput, request: H
         raise ValidationError(errors)
     row = _build_consent(case=case, consent=consent, actor=actor, default_date=timezone.localdate())
     row.save()
+    statistics_flag_update(case)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CONSENT_RECORDED, by=actor, detail=row.get_given_by_display()
     )
@@ -225,6 +226,16 @@ def consent_record(*, actor: User, case: Case, consent: ConsentInput, request: H
         details={"given_by": row.given_by, "sharing": row.sharing, "statistics": row.statistics},
     )
     return row
+
+
+def statistics_flag_update(case: Case) -> None:
+    """Whether statistics count the case, after its consent or restriction changed."""
+    latest = Consent.objects.filter(case=case).order_by("-recorded_at", "-pk").first()
+    allowed = latest is not None and (latest.statistics or latest.given_by == Consent.GivenBy.NOBODY)
+    flag = allowed and case.restricted_at is None
+    if case.in_statistics != flag:
+        case.in_statistics = flag
+        Case.objects.filter(pk=case.pk).update(in_statistics=flag)
 
 
 def _next_number(organisation: Organisation, year: int) -> int:
@@ -285,6 +296,7 @@ def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, num
         assigned_to_id=actor.pk,
         created_by_id=actor.pk,
         created_at=now,
+        in_statistics=data.consent.statistics or data.consent.given_by == Consent.GivenBy.NOBODY,
     )
     child = data.child
     age = age_on(child.date_of_birth, data.registered_on) if child.date_of_birth else child.estimated_age

@@ -20,7 +20,15 @@ from jaga.audit.models import AuditEvent
 from jaga.audit.services import record
 from jaga.cases.models import Case, CaseEvent, Child
 from jaga.cases.nik import NikError, normalise_nik, parse_nik
-from jaga.cases.services import ChildInput, age_band, age_on, identity_of, nik_index, phone_index
+from jaga.cases.services import (
+    ChildInput,
+    age_band,
+    age_on,
+    identity_of,
+    nik_index,
+    phone_index,
+    statistics_flag_update,
+)
 
 
 def _check(actor: User, case: Case) -> None:
@@ -107,6 +115,7 @@ def subject_restrict(*, actor: User, case: Case, restrict: bool, request: HttpRe
     _check(actor, case)
     case.restricted_at = timezone.now() if restrict else None
     case.save(update_fields=["restricted_at", "updated_at"])
+    statistics_flag_update(case)
     kind = CaseEvent.Kind.RESTRICTED if restrict else CaseEvent.Kind.UNRESTRICTED
     CaseEvent.objects.create(case=case, kind=kind, by=actor)
     record(

@@ -141,10 +141,13 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
             with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for obj in objects:
                     copy.write_row(values(obj))
-            return
-        sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-        for start in range(0, len(objects), batch_size):
-            cursor.executemany(sql, [values(obj) for obj in objects[start : start + batch_size]])
+        else:
+            sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+            for start in range(0, len(objects), batch_size):
+                cursor.executemany(sql, [values(obj) for obj in objects[start : start + batch_size]])
+    for obj in objects:  # saved: a later save() updates them (as after bulk_create)
+        obj._state.adding = False
+        obj._state.db = db.alias
 
 
 @contextmanager

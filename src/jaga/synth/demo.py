@@ -86,6 +86,10 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     from jaga.synth.hotline import synth_reports
 
     reports = synth_reports(count=DEMO_REPORTS) if cases else 0
+    if cases:
+        from jaga.stats.aggregates import stats_refresh
+
+        stats_refresh()
     record(
         "synth.demo.seeded",
         details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},

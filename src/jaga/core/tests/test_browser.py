@@ -230,3 +230,30 @@ def test_axe_finds_no_serious_violation_on_the_hotline(
         page.goto(base + path)
         problems[f"{path} (operator)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_axe_finds_no_serious_violation_on_the_statistics(
+    live_server: Any, page: Any, analyst_national: User, caseworker_jakarta: User
+) -> None:
+    from datetime import date
+
+    from jaga.cases.services import cases_bulk_register
+    from jaga.conftest import case_input
+    from jaga.stats.aggregates import stats_refresh
+
+    inputs = [case_input(registered_on=date(2025, 3, 1), child={"nik": ""}) for _ in range(7)]
+    inputs += [case_input(registered_on=date(2025, 3, 1), exploitation_regency="51.71", child={"nik": ""})]
+    cases_bulk_register(actor=caseworker_jakarta, inputs=inputs)
+    stats_refresh()
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    for path in ["/statistik/", "/statistik/?year=2025&province=31"]:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
+    assert page.locator("svg.chart").count() >= 5
+    log_in(page, base, analyst_national.email)
+    page.wait_for_url(f"{base}/")
+    for path in ["/stats/", "/stats/crosstab/?dims=sex&dims=age_band&year=2025"]:
+        page.goto(base + path)
+        problems[f"{path} (analyst)"] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}

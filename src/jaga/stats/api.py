@@ -1,0 +1,144 @@
+"""Aggregate statistics as JSON, with the same disclosure control as the pages.
+
+Public: ``GET /api/v1/stats/dashboard/`` (fixed tables, one year, national or one province).
+Signed in with ``stats.view``: ``GET /api/v1/stats/crosstab/`` (up to three dimensions).
+Every hidden cell is ``null`` with its label (``"<5"`` or ``"x"``) beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jaga.accounts.permissions import user_has_perm
+from jaga.stats.aggregates import Published, dashboard, latest_refresh, province_map_rows, years_available
+from jaga.stats.crosstab import CrosstabError, crosstab
+from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
+
+BAD = OpenApiResponse(description="An unknown year, province, form or dimension, named in the message")
+
+
+def _table(table: Published) -> dict[str, Any]:
+    return {
+        "dimension": table.dim,
+        "title": str(table.title),
+        "rows": [
+            {"value": value, "label": str(label), "count": table.numbers.get(value), "shown": shown}
+            for value, label, shown in table.rows
+        ],
+        "total": table.total or None,
+    }
+
+
+def _year(request: Request, years: list[int]) -> int:
+    raw = request.query_params.get("year", "")
+    if not raw:
+        if not years:
+            raise ValidationError({"year": "No figures have been computed yet."})
+        return years[0]
+    if not raw.isdigit() or int(raw) not in years:
+        raise ValidationError({"year": f"Unknown year; figures exist for: {', '.join(map(str, years)) or 'none'}."})
+    return int(raw)
+
+
+def _province(request: Request) -> str:
+    code = request.query_params.get("province", "")
+    if code and code not in {str(c) for c, _n in DIMENSIONS["province"].choices()}:
+        raise ValidationError({"province": "Unknown province code (two digits, e.g. 51 for Bali)."})
+    return code
+
+
+class DashboardView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="stats_dashboard",
+        summary="The public dashboard's tables (disclosure-controlled)",
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="A year with figures; default the latest"),
+            OpenApiParameter("province", OpenApiTypes.STR, description="Province code; default all of Indonesia"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: BAD},
+    )
+    def get(self, request: Request) -> Response:
+        unknown = set(request.query_params) - {"year", "province", "format"}
+        if unknown:
+            raise ValidationError({sorted(unknown)[0]: "Unknown parameter: the public figures take year and province."})
+        years = years_available()
+        year, province = _year(request, years), _province(request)
+        board = dashboard(year=year, province=province)
+        refresh = latest_refresh()
+        return Response(
+            {
+                "year": year,
+                "province": province or None,
+                "counting": "cases",
+                "threshold": board.threshold,
+                "as_of": refresh.finished_at.isoformat() if refresh and refresh.finished_at else None,
+                "total": board.total_shown,
+                "provinces": [
+                    {"code": code, "name": name, "count": number, "shown": shown}
+                    for code, name, shown, number in province_map_rows(board)
+                ],
+                "months": _table(board.months),
+                "tables": [_table(t) for t in board.tables.values()],
+                "regencies": _table(board.regencies) if board.regencies else None,
+            }
+        )
+
+
+class CrosstabView(APIView):
+    @extend_schema(
+        operation_id="stats_crosstab",
+        summary="A cross-tabulation of up to three dimensions (disclosure-controlled)",
+        parameters=[
+            OpenApiParameter(
+                "dims", OpenApiTypes.STR, required=True, description=f"Comma-separated: {', '.join(DIMENSIONS)}"
+            ),
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("province", OpenApiTypes.STR),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: BAD, 403: OpenApiResponse(description="Your role has no statistics")},
+    )
+    def get(self, request: Request) -> Response:
+        if not user_has_perm(request.user, "stats.view"):
+            raise PermissionDenied
+        dims = [d.strip() for d in request.query_params.get("dims", "").split(",") if d.strip()]
+        if len(dims) > MAX_CROSSTAB_DIMENSIONS:
+            raise ValidationError({"dims": f"At most {MAX_CROSSTAB_DIMENSIONS} dimensions."})
+        raw_year = request.query_params.get("year", "")
+        if raw_year and not raw_year.isdigit():
+            raise ValidationError({"year": "A year is four digits."})
+        scope = request.user.organisation.jurisdiction
+        province = scope.code.split(".")[0] if scope else _province(request)
+        try:
+            result = crosstab(dims=dims, year=int(raw_year) if raw_year else None, province=province)
+        except CrosstabError as exc:
+            raise ValidationError({"dims": str(exc)}) from exc
+        from jaga.audit.services import record
+
+        record("stats.crosstab.viewed", actor=request.user, request=request._request, details={"dims": dims})
+        return Response(
+            {
+                "dimensions": dims,
+                "year": result.year,
+                "province": result.province or None,
+                "cells": [
+                    {
+                        "values": values,
+                        "labels": [str(n) for n in names],
+                        "count": None if shown.startswith("<") or shown == "x" else int(shown),
+                        "shown": shown,
+                    }
+                    for values, names, shown in result.rows()
+                ],
+            }
+        )

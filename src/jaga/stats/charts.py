@@ -1,0 +1,155 @@
+"""Server-side SVG charts: bars, columns, an age-sex pyramid and a province map.
+
+Every chart is an <svg role="img"> with a title; the page puts the same numbers in a table beside
+it. Hidden cells ("<5", "x") are drawn as an outline with their label, never as a bar of a guessed size.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from jaga.regions.sources import DATA_DIR
+
+Row = tuple[Any, int | None, str]  # label, published number (None: hidden), shown text
+
+WIDTH = 640
+
+
+def _svg(title: Any, height: int, body: str, width: int = WIDTH) -> SafeString:
+    text = escape(str(title))
+    return mark_safe(  # noqa: S308 - every interpolated text is escaped above or below
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{text}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{text}</title>{body}</svg>'
+    )
+
+
+def bars(title: Any, rows: Sequence[Row]) -> SafeString:
+    """Horizontal bars, one per category."""
+    label_width, bar_width, step = 230, WIDTH - 230 - 60, 26
+    top = max((n for _l, n, _s in rows if n), default=1)
+    parts = []
+    for k, (label, number, shown) in enumerate(rows):
+        y = k * step + 4
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="label">{escape(str(label))[:40]}</text>'
+        )
+        if number is None:
+            parts.append(f'<rect x="{label_width}" y="{y}" width="24" height="18" class="hidden"/>')
+            parts.append(f'<text x="{label_width + 30}" y="{y + 15}" class="value">{escape(shown)}</text>')
+        else:
+            length = round(bar_width * number / top) if top else 0
+            parts.append(f'<rect x="{label_width}" y="{y}" width="{max(length, 1)}" height="18" class="bar"/>')
+            parts.append(f'<text x="{label_width + length + 6}" y="{y + 15}" class="value">{number}</text>')
+    return _svg(title, max(len(rows) * step + 8, 30), "".join(parts))
+
+
+def columns(title: Any, rows: Sequence[Row]) -> SafeString:
+    """Vertical columns over time (months)."""
+    height, base, step = 220, 190, (WIDTH - 40) / max(len(rows), 1)
+    top = max((n for _l, n, _s in rows if n), default=1)
+    parts = [f'<line x1="30" y1="{base}" x2="{WIDTH - 10}" y2="{base}" class="axis"/>']
+    for k, (label, number, shown) in enumerate(rows):
+        x = 34 + k * step
+        w = step * 0.7
+        parts.append(
+            f'<text x="{x + w / 2:.0f}" y="{base + 18}" text-anchor="middle" class="label">{escape(str(label))}</text>'
+        )
+        if number is None:
+            parts.append(f'<rect x="{x:.0f}" y="{base - 20}" width="{w:.0f}" height="20" class="hidden"/>')
+            parts.append(
+                f'<text x="{x + w / 2:.0f}" y="{base - 26}" text-anchor="middle" class="value">{escape(shown)}</text>'
+            )
+        else:
+            h = round((base - 30) * number / top) if top else 0
+            parts.append(f'<rect x="{x:.0f}" y="{base - h}" width="{w:.0f}" height="{max(h, 1)}" class="bar"/>')
+            parts.append(
+                f'<text x="{x + w / 2:.0f}" y="{base - h - 6}" text-anchor="middle" class="value">{number}</text>'
+            )
+    return _svg(title, height, "".join(parts))
+
+
+def pyramid(title: Any, bands: Sequence[Any], female: Sequence[Row], male: Sequence[Row]) -> SafeString:
+    """Girls to the left, boys to the right, youngest at the bottom."""
+    mid, half, step = WIDTH / 2, WIDTH / 2 - 90, 34
+    top = max((n for _l, n, _s in [*female, *male] if n), default=1)
+    parts = []
+    count = len(bands)
+    for k, band in enumerate(bands):
+        y = (count - 1 - k) * step + 24
+        parts.append(f'<text x="{mid:.0f}" y="{y + 15}" text-anchor="middle" class="label">{escape(str(band))}</text>')
+        for side, (_label, number, shown) in ((-1, female[k]), (1, male[k])):
+            start = mid + side * 34
+            if number is None:
+                x = start - 24 if side < 0 else start
+                parts.append(f'<rect x="{x:.0f}" y="{y}" width="24" height="20" class="hidden"/>')
+                tx = start - 30 if side < 0 else start + 30
+                anchor = "end" if side < 0 else "start"
+                parts.append(
+                    f'<text x="{tx:.0f}" y="{y + 15}" text-anchor="{anchor}" class="value">{escape(shown)}</text>'
+                )
+                continue
+            length = round(half * number / top) if top else 0
+            x = start - length if side < 0 else start
+            css = "bar female" if side < 0 else "bar male"
+            parts.append(f'<rect x="{x:.0f}" y="{y}" width="{max(length, 1)}" height="20" class="{css}"/>')
+            tx = x - 6 if side < 0 else x + length + 6
+            anchor = "end" if side < 0 else "start"
+            parts.append(f'<text x="{tx:.0f}" y="{y + 15}" text-anchor="{anchor}" class="value">{number}</text>')
+    return _svg(title, count * step + 30, "".join(parts))
+
+
+# --- The province map -------------------------------------------------------------------------------
+
+WEST, EAST, NORTH, SOUTH = 94.8, 141.2, 6.2, -11.2
+MAP_WIDTH = 900
+SCALE = MAP_WIDTH / (EAST - WEST)
+MAP_HEIGHT = round((NORTH - SOUTH) * SCALE)
+STEPS = 5  # colour classes
+
+
+@functools.cache
+def province_paths() -> dict[str, str]:
+    """SVG path data per province code from the bundled boundaries, coarsened to about 5 km."""
+    data = json.loads((DATA_DIR / "provinces.geojson").read_text(encoding="utf-8"))
+    paths: dict[str, str] = {}
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        parts = []
+        for polygon in polygons:
+            ring = polygon[0]
+            points: list[tuple[int, int]] = []
+            for lon, lat in ring:
+                point = (round((lon - WEST) * SCALE), round((NORTH - lat) * SCALE))
+                if not points or point != points[-1]:
+                    points.append(point)
+            if len(points) >= 3:
+                parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
+        paths[str(feature["properties"]["code"])] = "".join(parts)
+    return paths
+
+
+def province_map(title: Any, rows: Sequence[tuple[str, str, str, int | None]]) -> SafeString:
+    """A choropleth of provinces: darker is more; hatched grey is hidden; light is none."""
+    numbers = sorted({n for _c, _name, _s, n in rows if n})
+    top = numbers[-1] if numbers else 1
+    parts = []
+    paths = province_paths()
+    for code, name, shown, number in rows:
+        if code not in paths:
+            continue
+        if number is None:
+            css = "hidden"
+        elif number == 0:
+            css = "step0"
+        else:
+            css = f"step{min(STEPS, max(1, math.ceil(STEPS * math.sqrt(number / top))))}"  # sqrt: small ones differ
+        parts.append(f'<path d="{paths[code]}" class="{css}"><title>{escape(name)}: {escape(shown)}</title></path>')
+    return _svg(title, MAP_HEIGHT, "".join(parts), width=MAP_WIDTH)

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaga.accounts.access import require_perm
+from jaga.accounts.permissions import user_has_perm
+from jaga.audit.services import record
+from jaga.cases.models import AgeBand, Form
+from jaga.stats import charts
+from jaga.stats.aggregates import Dashboard, Published, dashboard, latest_refresh, province_map_rows, years_available
+from jaga.stats.crosstab import CrosstabError, crosstab
+from jaga.stats.forms import CrosstabForm, DashboardForm
+from jaga.stats.tasks import refresh_statistics
+
+
+def _scope(user: Any) -> str | None:
+    """The province a signed-in user's statistics are limited to ("" for national, None for none)."""
+    if not user.is_authenticated:
+        return ""
+    region = user.organisation.jurisdiction
+    if region is None:
+        return ""
+    return region.code.split(".")[0]
+
+
+def _board(request: HttpRequest, *, public: bool) -> tuple[DashboardForm, Dashboard | None]:
+    years = years_available()
+    scope = "" if public else _scope(request.user)
+    form = DashboardForm(request.GET or None, years=years, public=public, scope=scope or "")
+    if not years:
+        return form, None
+    data = form.cleaned_data if form.is_valid() else {}
+    year = int(data.get("year") or years[0])
+    province = scope or data.get("province") or ""
+    return form, dashboard(year=year, province=province, form="" if public else data.get("form") or "")
+
+
+def _charts(board: Dashboard) -> dict[str, Any]:
+    def rows(table: Published) -> list[charts.Row]:
+        return [(label, table.numbers.get(value), shown) for value, label, shown in table.rows]
+
+    age = board.tables["age_sex"]
+    bands = [label for _value, label in AgeBand.choices]
+    lookup = {value: (label, age.numbers.get(value), shown) for value, label, shown in age.rows}
+
+    def side(sex: str) -> list[charts.Row]:
+        return [lookup.get(f"{band}|{sex}", (band, 0, "0")) for band, _label in AgeBand.choices]
+
+    return {
+        "months": charts.columns(_("Cases by month of registration"), rows(board.months)),
+        "map": charts.province_map(_("Cases by province"), province_map_rows(board)),
+        "pyramid": charts.pyramid(_("Age and sex of the children"), bands, side("female"), side("male")),
+        "bars": {dim: charts.bars(table.title, rows(table)) for dim, table in board.tables.items() if dim != "age_sex"},
+    }
+
+
+def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
+    form, board = _board(request, public=public)
+    query = request.GET.copy()
+    query.pop("table", None)
+    export = reverse("statistik:export" if public else "stats:export", kwargs={"fmt": "csv"}).removesuffix(".csv")
+    context: dict[str, Any] = {
+        "form": form,
+        "board": board,
+        "public": public,
+        "refresh": latest_refresh(),
+        "query": query.urlencode(),
+        "export_base": export,
+    }
+    if board is not None:
+        context.update(_charts(board))
+        context["map_rows"] = province_map_rows(board)
+        context["province_name"] = dict(board.provinces).get(board.province, "")
+        context["form_name"] = dict(Form.choices).get(board.form, "")
+    return render(request, "stats/dashboard.html", context)
+
+
+def public_dashboard_view(request: HttpRequest) -> HttpResponse:
+    """/statistik/: for anyone, disclosure-controlled, fixed dimensions and single years."""
+    return _render(request, public=True)
+
+
+@require_perm("stats.view")
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    if _scope(request.user) is None:
+        raise PermissionDenied
+    return _render(request, public=False)
+
+
+def _table_rows(table: Published) -> list[list[str]]:
+    rows = [[str(label), shown] for _value, label, shown in table.rows]
+    if table.total:
+        rows.append([_("Total"), table.total])
+    return rows
+
+
+def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpResponse:
+    """One dashboard table as CSV or XLSX, with the same suppression as on the page."""
+    if not public and not user_has_perm(request.user, "stats.export"):
+        raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, board = _board(request, public=public)
+    name = request.GET.get("table", "")
+    tables = {**(board.tables if board else {}), **({"month": board.months} if board else {})}
+    if board is not None and board.regencies is not None:
+        tables["regency"] = board.regencies
+    if name == "province" and board is not None:
+        header = [_("Province"), _("Cases")]
+        rows = [[name_, shown] for _code, name_, shown, _n in province_map_rows(board)]
+    elif name in tables:
+        table = tables[name]
+        header = [str(table.title), _("Cases")]
+        rows = _table_rows(table)
+    else:
+        raise Http404
+    assert board is not None
+    filename = f"jaga-{name}-{board.year}{('-' + board.province) if board.province else ''}.{fmt}"
+    if not public:
+        record("stats.table.exported", actor=request.user, request=request, details={"table": name, "format": fmt})
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = name[:31]
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        data = io.BytesIO()
+        workbook.save(data)
+        response = HttpResponse(
+            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def public_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    return export_view(request, fmt, public=True)
+
+
+@require_perm("stats.view")
+def crosstab_view(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request.user)
+    form = CrosstabForm(request.GET or None, years=years_available())
+    result = None
+    if form.is_valid():
+        try:
+            result = crosstab(
+                dims=form.cleaned_data["dims"],
+                year=int(form.cleaned_data["year"]) if form.cleaned_data["year"] else None,
+                province=scope or form.cleaned_data.get("province") or "",
+            )
+        except CrosstabError as exc:
+            form.add_error(None, str(exc))
+        else:
+            record(
+                "stats.crosstab.viewed",
+                actor=request.user,
+                request=request,
+                details={"dims": form.cleaned_data["dims"], "year": form.cleaned_data["year"]},
+            )
+    return render(request, "stats/crosstab.html", {"form": form, "result": result})
+
+
+@require_perm("stats.export")
+@require_POST
+def refresh_view(request: HttpRequest) -> HttpResponse:
+    refresh_statistics.enqueue()
+    record("stats.refresh.requested", actor=request.user, request=request)
+    messages.success(request, _("The figures are being recomputed in the background; reload in a minute."))
+    return redirect("stats:dashboard")
