@@ -8,11 +8,12 @@ between 1 and ``threshold - 1`` is suppressed (primary). Then more cells are sup
    two: a lone one equals the total minus the others;
 2. no suppressed cell is determined by the linear equations of all the lines together (an exact
    test: elimination over a large prime field);
-3. no suppressed cell is pinned down by bounds: primary cells are known to lie in [1, t-1],
-   others in [0, total]; an attacker narrows them line by line and must not reach one value.
+3. no suppressed cell is pinned down by bounds: a cell shown "<5" lies in [0, t-1], one shown "x"
+   in [0, total]; an attacker narrows them line by line and must not reach one value.
 
-Zero cells are published (a zero identifies nobody). Complements are chosen among the smallest
-non-zero cells, and a total only when its line has nothing else left. ``attack()`` is the attacker
+Every hidden cell below the threshold reads "<5", whether it is a small count or a zero hidden beside
+one, so an attacker knows only that it lies in [0, t-1]. Complements are the smallest non-zero
+counts (shown "x": they are not small), then zeros, and a total only when nothing else is left. ``attack()`` is the attacker
 the tests play; suppression runs it on itself until it recovers nothing.
 """
 
@@ -75,11 +76,10 @@ class Table:
         return None if cell in self.suppressed else self.values[cell]
 
     def label(self, cell: Cell) -> str:
-        """What a reader sees: the count, "<5" for a small count, "x" for a cell hidden to protect one."""
-        if cell in self.primary:
-            return f"<{self.threshold}"
-        if cell in self.secondary:
-            return "x"
+        """What a reader sees: the count; "<5" for any hidden count below the threshold (a small count,
+        or a zero hidden beside one: readers cannot tell which); "x" for a larger count hidden to protect one."""
+        if cell in self.suppressed:
+            return f"<{self.threshold}" if self.values[cell] < self.threshold else "x"
         return str(self.values[cell])
 
 
@@ -99,9 +99,10 @@ def suppress(table: Table) -> Table:
             return table
         before = len(table.secondary)
         for target in sorted(recovered):  # one more hidden cell beside each recovered one, all in this round
+            if target in table.secondary and len(table.secondary) > before:
+                continue
             around = [line for line in lines if target in line]
-            line = next((ln for ln in around if any(c not in table.suppressed for c in ln)), around[0])
-            table.secondary.add(_complement(table, line, avoid=recovered))
+            table.secondary.add(_best_complement(table, around, avoid=recovered))
         if len(table.secondary) == before:  # every neighbour hidden already: hide the smallest published cell
             rest = [c for c in table.values if c not in table.suppressed and c not in table.locked]
             if not rest:
@@ -110,17 +111,27 @@ def suppress(table: Table) -> Table:
     raise RuntimeError("suppression did not settle")  # cannot happen: each round hides at least one more cell
 
 
+def _best_complement(table: Table, lines: Sequence[Sequence[Cell]], *, avoid: set[Cell]) -> Cell:
+    """Across the lines through a recovered cell: the smallest non-zero interior cell still published,
+    else what ``_complement`` picks in the first line that has anything left."""
+    hidden = table.suppressed
+    candidates = [
+        c for line in lines for c in line[:-1] if c not in hidden and c not in avoid and c not in table.locked
+    ]
+    if candidates:
+        return min(candidates, key=lambda c: (table.values[c] == 0, table.values[c], c))
+    line = next((ln for ln in lines if any(c not in hidden for c in ln)), lines[0])
+    return _complement(table, line, avoid=avoid)
+
+
 def _complement(table: Table, line: Sequence[Cell], *, avoid: set[Cell]) -> Cell:
     """The cell to hide next in ``line``: the smallest non-zero interior cell, else a zero, else the total."""
     hidden = table.suppressed
     free = [c for c in line[:-1] if c not in hidden and c not in avoid and c not in table.locked]
-    nonzero = [c for c in free if table.values[c] > 0]
-    if nonzero:
-        return min(nonzero, key=lambda c: (table.values[c], c))
+    if free:  # the smallest count; a zero only where nothing else is left (a line summing to 0 gives zeros away)
+        return min(free, key=lambda c: (table.values[c] == 0, table.values[c], c))
     if line[-1] not in hidden and line[-1] not in table.locked:
         return line[-1]
-    if free:
-        return free[0]
     # Every entry of the line is hidden already: widen elsewhere through the grand total.
     grand = tuple(TOTAL for _ in table.shape)
     if grand in table.values and grand not in hidden and grand not in table.locked:
@@ -185,8 +196,8 @@ def _bound(table: Table) -> set[Cell]:
     grand_cell = tuple(TOTAL for _ in table.shape)
     known = grand_cell in table.values and grand_cell not in table.suppressed
     grand = table.values[grand_cell] if known else 10**12
-    low = {c: (1 if c in table.primary else 0) for c in table.suppressed}
-    high = {c: (table.threshold - 1 if c in table.primary else grand) for c in table.suppressed}
+    low = {c: 0 for c in table.suppressed}  # "<5" may hide a zero: nothing is known above zero
+    high = {c: (table.threshold - 1 if table.values[c] < table.threshold else grand) for c in table.suppressed}
     lines = [line for line in table.lines() if any(c in low for c in line)]
     changed = True
     while changed:

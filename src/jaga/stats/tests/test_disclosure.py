@@ -32,7 +32,7 @@ def solve_exactly(table: Table) -> dict[tuple[int, ...], int] | None:
     """A second, independent attacker for small tables: enumerate every assignment of the hidden
     cells that agrees with the published lines; a cell with one possible value is recovered."""
     hidden = sorted(table.suppressed)
-    limits = {c: (range(1, table.threshold) if c in table.primary else range(0, 15)) for c in hidden}
+    limits = {c: (range(0, table.threshold) if table.values[c] < table.threshold else range(0, 15)) for c in hidden}
     if not hidden or math.prod(len(r) for r in limits.values()) > 60_000:
         return None  # too many combinations to enumerate here
     lines = table.lines()
@@ -65,12 +65,16 @@ def test_no_suppressed_cell_can_be_recovered_from_random_tables() -> None:
     assert enumerated >= 40, "the enumerating attacker checked enough tables"
 
 
-def test_margins_are_sums_and_the_labels_say_why_a_cell_is_hidden() -> None:
+def test_margins_are_sums_and_the_labels_say_only_what_is_true() -> None:
     table = suppress(Table((3,), {(0,): 2, (1,): 9, (2,): 30}))
     assert table.values[(TOTAL,)] == 41
     assert table.label((0,)) == "<5"
-    assert table.label((1,)) == "x", "the smallest other count hides it"
+    assert table.label((1,)) == "x", "the smallest other count hides it, and does not claim to be small"
     assert table.label((2,)) == "30" and table.label((TOTAL,)) == "41"
+    beside_zero = suppress(Table((3,), {(0,): 2, (1,): 0, (2,): 30}))
+    assert [beside_zero.label((i,)) for i in range(3)] == ["<5", "0", "x"], "a zero protects nothing here"
+    only_zeros = suppress(Table((3,), {(0,): 2, (1,): 0, (2,): 0}))
+    assert only_zeros.label((TOTAL,)) == "<5", "with nothing else to hide, the total is hidden"
 
 
 def test_a_lone_small_count_in_a_line_is_never_left_alone() -> None:
