@@ -13,8 +13,8 @@ between 1 and ``threshold - 1`` is suppressed (primary). Then more cells are sup
 
 Every hidden cell below the threshold reads "<5", whether it is a small count or a zero hidden beside
 one, so an attacker knows only that it lies in [0, t-1]. Complements are the smallest non-zero
-counts (shown "x": they are not small), then zeros, and a total only when nothing else is left. ``attack()`` is the attacker
-the tests play; suppression runs it on itself until it recovers nothing.
+counts (shown "x": they are not small), then zeros, and a total only when nothing else is left.
+``attack()`` is the attacker the tests play; suppression runs it on itself until it recovers nothing.
 """
 
 from __future__ import annotations
