@@ -1,7 +1,7 @@
 """Shared personas and helpers for every app's tests.
 
 Personas (one organisation each unless said): caseworker_jakarta, supervisor_jakarta,
-caseworker_bali, supervisor_bali, org_admin_jakarta, analyst_national, hotline_operator,
+caseworker_bali, supervisor_bali, org_admin_jakarta, analyst_national, researcher, hotline_operator,
 programme_officer, partner_hotel, system_admin; ``anonymous`` is a client without login.
 """
 
@@ -47,6 +47,7 @@ def orgs(regions: None) -> dict[str, Organisation]:
         "ministry": ("Kementerian (test)", T.NATIONAL_MINISTRY, None),
         "ngo": ("LSM Anak (test)", T.NGO, None),
         "hotel": ("Hotel (test)", T.PRIVATE_SECTOR, "51.71"),
+        "university": ("Universitas (test)", T.ACADEMIA, None),
     }
     return {
         key: Organisation.objects.create(name=name, type=kind, jurisdiction_id=code)
@@ -72,6 +73,7 @@ PERSONAS: dict[str, tuple[str, str]] = {
     "org_admin_jakarta": ("jakarta", Role.ORG_ADMIN),
     "org_admin_bali": ("bali", Role.ORG_ADMIN),
     "analyst_national": ("ministry", Role.ANALYST),
+    "researcher": ("university", Role.RESEARCHER),
     "hotline_operator": ("ngo", Role.HOTLINE_OPERATOR),
     "programme_officer": ("ngo", Role.PROGRAMME_OFFICER),
     "partner_hotel": ("hotel", Role.PARTNER),

@@ -193,6 +193,7 @@ JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimu
 JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
 # Statistics: cells below this count are hidden ("<5") wherever figures leave the owning organisation.
 JAGA_STATS_THRESHOLD = env_int("JAGA_STATS_THRESHOLD", 5, minimum=2)
+JAGA_RESEARCH_K = env_int("JAGA_RESEARCH_K", 5, minimum=2)  # k-anonymity of research extracts
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

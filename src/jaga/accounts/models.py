@@ -59,6 +59,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     ANALYST = "analyst", _("Analyst")
+    RESEARCHER = "researcher", _("Researcher")
     PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
     PARTNER = "partner", _("Partner")
     ORG_ADMIN = "org_admin", _("Organisation admin")

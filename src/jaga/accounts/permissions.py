@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, Any] = {
     "hotline.submit_reports": _("Send reports to the hotline through the partner API"),
     "stats.view": _("See statistics within one's jurisdiction"),
     "stats.export": _("Export statistics"),
+    "stats.research_extract": _("Download de-identified, k-anonymous case records for research"),
     "programs.manage": _("Manage partners, advocacy, training and campaigns"),
     "programs.submit_code_report": _("Submit a company's annual report under The Code"),
 }
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.HOTLINE_OPERATOR: frozenset({"hotline.triage"}),
     Role.ANALYST: frozenset({"stats.view", "stats.export"}),
+    Role.RESEARCHER: frozenset({"stats.view", "stats.research_extract"}),
     Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view"}),
     Role.PARTNER: frozenset({"programs.submit_code_report", "hotline.submit_reports"}),
     Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from jaga.cases.models import Case
 from jaga.core.bulk import bulk_insert
-from jaga.stats.dimensions import DASHBOARD_DIMENSIONS, DIMENSIONS
+from jaga.stats.dimensions import DASHBOARD_DIMENSIONS, DIMENSIONS, SIMFONI_DIMENSIONS
 from jaga.stats.disclosure import TOTAL, Table, suppress
 from jaga.stats.models import Aggregate, GridCache, Refresh
 
 # Stored per (province, year, form filter): these dimensions, the month, the regency and the total.
-STORED = [*DASHBOARD_DIMENSIONS, "month", "regency", "total"]
+STORED = [*DASHBOARD_DIMENSIONS, "month", "regency", "total", *SIMFONI_DIMENSIONS]
 
 
 def eligible_cases() -> QuerySet[Case]:
@@ -44,7 +44,7 @@ def stats_refresh() -> Refresh:
     base = {"p": F("exploitation_regency__parent_id"), "y": F("year")}
     for dim in STORED:
         for with_form in (False, True):
-            if with_form and dim == "form":
+            if with_form and dim in ("form", "simfoni_type"):
                 continue
             group = {**base, **({"f": F("form_links__form")} if with_form else {})}
             if dim != "total":
@@ -208,7 +208,7 @@ def _compute_grids(year: int, form: str) -> Grids:
     threshold = settings.JAGA_STATS_THRESHOLD
     provinces = [str(code) for code, _name in DIMENSIONS["province"].choices()]
     pindex = {code: i for i, code in enumerate(provinces)}
-    dims = [*DASHBOARD_DIMENSIONS, "month"]
+    dims = [*DASHBOARD_DIMENSIONS, "month", *SIMFONI_DIMENSIONS]
     loaded = _load(year, form, [*dims, "total", "regency"])
     totals = suppress(
         Table(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Concat, ExtractMonth, ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +91,73 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
     ]
 }
+
+# SIMFONI-PPA's categories (KemenPPPA's national reporting system), mapped from Jaga's; the table is
+# in docs/simfoni.md. Stored with the aggregates for the SIMFONI export, not shown on dashboards.
+SIMFONI_TYPES = {
+    "prostitution": "eksploitasi",
+    "online": "seksual",
+    "trafficking": "trafficking",
+    "travel_tourism": "eksploitasi",
+    "child_marriage": "lainnya",
+    "other": "lainnya",
+}
+SIMFONI_PLACES = {
+    "home": "rumah_tangga",
+    "lodging": "fasilitas_umum",
+    "entertainment_venue": "tempat_kerja",
+    "street": "fasilitas_umum",
+    "online": "lainnya",
+    "other": "lainnya",
+}
+SIMFONI_LABELS = {
+    "simfoni_type": [
+        ("seksual", "Seksual"),
+        ("eksploitasi", "Eksploitasi"),
+        ("trafficking", "Trafficking"),
+        ("lainnya", "Lainnya"),
+    ],
+    "simfoni_place": [
+        ("rumah_tangga", "Rumah Tangga"),
+        ("tempat_kerja", "Tempat Kerja"),
+        ("fasilitas_umum", "Fasilitas Umum"),
+        ("lainnya", "Lainnya"),
+    ],
+    "simfoni_age": [("0-5", "0-5 tahun"), ("6-12", "6-12 tahun"), ("13-17", "13-17 tahun")],
+}
+
+
+def _mapped(path: str, mapping: dict[str, str]) -> Any:
+    return Case(*[When(**{path: source}, then=Value(target)) for source, target in mapping.items()], default=Value(""))
+
+
+SIMFONI_DIMENSIONS = {
+    "simfoni_type": Dimension(
+        "simfoni_type",
+        "SIMFONI: jenis kekerasan",
+        _mapped("form_links__form", SIMFONI_TYPES),
+        lambda: SIMFONI_LABELS["simfoni_type"],
+        multi=True,
+    ),
+    "simfoni_place": Dimension(
+        "simfoni_place",
+        "SIMFONI: tempat kejadian",
+        _mapped("place_type", SIMFONI_PLACES),
+        lambda: SIMFONI_LABELS["simfoni_place"],
+    ),
+    "simfoni_age": Dimension(
+        "simfoni_age",
+        "SIMFONI: kelompok umur",
+        Case(
+            When(child__age_at_registration__lte=5, then=Value("0-5")),
+            When(child__age_at_registration__lte=12, then=Value("6-12")),
+            When(child__age_at_registration__lte=17, then=Value("13-17")),
+            default=Value(""),
+        ),
+        lambda: SIMFONI_LABELS["simfoni_age"],
+    ),
+}
+DIMENSIONS.update(SIMFONI_DIMENSIONS)
 
 # What the dashboards show; the cross-tab tool offers every dimension.
 DASHBOARD_DIMENSIONS = [

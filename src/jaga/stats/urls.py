@@ -9,9 +9,13 @@ urlpatterns = [
     path("crosstab/", views.crosstab_view, name="crosstab"),
     path("refresh/", views.refresh_view, name="refresh"),
     path("table.<str:fmt>", views.export_view, name="export"),
+    path("research/", views.research_view, name="research"),
+    path("dhis2.json", views.interchange_view, {"kind": "dhis2"}, name="dhis2"),
+    path("simfoni.csv", views.interchange_view, {"kind": "simfoni"}, name="simfoni"),
 ]
 
 public_urlpatterns = [
     path("", views.public_dashboard_view, name="dashboard"),
     path("table.<str:fmt>", views.public_export_view, name="export"),
+    path("datapackage.zip", views.public_datapackage_view, name="datapackage"),
 ]

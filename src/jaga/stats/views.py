@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
@@ -187,3 +187,56 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
     record("stats.refresh.requested", actor=request.user, request=request)
     messages.success(request, _("The figures are being recomputed in the background; reload in a minute."))
     return redirect("stats:dashboard")
+
+
+def public_datapackage_view(request: HttpRequest) -> HttpResponse:
+    """The open-data package (datapackage.json and its CSVs) as one ZIP."""
+    from jaga.stats.exports import datapackage_zip
+
+    if latest_refresh() is None:
+        raise Http404
+    response = HttpResponse(datapackage_zip(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="jaga-eska-statistics.zip"'
+    return response
+
+
+@require_perm("stats.export")
+def interchange_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """DHIS2 data values (JSON) or SIMFONI-PPA categories (CSV) for one year."""
+    import json
+
+    from jaga.stats import exports
+
+    years = years_available()
+    raw = request.GET.get("year", "")
+    if not years or (raw and (not raw.isdigit() or int(raw) not in years)):
+        raise Http404
+    year = int(raw) if raw else years[0]
+    record("stats.interchange.exported", actor=request.user, request=request, details={"kind": kind, "year": year})
+    if kind == "dhis2":
+        response = HttpResponse(
+            json.dumps(exports.dhis2_data_value_set(year), indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="jaga-dhis2-{year}.json"'
+    else:
+        response = HttpResponse(exports.simfoni_csv(year), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="jaga-simfoni-{year}.csv"'
+    return response
+
+
+@require_perm("stats.research_extract")
+@require_http_methods(["GET", "POST"])
+def research_view(request: HttpRequest) -> HttpResponse:
+    """The researcher's page: what the extract holds, and the download (POST: it is recorded)."""
+    from jaga.stats.research import COLUMNS, DICTIONARY, QUASI, research_extract
+
+    if request.method == "POST":
+        _extract, data = research_extract(actor=request.user, request=request)
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="jaga-research-extract.zip"'
+        return response
+    return render(
+        request,
+        "stats/research.html",
+        {"columns": COLUMNS, "dictionary": DICTIONARY, "quasi": QUASI, "refresh": latest_refresh()},
+    )

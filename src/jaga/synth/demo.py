@@ -22,6 +22,7 @@ DEMO_ORGANISATIONS = [
     ("ministry", "Kementerian PPPA (demo)", T.NATIONAL_MINISTRY, None),
     ("ngo", "ECPAT Indonesia (demo)", T.NGO, None),
     ("hotel", "Hotel Nusantara Raya Group (demo)", T.PRIVATE_SECTOR, "51"),
+    ("university", "Pusat Kajian Perlindungan Anak, Universitas (demo)", T.ACADEMIA, None),
 ]
 
 DEMO_USERS = [
@@ -31,6 +32,7 @@ DEMO_USERS = [
     ("caseworker.bali@jaga.example", "Made Caseworker", "bali", [Role.CASEWORKER]),
     ("supervisor.bali@jaga.example", "Ketut Supervisor", "bali", [Role.SUPERVISOR]),
     ("analyst@jaga.example", "Sari Analyst", "ministry", [Role.ANALYST]),
+    ("researcher@jaga.example", "Dian Researcher", "university", [Role.RESEARCHER]),
     ("hotline@jaga.example", "Dewi Hotline", "ngo", [Role.HOTLINE_OPERATOR]),
     ("programme@jaga.example", "Agus Programme", "ngo", [Role.PROGRAMME_OFFICER]),
     ("partner@jaga.example", "Putu Partner", "hotel", [Role.PARTNER]),

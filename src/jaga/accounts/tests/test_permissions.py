@@ -25,6 +25,7 @@ ALLOWED = {
     "caseworker_jakarta": set(),
     "supervisor_jakarta": set(),
     "analyst_national": set(),
+    "researcher": set(),
     "hotline_operator": set(),
     "programme_officer": set(),
     "partner_hotel": set(),

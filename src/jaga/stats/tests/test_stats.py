@@ -143,3 +143,70 @@ def test_the_worker_refreshes_the_figures(caseworker_jakarta: User) -> None:
     refresh_statistics.enqueue()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert Refresh.objects.get().cases == 3
+
+
+def test_the_open_data_package_passes_frictionless(figures: Any, tmp_path: Any, anonymous: Client) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    call_command("stats", "datapackage", "--out", str(tmp_path))
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    assert [r["path"] for r in package["resources"]] == ["cases_by_province.csv", "cases_by_dimension.csv"]
+    frictionless = shutil.which("frictionless", path=str(Path(sys.executable).parent)) or "frictionless"
+    result = subprocess.run(
+        [frictionless, "validate", str(tmp_path / "datapackage.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    provinces = (tmp_path / "cases_by_province.csv").read_text().splitlines()
+    assert "2025,ID,Indonesia,52" in provinces and "2025,51,Bali,<5" in provinces
+    download = anonymous.get("/statistik/datapackage.zip")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+
+
+def test_dhis2_and_simfoni_exports(figures: Any, login_client: Callable[..., Client], analyst_national: User) -> None:
+    from jaga.stats.exports import dhis2_data_value_set, simfoni_rows
+
+    payload = dhis2_data_value_set(2025)
+    assert {"dataElement": "JAGA_ESKA_CASES", "period": "202505", "orgUnit": "31", "value": "38"} in payload[
+        "dataValues"
+    ]
+    assert not any(v["orgUnit"] == "51" for v in payload["dataValues"]), "Bali's 2 cases are hidden"
+    rows = {(r[1], r[3], r[4]): r[5] for r in simfoni_rows(2025)}
+    assert rows[("ID", "type", "seksual")] == "50" and rows[("ID", "age", "13-17")] == "52"
+    client = login_client(analyst_national)
+    assert client.get("/stats/dhis2.json", {"year": 2025}).json()["dataValues"]
+    assert client.get("/stats/simfoni.csv", {"year": 2025}).content.decode().startswith("tahun,provinsi")
+    assert client.get("/stats/simfoni.csv", {"year": 1990}).status_code == 404
+    with pytest.raises(Exception, match="--year"):
+        call_command("stats", "dhis2", "--year", "1990")
+
+
+def test_researchers_download_a_k_anonymous_extract(
+    figures: Any, login_client: Callable[..., Client], researcher: User, analyst_national: User
+) -> None:
+    import csv
+    import io
+    import zipfile
+    from collections import Counter
+
+    client = login_client(researcher)
+    page = client.get("/stats/research/")
+    assert page.status_code == 200 and "age_band" in page.content.decode()
+    download = client.post("/stats/research/")
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    assert sorted(archive.namelist()) == ["README.txt", "data_dictionary.csv", "records.csv"]
+    rows = list(csv.DictReader(io.StringIO(archive.read("records.csv").decode())))
+    assert set(rows[0]) == {"record", "year", "province", "age_band", "sex", "forms", "source", "services"}
+    groups = Counter((r["age_band"], r["sex"], r["province"], r["year"]) for r in rows)
+    assert min(groups.values()) >= 5, "k-anonymity on the quasi-identifiers"
+    assert not any(r["province"] == "51" for r in rows), "Bali's two cases are generalised or left out"
+    readme = archive.read("README.txt").decode()
+    assert f"{len(rows)} case records" in readme and "Generalised province to * in" in readme
+    event = AuditEvent.objects.get(action="stats.research_extract.downloaded")
+    assert event.details["records"] == len(rows)
+    everything = archive.read("records.csv").decode()
+    assert "Sinta" not in everything and "3171" not in everything
+    assert login_client(analyst_national).get("/stats/research/").status_code == 403
