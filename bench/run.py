@@ -102,6 +102,7 @@ def measure(database_url: str) -> dict[str, float]:
         }
         if not sqlite and LIST_CASES:
             results.update(measure_case_list())
+            results.update(measure_statistics())
         return results
     finally:
         if not sqlite and not KEEP_DB:
@@ -142,6 +143,7 @@ def import_csv(rows: int, seed: int = 5) -> bytes:
                 "child_phone": f"08{rng.randint(10**9, 10**10 - 1)}",
                 "consent_given_by": "guardian",
                 "consent_sharing": "yes",
+                "consent_statistics": "yes",
             }
         )
     return buffer.getvalue().encode()
@@ -293,6 +295,120 @@ def measure_case_list() -> dict[str, float]:
     return results
 
 
+def _timed(probe: object, repeat: int = REPEAT) -> tuple[float, float]:
+    probe()  # type: ignore[operator]
+    samples = []
+    for _n in range(repeat):
+        start = time.perf_counter()
+        probe()  # type: ignore[operator]
+        samples.append(time.perf_counter() - start)
+    return _percentiles(samples)
+
+
+# The national dashboard's tables as plain GROUP BY queries over the cases (one per table).
+RAW_DASHBOARD = {
+    "province": "SELECT r.parent_id, count(*) FROM cases_case c"
+    " JOIN regions_region r ON r.code = c.exploitation_regency_id"
+    " WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1",
+    "month": "SELECT extract(month FROM c.registered_on), count(*) FROM cases_case c"
+    " WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1",
+    "sex_age": "SELECT h.sex, h.age_band, count(*) FROM cases_case c JOIN cases_child h ON h.case_id = c.id"
+    " WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1, 2",
+    "form": "SELECT f.form, count(DISTINCT c.id) FROM cases_case c JOIN cases_caseform f ON f.case_id = c.id"
+    " WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1",
+    "source": "SELECT c.source, count(*) FROM cases_case c WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1",
+    "place": "SELECT c.place_type, count(*) FROM cases_case c WHERE c.year = %(year)s AND c.in_statistics GROUP BY 1",
+}
+RAW_CROSSTAB = (
+    "SELECT f.form, h.sex, h.age_band, count(DISTINCT c.id) FROM cases_case c"
+    " JOIN cases_child h ON h.case_id = c.id JOIN cases_caseform f ON f.case_id = c.id"
+    " WHERE c.in_statistics GROUP BY 1, 2, 3"
+)
+
+
+def measure_statistics() -> dict[str, float]:
+    """The dashboards over LIST_CASES cases: Jaga (aggregates + suppression), raw GROUP BY, DuckDB."""
+    import csv as csv_module
+
+    import duckdb
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from jaga.stats.aggregates import dashboard, stats_refresh, years_available
+    from jaga.stats.crosstab import crosstab
+    from jaga.stats.models import GridCache
+
+    start = time.perf_counter()
+    stats_refresh()
+    refresh = time.perf_counter() - start
+    year = years_available()[0]
+    cold = []
+    for _n in range(5):
+        cache.clear()
+        GridCache.objects.all().delete()
+        began = time.perf_counter()
+        dashboard(year=year)
+        cold.append(time.perf_counter() - began)
+    client = Client(HTTP_HOST="localhost")
+    results: dict[str, float] = {"stats_refresh_s": refresh, "stats_year": year}
+    results["dash_cold_p50"], results["dash_cold_p95"] = _percentiles(cold)
+    probes = {
+        "dash_national": lambda: dashboard(year=year),
+        "dash_province": lambda: dashboard(year=year, province="35"),
+        "dash_page": lambda: client.get("/statistik/", {"year": year}),
+        "dash_api": lambda: client.get("/api/v1/stats/dashboard/", {"year": year}),
+        "crosstab3": lambda: crosstab(dims=["form", "sex", "age_band"]),
+    }
+    for name, probe in probes.items():
+        results[f"{name}_p50"], results[f"{name}_p95"] = _timed(probe, repeat=10 if name == "crosstab3" else REPEAT)
+
+    def raw_dashboard() -> None:
+        with connection.cursor() as cursor:
+            for sql in RAW_DASHBOARD.values():
+                cursor.execute(sql, {"year": year})
+                cursor.fetchall()
+
+    def raw_crosstab() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_CROSSTAB)
+            cursor.fetchall()
+
+    results["raw_dash_p50"], results["raw_dash_p95"] = _timed(raw_dashboard, repeat=5)
+    results["raw_crosstab_p50"], results["raw_crosstab_p95"] = _timed(raw_crosstab, repeat=5)
+
+    # DuckDB: the same rows, copied out of PostgreSQL once, then the same GROUP BY queries.
+    folder = Path(tempfile.mkdtemp())
+    tables = {
+        "cases_case": "SELECT id, year, registered_on, exploitation_regency_id, source, place_type, in_statistics"
+        " FROM cases_case",
+        "cases_child": "SELECT case_id, sex, age_band FROM cases_child",
+        "cases_caseform": "SELECT case_id, form FROM cases_caseform",
+        "regions_region": "SELECT code, parent_id FROM regions_region",
+    }
+    duck = duckdb.connect()
+    with connection.cursor() as cursor:
+        for name, sql in tables.items():
+            path = folder / f"{name}.csv"
+            with path.open("w", newline="") as handle:
+                cursor.execute(sql)
+                writer = csv_module.writer(handle)
+                writer.writerow([c.name for c in cursor.description])
+                while batch := cursor.fetchmany(50_000):
+                    writer.writerows(batch)
+            duck.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv_auto('{path}')")
+
+    def duck_dashboard() -> None:
+        for sql in RAW_DASHBOARD.values():
+            duck.execute(sql.replace("%(year)s", str(year))).fetchall()
+
+    results["duck_dash_p50"], results["duck_dash_p95"] = _timed(duck_dashboard, repeat=10)
+    results["duck_crosstab_p50"], results["duck_crosstab_p95"] = _timed(
+        lambda: duck.execute(RAW_CROSSTAB).fetchall(), repeat=10
+    )
+    return results
+
+
 def _token(actor: object) -> str:
     from jaga.accounts.services import api_token_issue
 
@@ -435,6 +551,37 @@ def main() -> None:
             "",
             f"Target: p95 at most 100 ms for one user. Page vs raw SQL (p50): {ratio:.1f}x; the baseline counts",
             "every case exactly, the page counts up to 1,001 (`core/pagination.py`), which is why it is faster.",
+            "",
+        ]
+    if "dash_national_p95" in pg:
+        year = int(pg["stats_year"])
+        lines += [
+            f"## Statistics over the same {int(pg['list_cases']):,} cases (PostgreSQL; year {year})",
+            "",
+            f"`jaga stats refresh` (every aggregate from the cases): {pg['stats_refresh_s']:.1f} s, in the background.",
+            "",
+            "| what | p50 | p95 |",
+            "|---|---|---|",
+        ]
+        for key, label in (
+            ("dash_national", "national dashboard, server time (aggregates + suppressed tables, cached per refresh)"),
+            ("dash_province", "a province dashboard, server time"),
+            ("dash_page", "the public dashboard page, rendered with its charts and map"),
+            ("dash_api", "`GET /api/v1/stats/dashboard/`"),
+            ("dash_cold", "national dashboard after a refresh, first request (computes and suppresses every table)"),
+            ("crosstab3", "three-way cross-tab (form x sex x age band), counted from the cases and suppressed"),
+            ("raw_dash", "baseline: the dashboard's six GROUP BY queries in raw SQL on PostgreSQL"),
+            ("raw_crosstab", "baseline: the three-way GROUP BY in raw SQL on PostgreSQL"),
+            ("duck_dash", "baseline: the same six GROUP BY queries in DuckDB (in memory)"),
+            ("duck_crosstab", "baseline: the three-way GROUP BY in DuckDB"),
+        ):
+            lines.append(f"| {label} | {pg[key + '_p50']:.1f} ms | {pg[key + '_p95']:.1f} ms |")
+        lines += [
+            "",
+            f"Target: the national dashboard under 100 ms of server time: p95 {pg['dash_national_p95']:.1f} ms. "
+            "Ratio to DuckDB's scan of the same questions (p50): "
+            f"{pg['dash_national_p50'] / pg['duck_dash_p50']:.2f}x; "
+            f"to raw SQL on PostgreSQL: {pg['dash_national_p50'] / pg['raw_dash_p50']:.2f}x.",
             "",
         ]
     out = ROOT / "docs" / "benchmarks.md"
