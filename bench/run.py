@@ -578,10 +578,10 @@ def main() -> None:
             lines.append(f"| {label} | {pg[key + '_p50']:.1f} ms | {pg[key + '_p95']:.1f} ms |")
         lines += [
             "",
-            f"Target: the national dashboard under 100 ms of server time: p95 {pg['dash_national_p95']:.1f} ms. "
-            "Ratio to DuckDB's scan of the same questions (p50): "
-            f"{pg['dash_national_p50'] / pg['duck_dash_p50']:.2f}x; "
-            f"to raw SQL on PostgreSQL: {pg['dash_national_p50'] / pg['raw_dash_p50']:.2f}x.",
+            f"Target: the national dashboard under 100 ms of server time: p95 {pg['dash_national_p95']:.1f} ms "
+            f"({'met' if pg['dash_national_p95'] <= 100 else 'not met'}). DuckDB's scan of the same six questions "
+            f"takes {pg['duck_dash_p50'] / pg['dash_national_p50']:.0f}x as long (p50), raw SQL on PostgreSQL "
+            f"{pg['raw_dash_p50'] / pg['dash_national_p50']:.0f}x: the dashboard reads aggregates, not cases.",
             "",
         ]
     out = ROOT / "docs" / "benchmarks.md"

@@ -136,12 +136,67 @@ def province_paths() -> dict[str, str]:
     return paths
 
 
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [polygon[0] for polygon in polygons]
+
+
+@functools.cache
+def _regency_features() -> dict[str, list[tuple[str, list[list[list[float]]]]]]:
+    """Province code -> [(regency code, outer rings)] from the bundled boundaries."""
+    data = json.loads((DATA_DIR / "regencies.geojson").read_text(encoding="utf-8"))
+    found: dict[str, list[tuple[str, list[list[list[float]]]]]] = {}
+    for feature in data["features"]:
+        code = str(feature["properties"]["code"])
+        found.setdefault(code.split(".")[0], []).append((code, _rings(feature["geometry"])))
+    return found
+
+
+@functools.cache
+def regency_paths(province: str) -> tuple[dict[str, str], int, int]:
+    """SVG path data per regency of one province, fitted to a 640-wide box; and the box's size."""
+    features = _regency_features().get(province, [])
+    points = [p for _code, rings in features for ring in rings for p in ring]
+    if not points:
+        return {}, WIDTH, 1
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    scale = (WIDTH - 10) / max(east - west, 1e-6)
+    height = max(round((north - south) * scale) + 10, 40)
+    if height > 640:  # a tall province: fit the height instead
+        scale, height = 630 / max(north - south, 1e-6), 640
+    paths: dict[str, str] = {}
+    for code, rings in features:
+        parts = []
+        for ring in rings:
+            coarse: list[tuple[int, int]] = []
+            for lon, lat in ring:
+                point = (round((lon - west) * scale) + 5, round((north - lat) * scale) + 5)
+                if not coarse or point != coarse[-1]:
+                    coarse.append(point)
+            if len(coarse) >= 3:
+                parts.append("M" + "L".join(f"{x} {y}" for x, y in coarse) + "Z")
+        paths[code] = "".join(parts)
+    return paths, WIDTH, height
+
+
+def regency_map(title: Any, province: str, rows: Sequence[tuple[str, str, str, int | None]]) -> SafeString:
+    """A choropleth of one province's regencies and cities (hidden ones grey with a dashed edge)."""
+    paths, width, height = regency_paths(province)
+    return _choropleth(title, paths, rows, width, height)
+
+
 def province_map(title: Any, rows: Sequence[tuple[str, str, str, int | None]]) -> SafeString:
-    """A choropleth of provinces: darker is more; hatched grey is hidden; light is none."""
+    return _choropleth(title, province_paths(), rows, MAP_WIDTH, MAP_HEIGHT)
+
+
+def _choropleth(
+    title: Any, paths: dict[str, str], rows: Sequence[tuple[str, str, str, int | None]], width: int, height: int
+) -> SafeString:
+    """Darker is more; grey with a dashed edge is hidden; the lightest is none."""
     numbers = sorted({n for _c, _name, _s, n in rows if n})
     top = numbers[-1] if numbers else 1
     parts = []
-    paths = province_paths()
     for code, name, shown, number in rows:
         if code not in paths:
             continue
@@ -152,4 +207,4 @@ def province_map(title: Any, rows: Sequence[tuple[str, str, str, int | None]]) -
         else:
             css = f"step{min(STEPS, max(1, math.ceil(STEPS * math.sqrt(number / top))))}"  # sqrt: small ones differ
         parts.append(f'<path d="{paths[code]}" class="{css}"><title>{escape(name)}: {escape(shown)}</title></path>')
-    return _svg(title, MAP_HEIGHT, "".join(parts), width=MAP_WIDTH)
+    return _svg(title, height, "".join(parts), width=width)

@@ -19,6 +19,7 @@ from jaga.cases.models import AgeBand, Form
 from jaga.stats import charts
 from jaga.stats.aggregates import Dashboard, Published, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
+from jaga.stats.dimensions import DIMENSIONS
 from jaga.stats.forms import CrosstabForm, DashboardForm
 from jaga.stats.tasks import refresh_statistics
 
@@ -56,7 +57,15 @@ def _charts(board: Dashboard) -> dict[str, Any]:
     def side(sex: str) -> list[charts.Row]:
         return [lookup.get(f"{band}|{sex}", (band, 0, "0")) for band, _label in AgeBand.choices]
 
+    regency_map = None
+    if board.regencies is not None and any(board.regencies.numbers.values()):  # only where counts allow
+        regency_map = charts.regency_map(
+            _("Cases by regency/city"),
+            board.province,
+            [(code, str(name), shown, board.regencies.numbers.get(code)) for code, name, shown in board.regencies.rows],
+        )
     return {
+        "regency_map": regency_map,
         "months": charts.columns(_("Cases by month of registration"), rows(board.months)),
         "map": charts.province_map(_("Cases by province"), province_map_rows(board)),
         "pyramid": charts.pyramid(_("Age and sex of the children"), bands, side("female"), side("male")),
@@ -128,6 +137,11 @@ def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpRes
     filename = f"jaga-{name}-{board.year}{('-' + board.province) if board.province else ''}.{fmt}"
     if not public:
         record("stats.table.exported", actor=request.user, request=request, details={"table": name, "format": fmt})
+    return _file_response(header, rows, fmt, filename, sheet=name)
+
+
+def _file_response(header: list[str], rows: list[list[Any]], fmt: str, filename: str, *, sheet: str) -> HttpResponse:
+    """A table as CSV or XLSX (cells are counts and labels: nothing a spreadsheet would run)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -138,11 +152,11 @@ def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpRes
         from openpyxl import Workbook
 
         workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = name[:31]
-        sheet.append(header)
+        worksheet = workbook.active
+        worksheet.title = sheet[:31]
+        worksheet.append(header)
         for row in rows:
-            sheet.append(row)
+            worksheet.append(row)
         data = io.BytesIO()
         workbook.save(data)
         response = HttpResponse(
@@ -177,7 +191,17 @@ def crosstab_view(request: HttpRequest) -> HttpResponse:
                 request=request,
                 details={"dims": form.cleaned_data["dims"], "year": form.cleaned_data["year"]},
             )
-    return render(request, "stats/crosstab.html", {"form": form, "result": result})
+            fmt = request.GET.get("format", "")
+            if fmt in ("csv", "xlsx"):
+                header = [str(DIMENSIONS[d].label) for d in result.dims] + [_("Cases")]
+                rows = [[*map(str, names), shown] for _values, names, shown in result.rows()]
+                return _file_response(header, rows, fmt, f"jaga-crosstab.{fmt}", sheet="crosstab")
+    query = request.GET.copy()
+    query.pop("format", None)
+    titles = [DIMENSIONS[d].label for d in result.dims] if result else []
+    return render(
+        request, "stats/crosstab.html", {"form": form, "result": result, "titles": titles, "query": query.urlencode()}
+    )
 
 
 @require_perm("stats.export")

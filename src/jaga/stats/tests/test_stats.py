@@ -61,6 +61,8 @@ def test_the_public_dashboard_hides_small_counts_and_what_would_reveal_them(figu
 def test_a_province_dashboard_and_its_regencies(figures: Any, anonymous: Client) -> None:
     board = dashboard(year=2025, province="35")
     assert board.total_shown in ("12", "x")
+    page = anonymous.get("/statistik/?year=2025&province=35").content.decode()
+    assert page.count("<svg") >= 5 and "Kota Surabaya" in page, "the regency map and table"
     assert board.regencies is not None and dict((c, s) for c, _n, s in board.regencies.rows)["35.78"] in ("12", "x")
     assert anonymous.get("/statistik/?year=2025&province=35").status_code == 200
 
@@ -102,6 +104,8 @@ def test_crosstabs_for_analysts(
     page = client.get("/stats/crosstab/", {"dims": ["province", "sex"], "year": "2025"})
     assert page.status_code == 200 and "Jawa Timur" in page.content.decode()
     assert AuditEvent.objects.filter(action="stats.crosstab.viewed").exists()
+    download = client.get("/stats/crosstab/", {"dims": ["province", "sex"], "year": "2025", "format": "csv"})
+    assert download["Content-Type"].startswith("text/csv") and "Jawa Timur" in download.content.decode()
     many = client.get("/stats/crosstab/", {"dims": ["regency", "form", "source"]})
     assert "sel" in many.content.decode().lower() or "cells" in many.content.decode().lower()
     api = client.get("/api/v1/stats/crosstab/", {"dims": "sex,age_band", "year": "2025"})
