@@ -41,7 +41,9 @@ def report_view(request: HttpRequest) -> HttpResponse:
             return _too_many(request, "hotline/report_form.html", {"form": form}, reason)
         if form.is_robot():
             # Robots get what a person gets, with a code that leads nowhere: nothing tells them they were caught.
-            return render(request, "hotline/report_done.html", {"code": services._new_code(), "secret": "-"})
+            return render(
+                request, "hotline/report_done.html", {"code": services._new_code(), "secret": "-"}, status=201
+            )
         if form.is_valid():
             submitted = services.report_submit(form.to_input(), channel=Channel.WEB)
             return render(

@@ -119,7 +119,7 @@ def test_bad_input_is_explained_and_the_rest_is_kept(regions: None, anonymous: C
 
 def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_stored(regions: None, anonymous: Client) -> None:
     response = anonymous.post("/lapor/", {**FORM, "website": "http://spam.example"})
-    assert response.status_code == 200 and "JG-" in response.content.decode()
+    assert response.status_code == 201 and "JG-" in response.content.decode(), "exactly what a person gets"
     assert not Report.objects.exists()
 
 
