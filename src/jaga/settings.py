@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jaga.cases",
     "jaga.hotline",
     "jaga.stats",
+    "jaga.linkage",
     "jaga.synth",
 ]
 

@@ -1,0 +1,198 @@
+"""Keyed encodings of a person's identifiers: what linkage compares instead of names.
+
+For each record: balanced, keyed-permuted Bloom filters of name and address bigrams (similarity
+survives typos and spelling variants), keyed hashes of exact fields and of birth-date parts, and
+keyed blocking keys. Every hash is keyed (BLAKE2b in keyed mode, a PRF) with subkeys of the linkage
+secret: without it nobody can build a filter for a guessed name. The method and what an attacker
+with the encodings alone can learn are in docs/adr/0011-linkage-encodings.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jaga.linkage import normalise
+
+VERSION = "jaga-linkage-1"
+# field -> (filter length in bits, bit positions per bigram); recorded in the fingerprint.
+FILTERS = {"name": (1000, 20), "first": (500, 15), "last": (500, 15), "address": (1000, 10)}
+EXACT = ["dob", "dob_y", "dob_md", "dob_dm", "sex", "nik", "phone", "postcode", "regency"]
+BLOCKS = ["b_dob", "b_nik", "b_phone", "b_last_yob", "b_first_dmy", "b_regency_yob"]
+COLUMNS = ["id", "fp", *[f"{f}_bf" for f in FILTERS], *EXACT, *BLOCKS]
+STANDARD = [
+    "given_name",
+    "family_name",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "nik",
+    "phone",
+    "address",
+    "postcode",
+    "regency_code",
+]
+
+
+class Keys:
+    """Subkeys of one linkage secret, one per use, so that no two encodings share a hash function."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the linkage secret must be at least 16 bytes")
+        self._master = hashlib.blake2b(secret, person=b"jaga-linkage").digest()
+        self.fingerprint = self.mac("fingerprint", f"{VERSION}|{sorted(FILTERS.items())}|{EXACT}|{BLOCKS}")[:16]
+
+    def subkey(self, purpose: str) -> bytes:
+        return hashlib.blake2b(purpose.encode(), key=self._master, digest_size=32).digest()
+
+    def mac(self, purpose: str, value: str) -> str:
+        return hashlib.blake2b(value.encode(), key=self.subkey(purpose), digest_size=16).hexdigest()
+
+
+def bigrams(text: str) -> set[str]:
+    """Padded character bigrams of each word: 'budi' -> _b bu ud di i_."""
+    grams = set()
+    for word in text.split():
+        padded = f"_{word}_"
+        grams.update(padded[i : i + 2] for i in range(len(padded) - 1))
+    return grams
+
+
+@dataclass
+class _Filter:
+    length: int
+    positions: int
+    key: bytes
+    permutation: list[int]
+
+
+_FILTER_CACHE: dict[tuple[bytes, str], _Filter] = {}
+
+
+def _filter(keys: Keys, field: str) -> _Filter:
+    cached = _FILTER_CACHE.get((keys.fingerprint.encode(), field))
+    if cached is None:
+        length, positions = FILTERS[field]
+        key = keys.subkey(f"bf-{field}")
+        # A keyed permutation of the balanced filter's 2L bits (Fisher-Yates driven by the key).
+        order = list(range(2 * length))
+        stream = hashlib.blake2b(b"permutation", key=keys.subkey(f"perm-{field}"), digest_size=64).digest()
+        counter = 0
+        for i in range(2 * length - 1, 0, -1):
+            if len(stream) < 4:
+                counter += 1
+                stream = hashlib.blake2b(
+                    counter.to_bytes(8, "big"), key=keys.subkey(f"perm-{field}"), digest_size=64
+                ).digest()
+            j = int.from_bytes(stream[:4], "big") % (i + 1)
+            stream = stream[4:]
+            order[i], order[j] = order[j], order[i]
+        cached = _Filter(length, positions, key, order)
+        _FILTER_CACHE[(keys.fingerprint.encode(), field)] = cached
+    return cached
+
+
+def bloom(keys: Keys, field: str, text: str) -> str:
+    """A balanced Bloom filter (the bits, then their complement) of the text's bigrams, keyed and
+    permuted, base64. Empty text gives an empty string (missing, not 'no bigrams')."""
+    grams = bigrams(text)
+    if not grams:
+        return ""
+    spec = _filter(keys, field)
+    bits = bytearray(spec.length)
+    for gram in grams:
+        digest = hashlib.blake2b(gram.encode(), key=spec.key, digest_size=2 * spec.positions).digest()
+        for n in range(spec.positions):  # independent 16-bit positions: no double hashing to exploit
+            bits[int.from_bytes(digest[2 * n : 2 * n + 2], "big") % spec.length] = 1
+    balanced = bytes(bits) + bytes(1 - b for b in bits)
+    permuted = bytes(balanced[i] for i in spec.permutation)
+    packed = int("".join("1" if b else "0" for b in permuted), 2).to_bytes(len(permuted) // 8 + 1, "big")
+    return base64.b64encode(packed).decode()
+
+
+def unpack(encoded: str, field: str) -> list[int]:
+    """The bits of a filter from ``bloom`` (for comparisons)."""
+    length = 2 * FILTERS[field][0]
+    number = int.from_bytes(base64.b64decode(encoded), "big")
+    return [(number >> (length - 1 - i)) & 1 for i in range(length)]
+
+
+def similarity(a: str, b: str, field: str) -> float | None:
+    """Dice coefficient of two balanced filters (None if either is missing)."""
+    if not a or not b:
+        return None
+    x, y = int.from_bytes(base64.b64decode(a), "big"), int.from_bytes(base64.b64decode(b), "big")
+    common = (x & y).bit_count()
+    return 2 * common / (x.bit_count() + y.bit_count())
+
+
+class EncodingError(ValueError):
+    """A value that cannot be encoded; the message names the column and why, never the value."""
+
+    def __init__(self, column: str, why: str) -> None:
+        super().__init__(f"{column}: {why}")
+        self.column = column
+
+
+def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]:
+    """One record's encodings from its standard columns (any subset; empty values allowed)."""
+    full = normalise.name_tokens(values.get("full_name", ""))
+    given = normalise.name_tokens(values.get("given_name", "")) or full[:1]
+    family = normalise.name_tokens(values.get("family_name", "")) or (full[-1:] if len(full) > 1 else [])
+    tokens = full or [*given, *family]
+    try:
+        born = normalise.birth_date(values.get("date_of_birth", ""))
+    except ValueError as exc:
+        raise EncodingError("date_of_birth", "is not a date in the form YYYY-MM-DD") from exc
+    sex = normalise.sex(values.get("sex", ""))
+    if sex is None:
+        raise EncodingError("sex", "use female/male (or perempuan/laki-laki), or leave it empty")
+    nik = normalise.digits(values.get("nik", ""))
+    if nik and len(nik) != 16:
+        raise EncodingError("nik", "a NIK has 16 digits")
+    regency = values.get("regency_code", "").strip()
+    if regency and not (len(regency) == 5 and regency[2] == "." and regency.replace(".", "").isdigit()):
+        raise EncodingError("regency_code", "is not a regency code such as 51.71")
+    postcode = normalise.digits(values.get("postcode", ""))
+    phone = normalise.phone(values.get("phone", ""))
+
+    def h(purpose: str, value: str) -> str:
+        return keys.mac(purpose, value) if value else ""
+
+    dob = born.isoformat() if born else ""
+    first, last = (given[0] if given else ""), (family[-1] if family else "")
+    out = {
+        "id": record_id,
+        "fp": keys.fingerprint,
+        "name_bf": bloom(keys, "name", " ".join(tokens)),
+        "first_bf": bloom(keys, "first", first),
+        "last_bf": bloom(keys, "last", last),
+        "address_bf": bloom(keys, "address", normalise.address(values.get("address", ""))),
+        "dob": h("dob", dob),
+        "dob_y": h("dob_y", str(born.year) if born else ""),
+        "dob_md": h("dob_md", f"{born.month:02d}-{born.day:02d}" if born else ""),
+        "dob_dm": h("dob_md", f"{born.day:02d}-{born.month:02d}" if born and born.day <= 12 else ""),
+        "sex": h("sex", sex),
+        "nik": h("nik", nik),
+        "phone": h("phone", phone),
+        "postcode": h("postcode", postcode),
+        "regency": h("regency", regency),
+        "b_dob": h("b_dob", dob),
+        "b_nik": h("b_nik", nik),
+        "b_phone": h("b_phone", phone),
+        "b_last_yob": h("b_last_yob", f"{last[:3]}|{born.year}" if last and born else ""),
+        "b_first_dmy": h("b_first_dmy", f"{first[:2]}|{dob}" if first and born else ""),
+        "b_regency_yob": h("b_regency_yob", f"{regency}|{born.year}" if regency and born else ""),
+    }
+    return out
+
+
+def plain_values(values: dict[str, str]) -> Iterable[str]:
+    """The identifying strings of a record worth searching for in an output (tests, self-checks)."""
+    for column in ("given_name", "family_name", "full_name", "nik", "phone", "address", "date_of_birth"):
+        value = values.get(column, "").strip()
+        if len(value) >= 4:
+            yield value
