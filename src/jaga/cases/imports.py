@@ -316,9 +316,9 @@ def import_job_run(job_id: str) -> ImportJob:
         cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
         save(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
-        from jaga.stats.tasks import refresh_statistics
+        from jaga.stats.tasks import refresh_soon
 
-        transaction.on_commit(refresh_statistics.enqueue)  # the new cases reach the dashboards
+        transaction.on_commit(refresh_soon)  # the new cases reach the dashboards (bulk inserts send no signals)
     return job
 
 

@@ -160,8 +160,13 @@ class PartnerReportView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        batch = body if "reports" in body else {"reports": [body]}
+        body = request.data
+        if isinstance(body, list):  # a bare list is a batch too
+            batch: Any = {"reports": body}
+        elif isinstance(body, dict):
+            batch = body if "reports" in body else {"reports": [body]}
+        else:
+            raise ValidationError({"reports": ['Send a report object, a list of them, or {"reports": [...]}.']})
         serializer = PartnerBatchSerializer(data=batch)
         serializer.is_valid(raise_exception=True)
         inputs = [to_input(item) for item in serializer.validated_data["reports"]]

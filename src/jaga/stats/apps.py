@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,27 @@ class StatsConfig(AppConfig):
     name = "jaga.stats"
     label = "stats"
     verbose_name = "Statistics"
+
+    def ready(self) -> None:
+        """Whatever the dashboards count changes: refresh them in the background after the commit."""
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from jaga.cases import models as cases
+        from jaga.stats.tasks import refresh_soon
+
+        def changed(**_kwargs: Any) -> None:
+            transaction.on_commit(refresh_soon)
+
+        for model in (
+            cases.Case,
+            cases.CaseForm,
+            cases.Child,
+            cases.Consent,
+            cases.ServiceRecord,
+            cases.Referral,
+            cases.LegalProcess,
+            cases.Perpetrator,
+        ):
+            post_save.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-save")
+            post_delete.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-delete")

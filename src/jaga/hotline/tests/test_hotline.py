@@ -229,6 +229,8 @@ def test_partner_batches_are_idempotent_and_all_or_nothing(
     assert Report.objects.count() == 2 and set(Report.objects.values_list("channel", flat=True)) == {"partner"}
     single = client.post("/api/v1/hotline/reports/", {**one, "client_id": "tiket-3"}, content_type="application/json")
     assert single.status_code == 201
+    bare = client.post("/api/v1/hotline/reports/", [{**one, "client_id": "tiket-3"}], content_type="application/json")
+    assert bare.status_code == 200 and bare.json()["reports"][0]["created"] is False
     broken = client.post(
         "/api/v1/hotline/reports/",
         {"reports": [{**one, "client_id": "tiket-4"}, {**one, "client_id": "tiket-5", "child_age": 40}]},
