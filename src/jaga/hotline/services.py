@@ -139,7 +139,7 @@ def urgency_of(flags: list[str]) -> int:
     return sum(FLAG_WEIGHTS.get(Flag(flag), 0) for flag in flags if flag in Flag.values)
 
 
-def _new_code() -> str:
+def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"JG-{raw[:4]}-{raw[4:]}"
 
@@ -179,7 +179,7 @@ def store_report(data: ReportInput, urls: list[str], *, channel: str, partner: O
         urgency=urgency_of(flags),
     )
     for _attempt in range(5):  # a code collision (1 in 10^11) only costs another draw
-        report.tracking_code = _new_code()
+        report.tracking_code = new_code()
         try:
             with transaction.atomic():
                 report.save(force_insert=True)

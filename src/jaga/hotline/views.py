@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -41,9 +42,8 @@ def report_view(request: HttpRequest) -> HttpResponse:
             return _too_many(request, "hotline/report_form.html", {"form": form}, reason)
         if form.is_robot():
             # Robots get what a person gets, with a code that leads nowhere: nothing tells them they were caught.
-            return render(
-                request, "hotline/report_done.html", {"code": services._new_code(), "secret": "-"}, status=201
-            )
+            decoy = {"code": services.new_code(), "secret": secrets.token_urlsafe(12)}
+            return render(request, "hotline/report_done.html", decoy, status=201)
         if form.is_valid():
             submitted = services.report_submit(form.to_input(), channel=Channel.WEB)
             return render(
