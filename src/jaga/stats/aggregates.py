@@ -290,7 +290,8 @@ def dashboard(*, year: int, province: str = "", form: str = "") -> Dashboard:
         total = grid.label((row, TOTAL)) if (row, TOTAL) in grid.values else ""
         return Published(dim=dim, title=title, rows=rows, total=total, numbers=numbers)
 
-    tables = {dim: table(dim, DIMENSIONS[dim].label) for dim in DASHBOARD_DIMENSIONS}
+    # Filtered to one form, the table of forms would only repeat the filter: it is left out.
+    tables = {dim: table(dim, DIMENSIONS[dim].label) for dim in DASHBOARD_DIMENSIONS if not (form and dim == "form")}
     months = table("month", _("Month"))
     regencies = None
     if province in found.regencies:

@@ -125,8 +125,10 @@ def test_dashboards_by_scope_and_exports(
     supervisor_bali: User,
     caseworker_bali: User,
 ) -> None:
-    national = login_client(analyst_national).get("/stats/?year=2025&form=online")
+    national = login_client(analyst_national).get("/stats/?year=2025&form=travel_tourism")
     assert national.status_code == 200 and "Jawa Timur" in national.content.decode()
+    filtered = dashboard(year=2025, form="travel_tourism")
+    assert "form" not in filtered.tables and filtered.total_shown == "<5", "Bali's two travel cases, hidden"
     bali = login_client(supervisor_bali).get("/stats/?year=2025&province=35")
     assert bali.status_code == 200
     assert "Bali" in bali.content.decode().split("<h1>")[1].split("</h1>")[0], "a provincial unit sees its province"
