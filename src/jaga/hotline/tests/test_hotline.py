@@ -78,6 +78,7 @@ def test_anyone_reports_and_gets_a_code_and_secret_shown_once(regions: None, ano
     page = anonymous.get("/lapor/")
     assert page.status_code == 200 and 'name="description"' in page.content.decode()
     assert "<script" not in page.content.decode() and "fonts.googleapis" not in page.content.decode()
+    assert "Mode demo" not in page.content.decode(), "the staff's MFA notice is not for the public"
     assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]
     response = anonymous.post("/lapor/", FORM)
     assert response.status_code == 201
@@ -273,6 +274,7 @@ def test_the_queue_puts_the_most_urgent_first_and_groups_duplicates(
     assert set(urgent.flags) == {"in_danger", "very_young"} and live.flags == ["live"]
     client = login_client(hotline_operator)
     html = client.get("/hotline/").content.decode()
+    assert "Mode demo" in html, "staff see that MFA is off in the demo"
     assert html.index(urgent.tracking_code) < html.index(live.tracking_code) < html.index(calm.tracking_code)
     row = html.split(copy.tracking_code)[1].split("</tr>")[0]
     assert "<td>1</td><td>3</td>" in row, "one address, which the three other reports share"
