@@ -43,6 +43,7 @@ def test_the_public_dashboard_hides_small_counts_and_what_would_reveal_them(figu
     page = anonymous.get("/statistik/?year=2025")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and 'role="img"' in html
+    assert "Mode demo" not in html, "the staff's MFA notice is not for the public"
     board = dashboard(year=2025)
     shown = {name: shown for _code, name, shown, _n in province_map_rows(board)}
     assert shown["Bali"] == "<5"
