@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +11,7 @@ from django.http import HttpRequest
 from jaga.accounts.models import User
 from jaga.audit.services import record
 from jaga.cases.models import Case
+from jaga.core.tables import csv_download, xlsx_download
 
 COLUMNS = [
     "reference", "registered_on", "source", "forms", "regency_code", "regency", "status", "risk_level",
@@ -54,7 +53,7 @@ def export_cases(
     if identity:
         cases = cases.defer(None)  # the list defers identity columns; this export needs them
     rows = list(_rows(cases, identity))
-    data = _xlsx(header, rows) if fmt == "xlsx" else _csv(header, rows)
+    data = xlsx_download(header, rows, sheet="cases") if fmt == "xlsx" else csv_download(header, rows)
     record(
         "cases.export.downloaded",
         actor=actor,
@@ -62,24 +61,3 @@ def export_cases(
         details={"format": fmt, "rows": len(rows), "identity": identity},
     )
     return data
-
-
-def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode()  # the BOM lets Excel read UTF-8
-
-
-def _xlsx(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("cases")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts.permissions import user_has_perm
+from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Published, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
@@ -117,8 +118,7 @@ class CrosstabView(APIView):
         raw_year = request.query_params.get("year", "")
         if raw_year and not raw_year.isdigit():
             raise ValidationError({"year": "A year is four digits."})
-        scope = request.user.organisation.jurisdiction
-        province = scope.code.split(".")[0] if scope else _province(request)
+        province = province_scope(request.user) or _province(request)
         try:
             result = crosstab(dims=dims, year=int(raw_year) if raw_year else None, province=province)
         except CrosstabError as exc:

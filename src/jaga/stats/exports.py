@@ -7,7 +7,6 @@ in the package's schema) and left out of DHIS2 data values.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -17,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from jaga.core.tables import csv_text
 from jaga.stats.aggregates import _values, grids, latest_refresh, years_available
 from jaga.stats.dimensions import DASHBOARD_DIMENSIONS, DIMENSIONS, SIMFONI_DIMENSIONS
 from jaga.stats.disclosure import TOTAL, Table
@@ -60,14 +60,6 @@ def _province_rows() -> list[list[Any]]:
         for i, code in enumerate(found.provinces):
             rows.append([year, code, names.get(code, code), found.totals.label((i, 0))])
     return rows
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def datapackage_files() -> dict[str, str]:
@@ -140,8 +132,8 @@ def datapackage_files() -> dict[str, str]:
     }
     return {
         "datapackage.json": json.dumps(package, indent=2, ensure_ascii=False),
-        "cases_by_province.csv": _csv(["year", "province", "province_name", "cases"], _province_rows()),
-        "cases_by_dimension.csv": _csv(
+        "cases_by_province.csv": csv_text(["year", "province", "province_name", "cases"], _province_rows()),
+        "cases_by_dimension.csv": csv_text(
             ["year", "province", "dimension", "value", "label", "cases"],
             _dimension_rows([*DASHBOARD_DIMENSIONS, "month"]),
         ),
@@ -231,4 +223,4 @@ def simfoni_rows(year: int) -> list[list[Any]]:
 
 
 def simfoni_csv(year: int) -> str:
-    return _csv(["tahun", "provinsi", "nama_provinsi", "kategori", "nilai", "kasus"], simfoni_rows(year))
+    return csv_text(["tahun", "provinsi", "nama_provinsi", "kategori", "nilai", "kasus"], simfoni_rows(year))

@@ -8,7 +8,6 @@ rare, left out. The extract says how many records each step touched.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections import Counter
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
+from jaga.core.tables import csv_text
 from jaga.stats.aggregates import eligible_cases
 
 QUASI = ["age_band", "sex", "province", "year"]
@@ -101,14 +101,8 @@ def research_extract(*, actor: User, request: HttpRequest | None = None) -> tupl
         raise PermissionDenied
     k = settings.JAGA_RESEARCH_K
     extract = k_anonymise(_records(), k)
-    records = io.StringIO()
-    writer = csv.DictWriter(records, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(extract.rows)
-    dictionary = io.StringIO()
-    dict_writer = csv.writer(dictionary, lineterminator="\n")
-    dict_writer.writerow(["column", "meaning"])
-    dict_writer.writerows((column, str(meaning)) for column, meaning in DICTIONARY)
+    records = csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in extract.rows))
+    dictionary = csv_text(["column", "meaning"], ((column, str(meaning)) for column, meaning in DICTIONARY))
     readme = (
         f"Jaga research extract, {timezone.now():%Y-%m-%d %H:%M %Z}\n\n"
         f"{len(extract.rows)} case records (cases, not children). k-anonymity: every combination of "
@@ -120,8 +114,8 @@ def research_extract(*, actor: User, request: HttpRequest | None = None) -> tupl
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("records.csv", records.getvalue())
-        archive.writestr("data_dictionary.csv", dictionary.getvalue())
+        archive.writestr("records.csv", records)
+        archive.writestr("data_dictionary.csv", dictionary)
         archive.writestr("README.txt", readme)
     record(
         "stats.research_extract.downloaded",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +14,9 @@ from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import AgeBand, Form
+from jaga.core.tables import csv_download, xlsx_download
 from jaga.stats import charts
+from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Dashboard, Published, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS
@@ -24,19 +24,9 @@ from jaga.stats.forms import CrosstabForm, DashboardForm
 from jaga.stats.tasks import refresh_statistics
 
 
-def _scope(user: Any) -> str | None:
-    """The province a signed-in user's statistics are limited to ("" for national, None for none)."""
-    if not user.is_authenticated:
-        return ""
-    region = user.organisation.jurisdiction
-    if region is None:
-        return ""
-    return region.code.split(".")[0]
-
-
 def _board(request: HttpRequest, *, public: bool) -> tuple[DashboardForm, Dashboard | None]:
     years = years_available()
-    scope = "" if public else _scope(request.user)
+    scope = "" if public else province_scope(request.user)
     form = DashboardForm(request.GET or None, years=years, public=public, scope=scope or "")
     if not years:
         return form, None
@@ -101,8 +91,6 @@ def public_dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_perm("stats.view")
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    if _scope(request.user) is None:
-        raise PermissionDenied
     return _render(request, public=False)
 
 
@@ -143,24 +131,11 @@ def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpRes
 def _file_response(header: list[str], rows: list[list[Any]], fmt: str, filename: str, *, sheet: str) -> HttpResponse:
     """A table as CSV or XLSX (cells are counts and labels: nothing a spreadsheet would run)."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_download(header, rows, bom=False), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        worksheet = workbook.active
-        worksheet.title = sheet[:31]
-        worksheet.append(header)
-        for row in rows:
-            worksheet.append(row)
-        data = io.BytesIO()
-        workbook.save(data)
         response = HttpResponse(
-            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            xlsx_download(header, rows, sheet=sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -172,7 +147,7 @@ def public_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_perm("stats.view")
 def crosstab_view(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request.user)
+    scope = province_scope(request.user)
     form = CrosstabForm(request.GET or None, years=years_available())
     result = None
     if form.is_valid():
