@@ -118,22 +118,24 @@ STEPS = 5  # colour classes
 def province_paths() -> dict[str, str]:
     """SVG path data per province code from the bundled boundaries, coarsened to about 5 km."""
     data = json.loads((DATA_DIR / "provinces.geojson").read_text(encoding="utf-8"))
-    paths: dict[str, str] = {}
-    for feature in data["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        parts = []
-        for polygon in polygons:
-            ring = polygon[0]
-            points: list[tuple[int, int]] = []
-            for lon, lat in ring:
-                point = (round((lon - WEST) * SCALE), round((NORTH - lat) * SCALE))
-                if not points or point != points[-1]:
-                    points.append(point)
-            if len(points) >= 3:
-                parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
-        paths[str(feature["properties"]["code"])] = "".join(parts)
-    return paths
+    return {
+        str(feature["properties"]["code"]): _path_data(_rings(feature["geometry"]), WEST, NORTH, SCALE, 0)
+        for feature in data["features"]
+    }
+
+
+def _path_data(rings: list[list[list[float]]], west: float, north: float, scale: float, margin: int) -> str:
+    """Outer rings as SVG path data in whole pixels, dropping points that round onto the previous one."""
+    parts = []
+    for ring in rings:
+        points: list[tuple[int, int]] = []
+        for lon, lat in ring:
+            point = (round((lon - west) * scale) + margin, round((north - lat) * scale) + margin)
+            if not points or point != points[-1]:
+                points.append(point)
+        if len(points) >= 3:
+            parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
+    return "".join(parts)
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -167,16 +169,7 @@ def regency_paths(province: str) -> tuple[dict[str, str], int, int]:
         scale, height = 630 / max(north - south, 1e-6), 640
     paths: dict[str, str] = {}
     for code, rings in features:
-        parts = []
-        for ring in rings:
-            coarse: list[tuple[int, int]] = []
-            for lon, lat in ring:
-                point = (round((lon - west) * scale) + 5, round((north - lat) * scale) + 5)
-                if not coarse or point != coarse[-1]:
-                    coarse.append(point)
-            if len(coarse) >= 3:
-                parts.append("M" + "L".join(f"{x} {y}" for x, y in coarse) + "Z")
-        paths[code] = "".join(parts)
+        paths[code] = _path_data(rings, west, north, scale, 5)
     return paths, WIDTH, height
 
 
