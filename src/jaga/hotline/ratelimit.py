@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from jaga.audit.services import client_ip
 from jaga.core.crypto import blind_index
 from jaga.hotline.models import RateWindow
 
@@ -54,11 +57,6 @@ def refusal(request: HttpRequest, kind: str) -> str | None:
     ``submit``: reports per address, and accepted reports in all, per hour. ``status``: status
     checks per address per hour (the secret cannot be guessed by trying).
     """
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
-    from jaga.audit.services import client_ip
-
     address = client_ip(request)
     if kind == "submit":
         if current(TOTAL) >= settings.JAGA_HOTLINE_LIMIT_TOTAL:

@@ -195,12 +195,15 @@ def store_report(data: ReportInput, urls: list[str], *, channel: str, partner: O
     return Submitted(report=report, secret=secret)
 
 
-def _after_submit(report: Report) -> None:
-    """Audit without the reporter's address (reporters are anonymous), and watch the volume."""
+def _after_submit(report: Report, *, actor: User | None = None, request: HttpRequest | None = None) -> None:
+    """Audit a new report and watch the volume. A public report is audited without an actor or the
+    reporter's address (reporters are anonymous); a partner's with its user and request."""
     record(
         "hotline.report.received",
+        actor=actor,
         organisation=report.partner,
         target=report,
+        request=request,
         details={"channel": report.channel, "forms": report.forms, "urgency": report.urgency},
     )
     total = ratelimit.hit(ratelimit.TOTAL)
@@ -278,21 +281,8 @@ def partner_submit(*, actor: User, inputs: list[ReportInput], request: HttpReque
             answers.append(Submitted(report=existing[data.client_id], secret="", created=False))
             continue
         submitted = store_report(data, urls, channel=Channel.PARTNER, partner=organisation)
-        record(
-            "hotline.report.received",
-            actor=actor,
-            target=submitted.report,
-            request=request,
-            details={"channel": Channel.PARTNER, "forms": submitted.report.forms, "urgency": submitted.report.urgency},
-        )
+        _after_submit(submitted.report, actor=actor, request=request)
         answers.append(submitted)
-    created = sum(1 for answer in answers if answer.created)
-    if created:
-        total = 0
-        for _n in range(created):
-            total = ratelimit.hit(ratelimit.TOTAL)
-            if total == settings.JAGA_HOTLINE_ALERT_PER_HOUR:
-                _volume_alert(total)
     return answers
 
 

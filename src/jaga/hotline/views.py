@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -126,8 +126,10 @@ def _detail(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
 
 @require_perm("hotline.triage")
 def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
-    get_object_or_404(Report, pk=report_id)
-    report = services.report_open(actor=request.user, report_id=report_id, request=request)
+    try:
+        report = services.report_open(actor=request.user, report_id=report_id, request=request)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
     return _detail(request, report)
 
 
