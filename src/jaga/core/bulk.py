@@ -31,9 +31,8 @@ _PLAIN: dict[type[models.Field], type] = {
 }
 
 
-def _plain_type(field: models.Field, db: BaseDatabaseWrapper) -> type | None:
+def _plain_type(kind: models.Field, db: BaseDatabaseWrapper) -> type | None:
     """The Python type a field's values keep in the database's parameters, if preparation only checks it."""
-    kind = field.target_field if isinstance(field, models.ForeignKey) else field
     if type(kind) is models.UUIDField and db.features.has_native_uuid_field:
         return uuid.UUID
     return _PLAIN.get(type(kind))
@@ -62,7 +61,7 @@ def _preparer(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[models.
             return value.hex if type(value) is uuid.UUID else prepared(obj)
 
         return hexed
-    plain = _plain_type(field, db)
+    plain = _plain_type(kind, db)
     if plain is not None:
 
         def fast(obj: models.Model) -> object:
