@@ -21,11 +21,14 @@ VERSION = "jaga-linkage-1"
 FILTERS = {"name": (1000, 20), "first": (500, 15), "last": (500, 15), "address": (1000, 10)}
 EXACT = ["dob", "dob_y", "dob_md", "dob_dm", "sex", "nik", "phone", "postcode", "regency"]
 BLOCKS = ["b_dob", "b_nik", "b_phone", "b_last_yob", "b_first_dmy", "b_regency_yob"]
-COLUMNS = ["id", "fp", *[f"{f}_bf" for f in FILTERS], *EXACT, *BLOCKS]
+# alias_bf holds nicknames and aliases in the name filter's space, so either can match the other's name.
+BLOOM_COLUMNS = ["name_bf", "alias_bf", "first_bf", "last_bf", "address_bf"]
+COLUMNS = ["id", "fp", *BLOOM_COLUMNS, *EXACT, *BLOCKS]
 STANDARD = [
     "given_name",
     "family_name",
     "full_name",
+    "aliases",
     "date_of_birth",
     "sex",
     "nik",
@@ -43,10 +46,14 @@ class Keys:
         if len(secret) < 16:
             raise ValueError("the linkage secret must be at least 16 bytes")
         self._master = hashlib.blake2b(secret, person=b"jaga-linkage").digest()
-        self.fingerprint = self.mac("fingerprint", f"{VERSION}|{sorted(FILTERS.items())}|{EXACT}|{BLOCKS}")[:16]
+        self._subkeys: dict[str, bytes] = {}
+        self.fingerprint = self.mac("fingerprint", f"{VERSION}|{sorted(FILTERS.items())}|{COLUMNS}")[:16]
 
     def subkey(self, purpose: str) -> bytes:
-        return hashlib.blake2b(purpose.encode(), key=self._master, digest_size=32).digest()
+        key = self._subkeys.get(purpose)
+        if key is None:
+            key = self._subkeys[purpose] = hashlib.blake2b(purpose.encode(), key=self._master, digest_size=32).digest()
+        return key
 
     def mac(self, purpose: str, value: str) -> str:
         return hashlib.blake2b(value.encode(), key=self.subkey(purpose), digest_size=16).hexdigest()
@@ -63,20 +70,41 @@ def bigrams(text: str) -> set[str]:
 
 @dataclass
 class _Filter:
+    """One field's filter under one key: where each bigram's bits land once balanced and permuted.
+
+    The balanced filter is the L bits followed by their complement; the keyed permutation shuffles
+    those 2L bits. Setting original bit i sets output bit inv[i] and clears output bit inv[L + i],
+    so a bigram's effect is a pair of masks, computed once per bigram and cached.
+    """
+
     length: int
     positions: int
     key: bytes
-    permutation: list[int]
+    inverse: list[int]
+    empty: int  # the output for no bits set: every complement bit is 1
+    masks: dict[str, tuple[int, int]]
+
+    def gram_masks(self, gram: str) -> tuple[int, int]:
+        cached = self.masks.get(gram)
+        if cached is None:
+            top = 2 * self.length - 1
+            digest = hashlib.blake2b(gram.encode(), key=self.key, digest_size=2 * self.positions).digest()
+            set_mask = clear_mask = 0
+            for n in range(self.positions):  # independent 16-bit positions: no double hashing to exploit
+                bit = int.from_bytes(digest[2 * n : 2 * n + 2], "big") % self.length
+                set_mask |= 1 << (top - self.inverse[bit])
+                clear_mask |= 1 << (top - self.inverse[self.length + bit])
+            cached = self.masks[gram] = (set_mask, clear_mask)
+        return cached
 
 
-_FILTER_CACHE: dict[tuple[bytes, str], _Filter] = {}
+_FILTER_CACHE: dict[tuple[str, str], _Filter] = {}
 
 
 def _filter(keys: Keys, field: str) -> _Filter:
-    cached = _FILTER_CACHE.get((keys.fingerprint.encode(), field))
+    cached = _FILTER_CACHE.get((keys.fingerprint, field))
     if cached is None:
         length, positions = FILTERS[field]
-        key = keys.subkey(f"bf-{field}")
         # A keyed permutation of the balanced filter's 2L bits (Fisher-Yates driven by the key).
         order = list(range(2 * length))
         stream = hashlib.blake2b(b"permutation", key=keys.subkey(f"perm-{field}"), digest_size=64).digest()
@@ -90,8 +118,13 @@ def _filter(keys: Keys, field: str) -> _Filter:
             j = int.from_bytes(stream[:4], "big") % (i + 1)
             stream = stream[4:]
             order[i], order[j] = order[j], order[i]
-        cached = _Filter(length, positions, key, order)
-        _FILTER_CACHE[(keys.fingerprint.encode(), field)] = cached
+        inverse = [0] * (2 * length)
+        for position, source in enumerate(order):
+            inverse[source] = position
+        top = 2 * length - 1
+        empty = sum(1 << (top - inverse[length + i]) for i in range(length))
+        cached = _Filter(length, positions, keys.subkey(f"bf-{field}"), inverse, empty, {})
+        _FILTER_CACHE[(keys.fingerprint, field)] = cached
     return cached
 
 
@@ -102,14 +135,12 @@ def bloom(keys: Keys, field: str, text: str) -> str:
     if not grams:
         return ""
     spec = _filter(keys, field)
-    bits = bytearray(spec.length)
+    set_bits = clear_bits = 0
     for gram in grams:
-        digest = hashlib.blake2b(gram.encode(), key=spec.key, digest_size=2 * spec.positions).digest()
-        for n in range(spec.positions):  # independent 16-bit positions: no double hashing to exploit
-            bits[int.from_bytes(digest[2 * n : 2 * n + 2], "big") % spec.length] = 1
-    balanced = bytes(bits) + bytes(1 - b for b in bits)
-    permuted = bytes(balanced[i] for i in spec.permutation)
-    packed = int("".join("1" if b else "0" for b in permuted), 2).to_bytes(len(permuted) // 8 + 1, "big")
+        set_mask, clear_mask = spec.gram_masks(gram)
+        set_bits |= set_mask
+        clear_bits |= clear_mask
+    packed = ((spec.empty | set_bits) & ~clear_bits).to_bytes(2 * spec.length // 8 + 1, "big")
     return base64.b64encode(packed).decode()
 
 
@@ -168,6 +199,7 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
         "id": record_id,
         "fp": keys.fingerprint,
         "name_bf": bloom(keys, "name", " ".join(tokens)),
+        "alias_bf": bloom(keys, "name", " ".join(normalise.name_tokens(values.get("aliases", "")))),
         "first_bf": bloom(keys, "first", first),
         "last_bf": bloom(keys, "last", last),
         "address_bf": bloom(keys, "address", normalise.address(values.get("address", ""))),
@@ -192,7 +224,7 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
 
 def plain_values(values: dict[str, str]) -> Iterable[str]:
     """The identifying strings of a record worth searching for in an output (tests, self-checks)."""
-    for column in ("given_name", "family_name", "full_name", "nik", "phone", "address", "date_of_birth"):
+    for column in ("given_name", "family_name", "full_name", "aliases", "nik", "phone", "address", "date_of_birth"):
         value = values.get(column, "").strip()
         if len(value) >= 4:
             yield value

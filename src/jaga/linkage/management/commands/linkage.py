@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jaga.linkage import matching
 from jaga.linkage.encoding import COLUMNS, STANDARD, EncodingError, Keys, encode
 
 MAX_LISTED = 20
@@ -44,17 +45,35 @@ def parse_map(pairs: list[str]) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Linkage without names. encode INPUT.csv --secret-file KEY --out ENCODED.csv [--map STD=COLUMN ...]: "
-        f"reads an id column and any of {', '.join(STANDARD)}, writes only the id and keyed encodings."
+        f"reads an id column and any of {', '.join(STANDARD)}, writes only the id and keyed encodings. "
+        "match ENCODED_A.csv [ENCODED_B.csv] --out PAIRS.csv [--clusters CLUSTERS.csv]: de-duplicates one "
+        "encoded file or links two."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["encode"])
-        parser.add_argument("input")
-        parser.add_argument("--secret-file", required=True, help="a file holding the linkage secret (16+ bytes)")
-        parser.add_argument("--out", required=True, help="the encoded CSV to write")
+        parser.add_argument("action", choices=["encode", "match"])
+        parser.add_argument("input", nargs="+", help="encode: one CSV of identifiers; match: one or two encoded CSVs")
+        parser.add_argument("--secret-file", help="encode: a file holding the linkage secret (16+ bytes)")
+        parser.add_argument("--out", required=True, help="the CSV to write (encodings, or matched pairs)")
         parser.add_argument("--map", action="append", default=[], metavar="STD=COLUMN")
+        parser.add_argument("--clusters", help="match: also write id,cluster (one cluster per person)")
+        parser.add_argument("--threshold", type=float, default=matching.Thresholds.match, help="match probability")
+        parser.add_argument(
+            "--review-threshold",
+            type=float,
+            default=matching.Thresholds.review,
+            help="pairs between this and --threshold are listed as uncertain (not matched)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "match":
+            self.match(options)
+            return
+        if len(options["input"]) != 1:
+            raise CommandError("encode takes one input file.")
+        if not options["secret_file"]:
+            raise CommandError("encode needs --secret-file KEY.")
+        options["input"] = options["input"][0]
         keys = read_secret(options["secret_file"])
         mapping = parse_map(options["map"])
         try:
@@ -111,10 +130,71 @@ class Command(BaseCommand):
             more = f"\n... and {len(errors) - MAX_LISTED} more" if len(errors) > MAX_LISTED else ""
             raise CommandError(f"Nothing written: {len(errors)} problems.\n{listed}{more}")
         out = Path(options["out"])
-        handle, temporary = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", suffix=".part")
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.DictWriter(stream, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temporary, out)  # whole or not at all
+        write_atomically(out, COLUMNS, [[row[c] for c in COLUMNS] for row in rows])
         self.stdout.write(f"{len(rows):,} records encoded into {out} (key check {keys.fingerprint})")
+
+    def match(self, options: dict[str, Any]) -> None:
+        import duckdb
+
+        paths = [Path(p) for p in options["input"]]
+        if len(paths) > 2:
+            raise CommandError("match takes one encoded file (de-duplicate) or two (link).")
+        try:
+            thresholds = matching.Thresholds(options["threshold"], options["review_threshold"])
+        except ValueError as exc:
+            raise CommandError(f"--threshold/--review-threshold: {exc}.") from exc
+        labels = ["A", "B"][: len(paths)]
+        fingerprint = None
+        counts = []
+        for label, path in zip(labels, paths, strict=True):
+            try:
+                records, fingerprint = matching.check_encoded_file(
+                    path, label=f"{label} ({path.name})", fingerprint=fingerprint
+                )
+            except matching.InputError as exc:
+                raise CommandError(f"Nothing written: {exc}") from exc
+            counts.append(records)
+        con = duckdb.connect()
+        tables = ["file_a", "file_b"][: len(paths)]
+        for table, path in zip(tables, paths, strict=True):
+            matching.load_csv(con, table, path)
+
+        def progress(stage: str, fraction: float) -> None:
+            sys.stderr.write(f"[{fraction:4.0%}] {stage}\n")
+
+        result = matching.run(con, tables, thresholds, progress=progress)
+        two = len(tables) == 2
+
+        def plain(key: str) -> str:
+            return key.split(":", 1)[1] if two else key
+
+        pair_rows = [(plain(p.a), plain(p.b), f"{p.probability:.4f}") for p in result.matched]
+        write_atomically(Path(options["out"]), ["id_a", "id_b", "probability"], pair_rows)
+        if options["clusters"]:
+            names = {"file_a": "A", "file_b": "B"}
+            numbers: dict[str, str] = {}
+            rows = []
+            for key in sorted(result.clusters, key=lambda k: (result.clusters[k], k)):
+                cluster = numbers.setdefault(result.clusters[key], f"c{len(numbers) + 1}")
+                rows.append((plain(key), cluster, *([names[key.split(":", 1)[0]]] if two else [])))
+            header = ["id", "cluster", *(["file"] if two else [])]
+            write_atomically(Path(options["clusters"]), header, [list(r) for r in rows])
+        self.stdout.write(
+            f"{result.records:,} records ({' + '.join(f'{c:,}' for c in counts)}), {result.scored_pairs:,} pairs "
+            f"scored, {len(result.matched):,} pairs matched into {result.cluster_count:,} clusters "
+            f"({result.records - result.cluster_count:,} duplicate records, "
+            f"{(result.records - result.cluster_count) / result.records:.1%}). "
+            f"Thresholds: matched at probability >= {thresholds.match}; {len(result.uncertain):,} uncertain pairs "
+            f"between {thresholds.review} and {thresholds.match} were not matched; {len(result.refused):,} pairs above "
+            "the threshold were refused because they would join evidence of two different people."
+        )
+
+
+def write_atomically(path: Path, header: list[str], rows: list) -> None:
+    """Writes the whole file or nothing."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".part")
+    with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(temporary, path)

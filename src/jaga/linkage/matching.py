@@ -1,0 +1,538 @@
+"""Probabilistic matching on keyed encodings: Splink (DuckDB) scores pairs, Jaga clusters them.
+
+Splink compares the encodings only: Dice similarity of the Bloom filters (DuckDB's BIT type, AND
+and bit_count), equality of keyed hashes. It blocks on keyed keys, estimates u by random sampling
+and m by expectation maximisation on the data itself, and gives each pair a match probability.
+Clustering is Jaga's: edges are merged strongest first, and a merge is refused when the two groups
+hold evidence of two different children (two NIKs, two sexes, two birth dates that are not a
+typo of each other, clearly different names, or a reviewer's "different children"), so that one
+weak link cannot chain two children together. See docs/adr/0012-linkage-matching.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, FILTERS
+
+Progress = Callable[[str, float], None]
+MAX_LISTED = 20
+MAX_CLUSTER = 12  # no child is recorded by more organisations than this; a bigger group is a chain
+# Dice thresholds of the balanced filters (unrelated names sit near 0.7, typos of one name above 0.9).
+NAME_LEVELS = (0.99, 0.92, 0.85)
+PART_LEVELS = (0.99, 0.90, 0.80)
+ADDRESS_LEVELS = (0.99, 0.90)
+ALIAS_LEVEL = 0.97
+NAME_CONFLICT = 0.80  # two names this far apart are two children, whatever else agrees
+GIVEN_CONFLICT = 0.72  # the same for given names alone (shorter, so their filters differ more per typo)
+FILTER_BYTES = {f"{field}_bf": 2 * FILTERS[field][0] // 8 + 1 for field in FILTERS}
+FILTER_BYTES["alias_bf"] = FILTER_BYTES["name_bf"]
+HASH = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Pairs at or above ``match`` are the same child; between ``review`` and ``match`` a person decides."""
+
+    match: float = 0.95
+    review: float = 0.60
+
+    def __post_init__(self) -> None:
+        if not 0 < self.review <= self.match < 1:
+            raise ValueError("thresholds must satisfy 0 < review <= match < 1")
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    probability: float
+    agreement: dict[str, str] = field(default_factory=dict)  # comparison -> level label (evidence)
+
+
+@dataclass
+class Result:
+    records: int
+    matched: list[Pair]  # the edges clustering accepted
+    uncertain: list[Pair]  # between the thresholds and not already joined
+    refused: list[Pair]  # above the match threshold but refused by the chain checks
+    clusters: dict[str, str]  # record key -> cluster key (the smallest record key in it)
+    thresholds: Thresholds
+    scored_pairs: int = 0
+
+    @property
+    def cluster_count(self) -> int:
+        return len(set(self.clusters.values()))
+
+
+class InputError(ValueError):
+    """Encoded input that cannot be matched; ``problems`` are messages a person can act on."""
+
+    def __init__(self, problems: list[str]) -> None:
+        listed = "\n".join(problems[:MAX_LISTED])
+        more = f"\n... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        super().__init__(f"{len(problems)} problems.\n{listed}{more}")
+        self.problems = problems
+
+
+# --- Reading and checking encoded files --------------------------------------------------------
+
+
+def check_encoded_file(path: Path, *, label: str, fingerprint: str | None = None) -> tuple[int, str]:
+    """Checks an encoded CSV row by row; returns (records, key check). Raises InputError."""
+    problems: list[str] = []
+    try:
+        stream = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError([f"{label}: cannot read it ({exc.strerror})."]) from exc
+    with stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError([f"{label}: not a CSV file in UTF-8 ({exc})."]) from exc
+        if not header:
+            raise InputError([f"{label}: the file is empty."])
+        header = [h.strip() for h in header]
+        if "id" not in header:
+            problems.append(f"{label}: there is no id column.")
+        unknown = [h for h in header if h not in COLUMNS]
+        if unknown:
+            problems.append(
+                f"{label}: unknown columns {', '.join(unknown[:10])}: this is not a file from `jaga linkage encode`, "
+                "or it holds plain identifiers, which must never be sent for matching."
+            )
+        missing = [c for c in COLUMNS if c not in header]
+        if missing and not unknown and "id" in header:
+            problems.append(
+                f"{label}: columns {', '.join(missing[:10])} are missing: encode the file again with this version."
+            )
+        if problems:
+            raise InputError(problems)
+        index = {name: header.index(name) for name in COLUMNS}
+        seen: dict[str, int] = {}
+        records = 0
+        try:
+            for number, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                records += 1
+                if len(row) != len(header):
+                    problems.append(f"{label} row {number}: {len(row)} values for {len(header)} columns.")
+                    continue
+                record_id = row[index["id"]].strip()
+                if not record_id:
+                    problems.append(f"{label} row {number}: id is empty.")
+                elif record_id in seen:
+                    problems.append(f"{label} row {number}: the same id as row {seen[record_id]}.")
+                else:
+                    seen[record_id] = number
+                key_check = row[index["fp"]]
+                if fingerprint is None:
+                    fingerprint = key_check
+                if key_check != fingerprint:
+                    problems.append(
+                        f"{label} row {number}: made with a different key or settings (key check {key_check[:8]}..., "
+                        f"expected {fingerprint[:8]}...). Encode every file with the same secret and version."
+                    )
+                for column, size in FILTER_BYTES.items():
+                    value = row[index[column]]
+                    if value and not _filter_ok(value, size):
+                        problems.append(f"{label} row {number}, column {column}: not a filter of this version.")
+                for column in COLUMNS[2 + len(BLOOM_COLUMNS) :]:
+                    value = row[index[column]]
+                    if value and not HASH.fullmatch(value):
+                        problems.append(f"{label} row {number}, column {column}: not a keyed hash.")
+                if len(problems) > 1000:
+                    break
+        except (csv.Error, UnicodeDecodeError) as exc:
+            problems.append(f"{label}: unreadable after row {records + 1} ({exc}).")
+    if not records and not problems:
+        problems.append(f"{label}: the file has a header but no records.")
+    if problems:
+        raise InputError(problems)
+    return records, fingerprint or ""
+
+
+def _filter_ok(value: str, size: int) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == size
+    except (binascii.Error, ValueError):
+        return False
+
+
+_SELECT = ", ".join(
+    [
+        "id AS unique_id",
+        *[f"CASE WHEN coalesce({c}, '') <> '' THEN from_base64({c})::BIT END AS {c}" for c in BLOOM_COLUMNS],
+        *[f"nullif({c}, '') AS {c}" for c in COLUMNS[2 + len(BLOOM_COLUMNS) :]],
+    ]
+)
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """A checked encoded CSV into a DuckDB table in the form the comparisons read."""
+    types = {c: "VARCHAR" for c in COLUMNS}
+    relation = con.read_csv(str(path), header=True, dtype=types, all_varchar=True)  # noqa: F841 (read by SQL)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()  # noqa: S608
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, str]]) -> None:
+    """Encoded records (dicts with the encoder's columns) into a DuckDB table."""
+    import pyarrow as pa
+
+    columns: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    for row in rows:
+        for column in COLUMNS:
+            columns[column].append(row.get(column) or "")
+    relation = pa.table(columns)  # noqa: F841 (read by SQL)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()  # noqa: S608
+
+
+# --- The model -----------------------------------------------------------------------------------
+
+
+def _dice(column: str, other: str | None = None) -> str:
+    other = other or column
+    return f"(2.0 * bit_count({column}_l & {other}_r) / (bit_count({column}_l) + bit_count({other}_r)))"
+
+
+def _null(*columns: str) -> dict[str, Any]:
+    sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label}
+
+
+ELSE = {"sql_condition": "ELSE", "label_for_charts": "disagree"}
+
+
+def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dict[str, Any]:
+    labels = ["exact", "close", "similar"]
+    return {
+        "output_column_name": name,
+        "comparison_levels": [
+            _null(column),
+            *[_level(f"{_dice(column)} >= {t}", labels[i]) for i, t in enumerate(levels)],
+            ELSE,
+        ],
+    }
+
+
+def _hash_comparison(column: str, u_exact: float | None = None) -> dict[str, Any]:
+    exact = _level(f"{column}_l = {column}_r", "exact")
+    if u_exact is not None:  # too rare to see in a random sample: two children sharing a NIK
+        exact["u_probability"] = u_exact
+    return {"output_column_name": column, "comparison_levels": [_null(column), exact, ELSE]}
+
+
+def comparisons() -> list[dict[str, Any]]:
+    name_levels = [
+        _null("name_bf"),
+        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[0]}", "exact"),
+        _level(
+            f"(alias_bf_l IS NOT NULL AND {_dice('alias_bf', 'name_bf')} >= {ALIAS_LEVEL}) OR "
+            f"(alias_bf_r IS NOT NULL AND (2.0 * bit_count(name_bf_l & alias_bf_r) / "
+            f"(bit_count(name_bf_l) + bit_count(alias_bf_r)))  >= {ALIAS_LEVEL})",
+            "nickname",
+        ),
+        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[1]}", "close"),
+        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[2]}", "similar"),
+        ELSE,
+    ]
+    dob_levels = [
+        _null("dob"),
+        _level("dob_l = dob_r", "exact"),
+        _level("dob_y_l = dob_y_r AND (dob_dm_l = dob_md_r OR dob_md_l = dob_dm_r)", "day and month swapped"),
+        _level("dob_md_l = dob_md_r", "year differs"),
+        _level("dob_y_l = dob_y_r", "year only"),
+        ELSE,
+    ]
+    return [
+        {"output_column_name": "name", "comparison_levels": name_levels},
+        _filter_comparison("first_bf", PART_LEVELS, "first_name"),
+        _filter_comparison("last_bf", PART_LEVELS, "family_name"),
+        {"output_column_name": "date_of_birth", "comparison_levels": dob_levels},
+        _hash_comparison("sex"),
+        _hash_comparison("nik", u_exact=1e-7),
+        _hash_comparison("phone"),
+        _filter_comparison("address_bf", ADDRESS_LEVELS, "address"),
+        _hash_comparison("regency"),
+    ]
+
+
+# Keyed blocking: a pair is scored only if it shares one of these (cost grows with plausible pairs).
+BLOCKING = [
+    "l.b_nik = r.b_nik",
+    "l.b_phone = r.b_phone",
+    "l.b_first_dmy = r.b_first_dmy",
+    "l.b_last_yob = r.b_last_yob",
+    "l.first_bf = r.first_bf AND l.last_bf = r.last_bf",
+    "l.name_bf = r.name_bf AND l.regency = r.regency",
+    "l.first_bf = r.first_bf AND l.regency = r.regency",
+    "l.last_bf = r.last_bf AND l.regency = r.regency",
+]
+DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_bf = r.name_bf AND l.dob = r.dob AND l.regency = r.regency"]
+TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_bf = r.first_bf", "l.phone = r.phone"]
+
+
+def score(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    thresholds: Thresholds,
+    progress: Progress,
+) -> tuple[list[Pair], int]:
+    """Trains the model on the data and returns every blocked pair at or above the review threshold."""
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
+    db_api = DuckDBAPI(connection=con)
+    frames = [db_api.register(table, dataset_display_name=table) for table in tables]
+    settings = SettingsCreator(
+        link_type="dedupe_only" if len(tables) == 1 else "link_only",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING,
+        retain_matching_columns=True,  # keeps the level of each comparison: the evidence a reviewer sees
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )
+    linker = Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
+    records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)  # noqa: S608
+    progress("training: the share of pairs that match", 0.05)
+    _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
+    progress("training: how often unrelated records agree", 0.15)
+    _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, records * 5)), seed=1))
+    sample = min(1.0, 300_000 / max(records, 1))
+    for n, rule in enumerate(TRAINING_BLOCKS):
+        progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
+        _quiet(
+            lambda rule=rule: linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=sample
+            )
+        )
+    progress("scoring pairs", 0.6)
+    predictions = _quiet(lambda: linker.inference.predict(threshold_match_probability=thresholds.review))
+    gammas = [c["output_column_name"] for c in comparisons()]
+    labels = _level_labels(linker)
+    columns = ", ".join(
+        [
+            "unique_id_l",
+            "unique_id_r",
+            "match_probability",
+            *[f"gamma_{g}" for g in gammas],
+            "source_dataset_l" if len(tables) > 1 else "NULL",
+        ]
+    )
+    rows = con.execute(f"SELECT {columns} FROM {predictions.physical_name}").fetchall()  # noqa: S608
+    scored = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]  # noqa: S608
+    pairs = []
+    for row in rows:
+        a, b, probability, *levels, left_source = row
+        if len(tables) > 1 and left_source != tables[0]:
+            a, b = b, a  # with two files, a is always from the first
+        agreement = {g: labels[g].get(level, "") for g, level in zip(gammas, levels, strict=True)}
+        pairs.append(Pair(str(a), str(b), float(probability), agreement))
+    progress("clustering", 0.85)
+    return pairs, scored
+
+
+def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in linker._settings_obj.comparisons:
+        labels[comparison.output_column_name] = {
+            level.comparison_vector_value: level.label_for_charts for level in comparison.comparison_levels
+        }
+    return labels
+
+
+def _quiet(call: Callable[[], Any]) -> Any:
+    """Splink logs its progress at INFO; Jaga reports its own. Nothing it logs names a person."""
+    splink_log = logging.getLogger("splink")
+    level = splink_log.level
+    splink_log.setLevel(logging.ERROR)
+    try:
+        return call()
+    finally:
+        splink_log.setLevel(level)
+
+
+# --- Clustering with chain checks ---------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    """What the chain checks compare between two groups: keyed hashes and filters, never values."""
+
+    nik: str | None
+    sex: str | None
+    dob: str | None
+    dob_y: str | None
+    dob_md: str | None
+    dob_dm: str | None
+    name: int | None
+    alias: int | None
+    first: int | None
+    last: int | None
+
+
+def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], keys: set[str]) -> dict[str, Evidence]:
+    con.execute("CREATE OR REPLACE TEMP TABLE linkage_keys (unique_id VARCHAR)").fetchall()
+    con.executemany("INSERT INTO linkage_keys VALUES (?)", [(k,) for k in keys])
+    found: dict[str, Evidence] = {}
+    for table in tables:
+        columns = "t.unique_id, nik, sex, dob, dob_y, dob_md, dob_dm, " + ", ".join(
+            f"{c}::VARCHAR" for c in ("name_bf", "alias_bf", "first_bf", "last_bf")
+        )
+        join = "JOIN linkage_keys k ON k.unique_id = t.unique_id"
+        rows = con.execute(f"SELECT {columns} FROM {table} t {join}").fetchall()  # noqa: S608
+        for record, *values in rows:
+            key = record if len(tables) == 1 else f"{table}:{record}"
+            found[key] = Evidence(*values[:6], *(int(bits, 2) if bits else None for bits in values[6:]))
+    return found
+
+
+def _dice_int(a: int, b: int) -> float:
+    return 2 * (a & b).bit_count() / (a.bit_count() + b.bit_count())
+
+
+def conflict(x: Evidence, y: Evidence) -> bool:
+    """True when two records cannot be the same child, whatever their score."""
+    if x.nik and y.nik:
+        if x.nik != y.nik:
+            return True
+        if x.dob == y.dob:
+            return False  # one NIK and one birth date: a nickname does not make her someone else
+    if x.sex and y.sex and x.sex != y.sex:
+        return True
+    if x.dob and y.dob and x.dob != y.dob:
+        swapped = x.dob_y == y.dob_y and ((x.dob_dm and x.dob_dm == y.dob_md) or (y.dob_dm and y.dob_dm == x.dob_md))
+        year_typo = x.dob_md == y.dob_md
+        if not (swapped or year_typo):
+            return True
+    names_differ = _apart(x.name, y.name)
+    # Siblings share a family name: a given name that differs (and is not the other's family name,
+    # written first) is another child.
+    given_differs = _apart(x.first, y.first, GIVEN_CONFLICT) and (
+        x.last is None or _apart(x.first, y.last, GIVEN_CONFLICT) or _apart(x.last, y.first, GIVEN_CONFLICT)
+    )
+    if names_differ or given_differs:
+        aliases = [(x.alias, y.name), (x.name, y.alias), (x.alias, y.alias)]
+        if not any(p is not None and q is not None and _dice_int(p, q) >= ALIAS_LEVEL for p, q in aliases):
+            return True
+    return False
+
+
+def _apart(a: int | None, b: int | None, below: float = NAME_CONFLICT) -> bool:
+    return a is not None and b is not None and _dice_int(a, b) < below
+
+
+def cluster(
+    records: Iterable[str],
+    pairs: list[Pair],
+    thresholds: Thresholds,
+    evidence_of: dict[str, Evidence],
+    *,
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+) -> tuple[dict[str, str], list[Pair], list[Pair], list[Pair]]:
+    """Groups records into children. Reviewers' decisions come first and always hold; then edges
+    strongest first, each refused if it would join evidence of two different children."""
+    parent: dict[str, str] = {r: r for r in records}
+    members: dict[str, list[str]] = {r: [r] for r in parent}
+    apart: dict[str, set[str]] = {}
+    for a, b in different:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def may_join(ra: str, rb: str, checked: bool) -> bool:
+        if len(members[ra]) + len(members[rb]) > MAX_CLUSTER:
+            return False
+        for x in members[ra]:
+            if apart.get(x, set()) & set(members[rb]):
+                return False
+            if checked and x in evidence_of:
+                ex = evidence_of[x]
+                for y in members[rb]:
+                    if y in evidence_of and conflict(ex, evidence_of[y]):
+                        return False
+        return True
+
+    def join(ra: str, rb: str) -> None:
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members[ra].extend(members.pop(rb))
+
+    for a, b in same:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb and may_join(ra, rb, checked=False):
+                join(ra, rb)
+    matched, refused, uncertain = [], [], []
+    for pair in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
+        if pair.a not in parent or pair.b not in parent:
+            continue
+        ra, rb = find(pair.a), find(pair.b)
+        if pair.probability < thresholds.match:
+            if ra != rb and may_join(ra, rb, checked=False):
+                uncertain.append(pair)
+            continue
+        if ra == rb:
+            matched.append(pair)
+        elif may_join(ra, rb, checked=True):
+            join(ra, rb)
+            matched.append(pair)
+        else:
+            refused.append(pair)
+    clusters = {}
+    for group in members.values():
+        label = min(group)
+        for record in group:
+            clusters[record] = label
+    return clusters, matched, uncertain, refused
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    thresholds: Thresholds,
+    *,
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> Result:
+    """Scores and clusters the records of one table (de-duplication) or two (linking)."""
+    progress = progress or (lambda stage, fraction: None)
+    pairs, scored = score(con, tables, thresholds, progress)
+    if len(tables) > 1:
+        first, second = tables
+        for pair in pairs:
+            pair.a, pair.b = f"{first}:{pair.a}", f"{second}:{pair.b}"
+    records = []
+    for table in tables:
+        ids = [r[0] for r in con.execute(f"SELECT unique_id FROM {table}").fetchall()]  # noqa: S608
+        records.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
+    involved = {p.a for p in pairs} | {p.b for p in pairs}
+    evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in involved})
+    clusters, matched, uncertain, refused = cluster(
+        records, pairs, thresholds, evidence_of, same=same, different=different
+    )
+    progress("done", 1.0)
+    return Result(len(records), matched, uncertain, refused, clusters, thresholds, scored)

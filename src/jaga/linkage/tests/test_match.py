@@ -1,0 +1,118 @@
+"""`jaga linkage match`: de-duplicating one encoded file and linking two, against known truth."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jaga.linkage import evaluation
+
+SECRET = b"linkage-match-secret-0123456789abcdef"
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | list[dict]]:
+    folder = tmp_path_factory.mktemp("match")
+    (folder / "key").write_bytes(SECRET)
+    rows = evaluation.generate(1600, seed=11)
+    evaluation.write(rows, folder / "all.csv")
+    evaluation.write(rows[:800], folder / "a.csv")
+    evaluation.write(rows[800:], folder / "b.csv")
+    for name in ("all", "a", "b"):
+        call_command("linkage", "encode", str(folder / f"{name}.csv"), "--secret-file", str(folder / "key"),
+                     "--out", str(folder / f"{name}.enc.csv"))  # fmt: skip
+    (folder / "other.key").write_bytes(b"another-secret-entirely-0123456789")
+    call_command("linkage", "encode", str(folder / "b.csv"), "--secret-file", str(folder / "other.key"),
+                 "--out", str(folder / "b.other.enc.csv"))  # fmt: skip
+    return {"folder": folder, "rows": rows}
+
+
+def pairs_of_clusters(clusters: list[dict[str, str]], key: str = "id") -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for row in clusters:
+        groups.setdefault(row["cluster"], []).append(row[key])
+    found = set()
+    for ids in groups.values():
+        ids.sort()
+        found.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return found
+
+
+def test_deduplicating_one_file_finds_the_same_children(files: dict, capsys: pytest.CaptureFixture) -> None:
+    folder, rows = files["folder"], files["rows"]
+    call_command("linkage", "match", str(folder / "all.enc.csv"), "--out", str(folder / "pairs.csv"),
+                 "--clusters", str(folder / "clusters.csv"))  # fmt: skip
+    out, err = capsys.readouterr()
+    assert "matched at probability >= 0.95" in out  # it states its thresholds
+    assert "scoring pairs" in err and "100%" in err  # and shows progress
+    pairs = read(folder / "pairs.csv")
+    assert pairs and set(pairs[0]) == {"id_a", "id_b", "probability"}
+    assert all(float(p["probability"]) >= 0.95 for p in pairs)
+    clusters = read(folder / "clusters.csv")
+    assert sorted(c["id"] for c in clusters) == sorted(r["id"] for r in rows)
+    score = evaluation.scores(pairs_of_clusters(clusters), evaluation.true_pairs(rows))
+    assert score["precision"] > 0.85 and score["recall"] > 0.75, score
+    people = len({r["person"] for r in rows})
+    assert abs(len({c["cluster"] for c in clusters}) - people) < 0.05 * people
+
+
+def test_linking_two_files_puts_the_first_files_id_first(files: dict) -> None:
+    folder, rows = files["folder"], files["rows"]
+    call_command("linkage", "match", str(folder / "a.enc.csv"), str(folder / "b.enc.csv"),
+                 "--out", str(folder / "links.csv"), "--clusters", str(folder / "clusters2.csv"))  # fmt: skip
+    ids_a, ids_b = {r["id"] for r in rows[:800]}, {r["id"] for r in rows[800:]}
+    links = read(folder / "links.csv")
+    assert links and all(p["id_a"] in ids_a and p["id_b"] in ids_b for p in links)
+    person = {r["id"]: r["person"] for r in rows}
+    right = sum(person[p["id_a"]] == person[p["id_b"]] for p in links)
+    assert right / len(links) > 0.85
+    clusters = read(folder / "clusters2.csv")
+    assert {c["file"] for c in clusters} == {"A", "B"} and len(clusters) == 1600
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows], "no id column"),
+        (lambda rows: [*rows, dict(rows[0])], "the same id as row 2"),
+        (lambda rows: [{**r, "full_name": "Siti"} for r in rows], "unknown columns full_name"),
+        (lambda rows: [{**rows[0], "name_bf": "bm90IGEgZmlsdGVy"}, *rows[1:]], "name_bf: not a filter"),
+        (lambda rows: [{**rows[0], "dob": "2010-01-01"}, *rows[1:]], "dob: not a keyed hash"),
+    ],
+)
+def test_bad_encoded_input_is_refused_and_nothing_is_written(files: dict, edit, message: str) -> None:
+    folder = files["folder"]
+    rows = edit(read(folder / "a.enc.csv"))
+    bad = folder / "bad.enc.csv"
+    with bad.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[-1]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = folder / "never.csv"
+    with pytest.raises(CommandError, match=message):
+        call_command("linkage", "match", str(bad), "--out", str(out))
+    assert not out.exists()
+
+
+def test_files_encoded_with_another_key_are_refused(files: dict) -> None:
+    folder = files["folder"]
+    with pytest.raises(CommandError, match="different key or settings"):
+        call_command("linkage", "match", str(folder / "a.enc.csv"), str(folder / "b.other.enc.csv"),
+                     "--out", str(folder / "never.csv"))  # fmt: skip
+    assert not (folder / "never.csv").exists()
+
+
+def test_thresholds_must_make_sense(files: dict) -> None:
+    with pytest.raises(CommandError, match="review <= match"):
+        call_command("linkage", "match", str(files["folder"] / "a.enc.csv"), "--out", "x.csv",
+                     "--threshold", "0.5", "--review-threshold", "0.9")  # fmt: skip
+
