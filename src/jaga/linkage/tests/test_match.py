@@ -115,4 +115,3 @@ def test_thresholds_must_make_sense(files: dict) -> None:
     with pytest.raises(CommandError, match="review <= match"):
         call_command("linkage", "match", str(files["folder"] / "a.enc.csv"), "--out", "x.csv",
                      "--threshold", "0.5", "--review-threshold", "0.9")  # fmt: skip
-
