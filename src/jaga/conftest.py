@@ -78,6 +78,7 @@ PERSONAS: dict[str, tuple[str, str]] = {
     "programme_officer": ("ngo", Role.PROGRAMME_OFFICER),
     "partner_hotel": ("hotel", Role.PARTNER),
     "system_admin": ("ministry", Role.SYSTEM_ADMIN),
+    "linkage_officer": ("ministry", Role.LINKAGE_OFFICER),
 }
 
 

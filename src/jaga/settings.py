@@ -13,6 +13,7 @@ from jaga.core.config import (
     SettingError,
     env_bool,
     env_choice,
+    env_fraction,
     env_int,
     env_list,
     env_optional,
@@ -61,6 +62,11 @@ parse_keys(JAGA_FIELD_KEYS)  # fails at start, naming the variable, when malform
 JAGA_BLIND_INDEX_KEY = _secret("JAGA_BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_urlsafe(32))
 if len(JAGA_BLIND_INDEX_KEY) < 32:
     raise SettingError("JAGA_BLIND_INDEX_KEY", "must be at least 32 characters long")
+# Keys the linkage encodings (docs/adr/0011-linkage-encodings.md). Data holders outside Jaga who
+# link with it need the same secret in a file for `jaga linkage encode`.
+JAGA_LINKAGE_KEY = _secret("JAGA_LINKAGE_KEY", "linkage_key", lambda: secrets.token_urlsafe(32))
+if len(JAGA_LINKAGE_KEY) < 32:
+    raise SettingError("JAGA_LINKAGE_KEY", "must be at least 32 characters long")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -195,6 +201,12 @@ JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
 # Statistics: cells below this count are hidden ("<5") wherever figures leave the owning organisation.
 JAGA_STATS_THRESHOLD = env_int("JAGA_STATS_THRESHOLD", 5, minimum=2)
 JAGA_RESEARCH_K = env_int("JAGA_RESEARCH_K", 5, minimum=2)  # k-anonymity of research extracts
+# Linkage (docs/adr/0012-linkage-matching.md): pairs at or above the match threshold are the same
+# child; those between the two thresholds go to a linkage officer.
+JAGA_LINKAGE_MATCH_THRESHOLD = env_fraction("JAGA_LINKAGE_MATCH_THRESHOLD", 0.95)
+JAGA_LINKAGE_REVIEW_THRESHOLD = env_fraction("JAGA_LINKAGE_REVIEW_THRESHOLD", 0.60)
+if JAGA_LINKAGE_REVIEW_THRESHOLD > JAGA_LINKAGE_MATCH_THRESHOLD:
+    raise SettingError("JAGA_LINKAGE_REVIEW_THRESHOLD", "must not be above JAGA_LINKAGE_MATCH_THRESHOLD")
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -44,6 +44,7 @@ urlpatterns = [
     path("audit/", include("jaga.audit.urls")),
     path("cases/", include("jaga.cases.urls")),
     path("hotline/", include("jaga.hotline.urls")),
+    path("linkage/", include("jaga.linkage.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("stats/", include("jaga.stats.urls")),
     path("statistik/", include((statistik_urls, "statistik"))),

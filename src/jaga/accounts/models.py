@@ -60,6 +60,7 @@ class Role(models.TextChoices):
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     ANALYST = "analyst", _("Analyst")
     RESEARCHER = "researcher", _("Researcher")
+    LINKAGE_OFFICER = "linkage_officer", _("Linkage officer")
     PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
     PARTNER = "partner", _("Partner")
     ORG_ADMIN = "org_admin", _("Organisation admin")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from jaga.cases.forms import (
 from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
 from jaga.cases.selectors import case_list
 from jaga.core.pagination import CappedPaginator
+from jaga.linkage import services as linkage
 
 PAGE_SIZE = 25
 
@@ -178,9 +180,21 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
                     initial=None if identity else {"police_report_number": ""},
                 ),
             },
-            "referral_form": ReferralForm(case=case) if is_owner(request.user, case) else None,
+            "referral_form": ReferralForm(case=case, initial=_referral_initial(request))
+            if is_owner(request.user, case)
+            else None,
+            "elsewhere": linkage.known_elsewhere(case),
+            "asks": linkage.asks_received(request.user, case),  # type: ignore[arg-type]
         },
     )
+
+
+def _referral_initial(request: HttpRequest) -> dict[str, Any]:
+    """``?refer_to=ORGANISATION`` (from an ask found by linkage) preselects the organisation."""
+    try:
+        return {"to_organisation": uuid.UUID(request.GET.get("refer_to", ""))}
+    except ValueError:
+        return {}
 
 
 @require_perm("cases.view")

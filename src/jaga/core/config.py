@@ -67,6 +67,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number strictly between 0 and 1 (a probability)."""
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise SettingError(name, f"must be a number such as 0.95, not {value!r}") from exc
+    if not 0 < number < 1:
+        raise SettingError(name, f"must be between 0 and 1, not {number}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

@@ -58,6 +58,7 @@ class Pair:
     b: str
     probability: float
     agreement: dict[str, str] = field(default_factory=dict)  # comparison -> level label (evidence)
+    refused: str = ""  # why the chain checks refused it (see conflict), if they did
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Result:
     clusters: dict[str, str]  # record key -> cluster key (the smallest record key in it)
     thresholds: Thresholds
     scored_pairs: int = 0
+    trained: bool = False  # weights learned from these records (else the starting weights)
 
     @property
     def cluster_count(self) -> int:
@@ -231,11 +233,26 @@ def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dic
     }
 
 
-def _hash_comparison(column: str, u_exact: float | None = None) -> dict[str, Any]:
+def _hash_comparison(column: str) -> dict[str, Any]:
     exact = _level(f"{column}_l = {column}_r", "exact")
-    if u_exact is not None:  # too rare to see in a random sample: two children sharing a NIK
-        exact["u_probability"] = u_exact
     return {"output_column_name": column, "comparison_levels": [_null(column), exact, ELSE]}
+
+
+# Starting weights, (m, u) per level after the null level: what training learned on the synthetic
+# evaluation sets. Training refines them from the data; below MIN_TRAINING records they are used
+# as they are (EM on a few hundred records learns noise). u of an exact NIK is too rare to sample.
+PRIORS = {
+    "name": [(0.66, 0.00025), (0.01, 0.0003), (0.13, 0.0004), (0.09, 0.014), (0.11, 0.98525)],
+    "first_name": [(0.57, 0.003), (0.09, 0.0033), (0.08, 0.09), (0.26, 0.9037)],
+    "family_name": [(0.80, 0.0106), (0.09, 0.0019), (0.05, 0.028), (0.06, 0.9595)],
+    "date_of_birth": [(0.77, 0.0002), (0.01, 0.0001), (0.04, 0.0025), (0.01, 0.0765), (0.17, 0.9207)],
+    "sex": [(0.98, 0.85), (0.02, 0.15)],
+    "nik": [(0.90, 1e-7), (0.10, 0.9999999)],
+    "phone": [(0.80, 0.0002), (0.20, 0.9998)],
+    "address": [(0.50, 0.00002), (0.05, 0.058), (0.45, 0.94198)],
+    "regency": [(0.90, 0.003), (0.10, 0.997)],
+}
+MIN_TRAINING = 500
 
 
 def comparisons() -> list[dict[str, Any]]:
@@ -260,17 +277,22 @@ def comparisons() -> list[dict[str, Any]]:
         _level("dob_y_l = dob_y_r", "year only"),
         ELSE,
     ]
-    return [
+    found = [
         {"output_column_name": "name", "comparison_levels": name_levels},
         _filter_comparison("first_bf", PART_LEVELS, "first_name"),
         _filter_comparison("last_bf", PART_LEVELS, "family_name"),
         {"output_column_name": "date_of_birth", "comparison_levels": dob_levels},
         _hash_comparison("sex"),
-        _hash_comparison("nik", u_exact=1e-7),
+        _hash_comparison("nik"),
         _hash_comparison("phone"),
         _filter_comparison("address_bf", ADDRESS_LEVELS, "address"),
         _hash_comparison("regency"),
     ]
+    for comparison in found:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for level, (m, u) in zip(levels, PRIORS[comparison["output_column_name"]], strict=True):
+            level["m_probability"], level["u_probability"] = m, u
+    return found
 
 
 # Keyed blocking: a pair is scored only if it shares one of these (cost grows with plausible pairs).
@@ -293,9 +315,10 @@ def score(
     tables: list[str],
     thresholds: Thresholds,
     progress: Progress,
-) -> tuple[list[Pair], int]:
+) -> tuple[list[Pair], int, bool]:
     """Trains the model on the data and returns every blocked pair at or above the review threshold."""
     from splink import DuckDBAPI, Linker, SettingsCreator
+    from splink.internals.exceptions import EMTrainingException
 
     db_api = DuckDBAPI(connection=con)
     frames = [db_api.register(table, dataset_display_name=table) for table in tables]
@@ -307,20 +330,27 @@ def score(
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
     )
-    linker = Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
     records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)  # noqa: S608
-    progress("training: the share of pairs that match", 0.05)
-    _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
-    progress("training: how often unrelated records agree", 0.15)
-    _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, records * 5)), seed=1))
-    sample = min(1.0, 300_000 / max(records, 1))
-    for n, rule in enumerate(TRAINING_BLOCKS):
-        progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
-        _quiet(
-            lambda rule=rule: linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=sample
-            )
-        )
+    # Before training: about one record in ten is another record's duplicate.
+    settings.probability_two_random_records_match = min(0.5, 0.2 / max(records, 1))
+    linker = Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
+    trained = records >= MIN_TRAINING
+    if trained:
+        progress("training: the share of pairs that match", 0.05)
+        _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
+        progress("training: how often unrelated records agree", 0.15)
+        _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, records * 5), seed=1))
+        sample = min(1.0, 300_000 / records)
+        for n, rule in enumerate(TRAINING_BLOCKS):
+            progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
+            try:
+                _quiet(
+                    lambda rule=rule: linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, record_sample_proportion=sample
+                    )
+                )
+            except EMTrainingException:  # no pairs in this block: the other sessions and the priors stand
+                continue
     progress("scoring pairs", 0.6)
     predictions = _quiet(lambda: linker.inference.predict(threshold_match_probability=thresholds.review))
     gammas = [c["output_column_name"] for c in comparisons()]
@@ -344,7 +374,7 @@ def score(
         agreement = {g: labels[g].get(level, "") for g, level in zip(gammas, levels, strict=True)}
         pairs.append(Pair(str(a), str(b), float(probability), agreement))
     progress("clustering", 0.85)
-    return pairs, scored
+    return pairs, scored, trained
 
 
 def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
@@ -406,20 +436,24 @@ def _dice_int(a: int, b: int) -> float:
     return 2 * (a & b).bit_count() / (a.bit_count() + b.bit_count())
 
 
-def conflict(x: Evidence, y: Evidence) -> bool:
-    """True when two records cannot be the same child, whatever their score."""
+# Why the chain checks refused a pair. The hard ones are facts; the soft ones a person may overrule.
+HARD_CONFLICTS = ("nik", "sex", "decision")
+
+
+def conflict(x: Evidence, y: Evidence) -> str:
+    """Why two records cannot be the same child whatever their score ("" when they can)."""
     if x.nik and y.nik:
         if x.nik != y.nik:
-            return True
+            return "nik"
         if x.dob == y.dob:
-            return False  # one NIK and one birth date: a nickname does not make her someone else
+            return ""  # one NIK and one birth date: a nickname does not make her someone else
     if x.sex and y.sex and x.sex != y.sex:
-        return True
+        return "sex"
     if x.dob and y.dob and x.dob != y.dob:
         swapped = x.dob_y == y.dob_y and ((x.dob_dm and x.dob_dm == y.dob_md) or (y.dob_dm and y.dob_dm == x.dob_md))
         year_typo = x.dob_md == y.dob_md
         if not (swapped or year_typo):
-            return True
+            return "date_of_birth"
     names_differ = _apart(x.name, y.name)
     # Siblings share a family name: a given name that differs (and is not the other's family name,
     # written first) is another child.
@@ -429,8 +463,8 @@ def conflict(x: Evidence, y: Evidence) -> bool:
     if names_differ or given_differs:
         aliases = [(x.alias, y.name), (x.name, y.alias), (x.alias, y.alias)]
         if not any(p is not None and q is not None and _dice_int(p, q) >= ALIAS_LEVEL for p, q in aliases):
-            return True
-    return False
+            return "name"
+    return ""
 
 
 def _apart(a: int | None, b: int | None, below: float = NAME_CONFLICT) -> bool:
@@ -461,18 +495,19 @@ def cluster(
             x = parent[x]
         return x
 
-    def may_join(ra: str, rb: str, checked: bool) -> bool:
+    def refusal(ra: str, rb: str, checked: bool) -> str:
+        """Why the two groups may not join ("" when they may)."""
         if len(members[ra]) + len(members[rb]) > MAX_CLUSTER:
-            return False
+            return "size"
         for x in members[ra]:
             if apart.get(x, set()) & set(members[rb]):
-                return False
+                return "decision"
             if checked and x in evidence_of:
                 ex = evidence_of[x]
                 for y in members[rb]:
-                    if y in evidence_of and conflict(ex, evidence_of[y]):
-                        return False
-        return True
+                    if y in evidence_of and (why := conflict(ex, evidence_of[y])):
+                        return why
+        return ""
 
     def join(ra: str, rb: str) -> None:
         if len(members[ra]) < len(members[rb]):
@@ -483,7 +518,7 @@ def cluster(
     for a, b in same:
         if a in parent and b in parent:
             ra, rb = find(a), find(b)
-            if ra != rb and may_join(ra, rb, checked=False):
+            if ra != rb and not refusal(ra, rb, checked=False):
                 join(ra, rb)
     matched, refused, uncertain = [], [], []
     for pair in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
@@ -491,15 +526,16 @@ def cluster(
             continue
         ra, rb = find(pair.a), find(pair.b)
         if pair.probability < thresholds.match:
-            if ra != rb and may_join(ra, rb, checked=False):
+            if ra != rb and not refusal(ra, rb, checked=False):
                 uncertain.append(pair)
             continue
         if ra == rb:
             matched.append(pair)
-        elif may_join(ra, rb, checked=True):
+        elif not (why := refusal(ra, rb, checked=True)):
             join(ra, rb)
             matched.append(pair)
         else:
+            pair.refused = why
             refused.append(pair)
     clusters = {}
     for group in members.values():
@@ -520,7 +556,7 @@ def run(
 ) -> Result:
     """Scores and clusters the records of one table (de-duplication) or two (linking)."""
     progress = progress or (lambda stage, fraction: None)
-    pairs, scored = score(con, tables, thresholds, progress)
+    pairs, scored, trained = score(con, tables, thresholds, progress)
     if len(tables) > 1:
         first, second = tables
         for pair in pairs:
@@ -535,4 +571,4 @@ def run(
         records, pairs, thresholds, evidence_of, same=same, different=different
     )
     progress("done", 1.0)
-    return Result(len(records), matched, uncertain, refused, clusters, thresholds, scored)
+    return Result(len(records), matched, uncertain, refused, clusters, thresholds, scored, trained)

@@ -1,7 +1,9 @@
 """Building the aggregates from the cases, and reading tables out of them with disclosure control.
 
-Counting: cases (one per organisation's file) until linkage counts children. Each case counts in
-the year it was registered and the province where the exploitation happened.
+Counting: children. Once linkage has run, the records of one child (one cluster) count once in
+each cell; a record no run has seen yet counts as a child of its own; before any run, every case
+counts. Each record counts in the year it was registered and the province where the exploitation
+happened, so a child recorded in two provinces counts once in each (docs/adr/0012).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaga.cases.models import Case
 from jaga.core.bulk import bulk_insert
+from jaga.linkage.models import ClusterMember
 from jaga.stats.dimensions import DASHBOARD_DIMENSIONS, DIMENSIONS, SIMFONI_DIMENSIONS
 from jaga.stats.disclosure import TOTAL, Table, suppress
 from jaga.stats.models import Aggregate, GridCache, Refresh
@@ -29,6 +33,11 @@ STORED = [*DASHBOARD_DIMENSIONS, "month", "regency", "total", *SIMFONI_DIMENSION
 
 def eligible_cases() -> QuerySet[Case]:
     return Case.objects.filter(in_statistics=True)
+
+
+def child_count() -> Count:
+    """Distinct children: the linkage cluster, or the case itself where linkage has not placed it."""
+    return Count(Coalesce("cluster_membership__cluster", "id"), distinct=True)
 
 
 def _path(name: str) -> Any:
@@ -49,7 +58,7 @@ def stats_refresh() -> Refresh:
             group = {**base, **({"f": F("form_links__form")} if with_form else {})}
             if dim != "total":
                 group["v"] = _path(dim)
-            query = cases.values(**group).annotate(n=Count("pk", distinct=True))
+            query = cases.values(**group).annotate(n=child_count())
             for row in query.iterator():
                 value = "" if row.get("v") in (None, "") else str(row["v"])
                 key = (dim, row["p"], row["y"], row.get("f", "") if with_form else "", value)
@@ -62,6 +71,8 @@ def stats_refresh() -> Refresh:
         ]
     )
     run.cases = cases.count()
+    run.children = cases.aggregate(n=child_count())["n"]
+    run.linked = ClusterMember.objects.exists()
     run.excluded = Case.objects.filter(in_statistics=False).count()
     run.finished_at = timezone.now()
     run.save()

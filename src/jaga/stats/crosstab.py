@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from jaga.stats.aggregates import eligible_cases
+from jaga.stats.aggregates import child_count, eligible_cases
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_CELLS, MAX_CROSSTAB_DIMENSIONS
 from jaga.stats.disclosure import TOTAL, Table, suppress
 
@@ -74,7 +73,7 @@ def crosstab(*, dims: list[str], year: int | None = None, province: str = "") ->
     group = {f"d{k}": DIMENSIONS[dim].expression for k, dim in enumerate(dims)}
     index = [{value: j for j, (value, _l) in enumerate(values)} for values in labels]
     counts: dict[tuple[int, ...], int] = {}
-    for row in cases.values(**group).annotate(n=Count("pk", distinct=True)).iterator():
+    for row in cases.values(**group).annotate(n=child_count()).iterator():
         cell = []
         for k in range(len(dims)):
             value = "" if row[f"d{k}"] in (None, "") else str(row[f"d{k}"])

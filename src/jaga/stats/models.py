@@ -28,6 +28,8 @@ class Refresh(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     cases = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)  # distinct clusters among the cases (linkage)
+    linked = models.BooleanField(default=False)  # a linkage run had placed the cases: counts are of children
     excluded = models.PositiveIntegerField(default=0)  # restricted, or consent to statistics withdrawn
 
     class Meta:

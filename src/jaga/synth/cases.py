@@ -44,6 +44,7 @@ PLACE_BY_FORM = {
 }  # fmt: skip
 NICKNAMES = ["Ayu", "Dewi", "Putri", "Nur", "Sri", "Ika", "Rina", "Adi", "Budi", "Eko", "Dimas", "Andi"]
 DUPLICATE_SHARE = 0.12
+SIBLING_SHARE = 0.04
 
 
 def _weighted(rng: random.Random, table: dict[str, float]) -> str:
@@ -153,6 +154,31 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
         SyntheticPerson.objects.create(case=case, person_key=key, variant="original")
         made += 1
         children += 1
+        if made < count and child.date_of_birth and rng.random() < SIBLING_SHARE:
+            # A sister or brother exploited too, recorded by the same unit: the family name, address,
+            # phone and guardian are shared, a twin shares the birth date; linkage must keep them apart.
+            twin = rng.random() < 0.3
+            sibling_female = rng.random() < 0.7
+            sibling_first = fake.first_name_female() if sibling_female else fake.first_name_male()
+            sibling_born = child.date_of_birth + timedelta(days=0 if twin else rng.randint(400, 1500))  # younger
+            sibling = ChildInput(
+                **{
+                    **child.__dict__,
+                    "full_name": f"{sibling_first} {full_name.split()[-1]}" if " " in full_name else sibling_first,
+                    "aliases": "",
+                    "nik": "",
+                    "sex": "female" if sibling_female else "male",
+                    "date_of_birth": sibling_born if sibling_born < registered else child.date_of_birth,
+                }
+            )
+            sibling_case = case_register(
+                actor=_worker(unit, workers, len(workers) + 1), data=CaseInput(**{**data.__dict__, "child": sibling})
+            )
+            SyntheticPerson.objects.create(
+                case=sibling_case, person_key=f"{key}-s", variant="twin" if twin else "sibling"
+            )
+            made += 1
+            children += 1
         if seconds and made < count and rng.random() < DUPLICATE_SHARE:
             # The same child, recorded by an NGO: nickname, typo, no NIK, a date a year off.
             other = rng.choice(seconds)

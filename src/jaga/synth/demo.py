@@ -33,6 +33,7 @@ DEMO_USERS = [
     ("supervisor.bali@jaga.example", "Ketut Supervisor", "bali", [Role.SUPERVISOR]),
     ("analyst@jaga.example", "Sari Analyst", "ministry", [Role.ANALYST]),
     ("researcher@jaga.example", "Dian Researcher", "university", [Role.RESEARCHER]),
+    ("linkage@jaga.example", "Wayan Linkage Officer", "ministry", [Role.LINKAGE_OFFICER]),
     ("hotline@jaga.example", "Dewi Hotline", "ngo", [Role.HOTLINE_OPERATOR]),
     ("programme@jaga.example", "Agus Programme", "ngo", [Role.PROGRAMME_OFFICER]),
     ("partner@jaga.example", "Putu Partner", "hotel", [Role.PARTNER]),
@@ -89,8 +90,10 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
     reports = synth_reports(count=DEMO_REPORTS) if cases else 0
     if cases:
+        from jaga.linkage.services import run_now
         from jaga.stats.aggregates import stats_refresh
 
+        run_now()  # so that the demo counts children and has pairs to review
         stats_refresh()
     record(
         "synth.demo.seeded",

@@ -16,6 +16,7 @@ PRODUCTION_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
 ENCRYPTION = {
     "JAGA_FIELD_KEYS": "1:" + "A" * 43,
     "JAGA_BLIND_INDEX_KEY": "blind-index-key-for-tests-only-0123456789",
+    "JAGA_LINKAGE_KEY": "linkage-key-for-tests-only-0123456789abcdef",
 }
 
 

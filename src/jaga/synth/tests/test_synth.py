@@ -23,7 +23,10 @@ def test_it_creates_cases_with_ground_truth_for_linkage(regions: None) -> None:
     repeated = [key for key, n in truth.items() if n > 1]
     assert 10 <= len(repeated) <= 80, "some children are known to two organisations"
     variants = set(SyntheticPerson.objects.exclude(variant="original").values_list("variant", flat=True))
-    assert variants <= {"nickname", "typo", "no_nik", "year_off"} and len(variants) >= 2
+    assert variants <= {"nickname", "typo", "no_nik", "year_off", "sibling", "twin"} and len(variants) >= 2
+    # Siblings are other children: a key of their own, sharing the family's details.
+    siblings = SyntheticPerson.objects.filter(variant__in=["sibling", "twin"])
+    assert siblings.exists() and all(person.person_key.endswith("-s") for person in siblings)
     sexes = Counter(Child.objects.values_list("sex", flat=True))
     assert sexes["female"] > sexes["male"]
     provinces = Counter(code[:2] for code in Case.objects.values_list("exploitation_regency", flat=True))

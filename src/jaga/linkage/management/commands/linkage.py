@@ -47,14 +47,14 @@ class Command(BaseCommand):
         "Linkage without names. encode INPUT.csv --secret-file KEY --out ENCODED.csv [--map STD=COLUMN ...]: "
         f"reads an id column and any of {', '.join(STANDARD)}, writes only the id and keyed encodings. "
         "match ENCODED_A.csv [ENCODED_B.csv] --out PAIRS.csv [--clusters CLUSTERS.csv]: de-duplicates one "
-        "encoded file or links two."
+        "encoded file or links two. run: a linkage run over Jaga's own cases (for a scheduler)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["encode", "match"])
-        parser.add_argument("input", nargs="+", help="encode: one CSV of identifiers; match: one or two encoded CSVs")
+        parser.add_argument("action", choices=["encode", "match", "run"])
+        parser.add_argument("input", nargs="*", help="encode: one CSV of identifiers; match: one or two encoded CSVs")
         parser.add_argument("--secret-file", help="encode: a file holding the linkage secret (16+ bytes)")
-        parser.add_argument("--out", required=True, help="the CSV to write (encodings, or matched pairs)")
+        parser.add_argument("--out", help="the CSV to write (encodings, or matched pairs)")
         parser.add_argument("--map", action="append", default=[], metavar="STD=COLUMN")
         parser.add_argument("--clusters", help="match: also write id,cluster (one cluster per person)")
         parser.add_argument("--threshold", type=float, default=matching.Thresholds.match, help="match probability")
@@ -66,6 +66,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "run":
+            self.run()
+            return
+        if not options["input"] or not options["out"]:
+            raise CommandError(f"{options['action']} needs an input file and --out FILE.")
         if options["action"] == "match":
             self.match(options)
             return
@@ -133,6 +138,20 @@ class Command(BaseCommand):
         write_atomically(out, COLUMNS, [[row[c] for c in COLUMNS] for row in rows])
         self.stdout.write(f"{len(rows):,} records encoded into {out} (key check {keys.fingerprint})")
 
+    def run(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from jaga.linkage.services import run_now
+
+        try:
+            run = run_now()
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(
+            f"Linkage run {run.pk}: {run.records:,} records, {run.clusters:,} children, "
+            f"{run.uncertain:,} pairs to review ({run.state})."
+        )
+
     def match(self, options: dict[str, Any]) -> None:
         import duckdb
 
@@ -186,7 +205,12 @@ class Command(BaseCommand):
             f"{(result.records - result.cluster_count) / result.records:.1%}). "
             f"Thresholds: matched at probability >= {thresholds.match}; {len(result.uncertain):,} uncertain pairs "
             f"between {thresholds.review} and {thresholds.match} were not matched; {len(result.refused):,} pairs above "
-            "the threshold were refused because they would join evidence of two different people."
+            "the threshold were refused because they would join evidence of two different people. "
+            + (
+                "Weights were learned from these records (EM)."
+                if result.trained
+                else f"Fewer than {matching.MIN_TRAINING} records: the starting weights were used, not learned ones."
+            )
         )
 
 
