@@ -47,8 +47,10 @@ check-i18n: $(STAMP)
 	@cd src/jaga && ../../$(BIN)/jaga makemessages -l id --no-obsolete --no-location >/dev/null
 	@$(BIN)/python -m jaga.core.i18n_check $(PO); status=$$?; mv $(PO).orig $(PO); exit $$status
 
+# Scale runs, never part of `make test`: about 20 minutes for the registry, more for linkage at 1M records.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/linkage.py
 
 clean:
 	rm -rf $(VENV) var

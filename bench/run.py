@@ -585,7 +585,10 @@ def main() -> None:
             "",
         ]
     out = ROOT / "docs" / "benchmarks.md"
-    out.write_text("\n".join(lines), encoding="utf-8")
+    # bench/linkage.py writes its own section; keep it.
+    previous = out.read_text(encoding="utf-8") if out.exists() else ""
+    kept = previous[previous.index("<!-- linkage:start -->") :] if "<!-- linkage:start -->" in previous else ""
+    out.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
     print("\n".join(lines))
 
 

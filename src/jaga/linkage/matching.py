@@ -15,9 +15,10 @@ import base64
 import binascii
 import csv
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,11 @@ from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, FILTERS
 Progress = Callable[[str, float], None]
 MAX_LISTED = 20
 MAX_CLUSTER = 12  # no child is recorded by more organisations than this; a bigger group is a chain
-# Dice thresholds of the balanced filters (unrelated names sit near 0.7, typos of one name above 0.9).
-NAME_LEVELS = (0.99, 0.92, 0.85)
-PART_LEVELS = (0.99, 0.90, 0.80)
-ADDRESS_LEVELS = (0.99, 0.90)
+# Dice thresholds of the balanced filters below "exact" (the same filter): unrelated names sit near
+# 0.7, typos of one name above 0.9.
+NAME_LEVELS = (0.92, 0.85)
+PART_LEVELS = (0.90, 0.80)
+ADDRESS_LEVELS = (0.90,)
 ALIAS_LEVEL = 0.97
 NAME_CONFLICT = 0.80  # two names this far apart are two children, whatever else agrees
 GIVEN_CONFLICT = 0.72  # the same for given names alone (shorter, so their filters differ more per typo)
@@ -52,25 +54,37 @@ class Thresholds:
             raise ValueError("thresholds must satisfy 0 < review <= match < 1")
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
+    """A scored pair. ``levels`` holds each comparison's level number (compact: a million pairs fit);
+    ``agreement`` turns them into labels for the evidence a reviewer sees."""
+
     a: str
     b: str
     probability: float
-    agreement: dict[str, str] = field(default_factory=dict)  # comparison -> level label (evidence)
+    levels: tuple[int, ...] = ()
+    labels: dict[str, dict[int, str]] | None = None
     refused: str = ""  # why the chain checks refused it (see conflict), if they did
+
+    @property
+    def agreement(self) -> dict[str, str]:
+        """comparison -> level label ("exact", "close", "missing", ...)."""
+        if not self.labels:
+            return {}
+        return {name: self.labels[name].get(level, "") for name, level in zip(self.labels, self.levels, strict=True)}
 
 
 @dataclass
 class Result:
     records: int
     matched: list[Pair]  # the edges clustering accepted
-    uncertain: list[Pair]  # between the thresholds and not already joined
+    uncertain: list[Pair]  # between the thresholds, left apart: the strongest, up to the caller's limit
     refused: list[Pair]  # above the match threshold but refused by the chain checks
     clusters: dict[str, str]  # record key -> cluster key (the smallest record key in it)
     thresholds: Thresholds
     scored_pairs: int = 0
     trained: bool = False  # weights learned from these records (else the starting weights)
+    uncertain_count: int = 0  # all pairs between the thresholds left apart (``uncertain`` may be fewer)
 
     @property
     def cluster_count(self) -> int:
@@ -178,8 +192,24 @@ _SELECT = ", ".join(
         "id AS unique_id",
         *[f"CASE WHEN coalesce({c}, '') <> '' THEN from_base64({c})::BIT END AS {c}" for c in BLOOM_COLUMNS],
         *[f"nullif({c}, '') AS {c}" for c in COLUMNS[2 + len(BLOOM_COLUMNS) :]],
+        # 64-bit hashes of whole filters: blocking and "exact" levels on 2,000-bit strings would be slow.
+        *[
+            f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c[:-3]}_h"
+            for c in ("name_bf", "first_bf", "last_bf", "address_bf")
+        ],
     ]
 )
+
+
+def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to a temporary directory beyond ``memory_limit``."""
+    import tempfile
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/jaga-linkage-duckdb'").fetchall()
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    return con
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
@@ -204,9 +234,13 @@ def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[st
 # --- The model -----------------------------------------------------------------------------------
 
 
-def _dice(column: str, other: str | None = None) -> str:
+def _dice_at_least(threshold: float, column: str, other: str | None = None) -> str:
+    """Dice >= threshold, cheaply: a balanced filter of L bits has exactly L ones, so Dice is the
+    number of common ones over L, and the test is one AND and one bit count against an integer."""
+    length = FILTER_BYTES[column] * 8 - 8  # 2L bits, less the padding of the leading byte
+    ones = length // 2
     other = other or column
-    return f"(2.0 * bit_count({column}_l & {other}_r) / (bit_count({column}_l) + bit_count({other}_r)))"
+    return f"bit_count({column}_l & {other}_r) >= {math.ceil(threshold * ones)}"
 
 
 def _null(*columns: str) -> dict[str, Any]:
@@ -222,15 +256,23 @@ ELSE = {"sql_condition": "ELSE", "label_for_charts": "disagree"}
 
 
 def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dict[str, Any]:
-    labels = ["exact", "close", "similar"]
+    labels = ["close", "similar"]
     return {
         "output_column_name": name,
         "comparison_levels": [
             _null(column),
-            *[_level(f"{_dice(column)} >= {t}", labels[i]) for i, t in enumerate(levels)],
+            _exact(column),
+            *[_level(_dice_at_least(t, column), labels[i]) for i, t in enumerate(levels)],
             ELSE,
         ],
     }
+
+
+def _exact(column: str) -> dict[str, Any]:
+    """The same filter, hence the same normalised text: compared by a 64-bit hash of the filter, so
+    the many pairs that agree exactly (they share a blocking key) cost no bit operations."""
+    hashed = f"{column[:-3]}_h"
+    return _level(f"{hashed}_l = {hashed}_r", "exact")
 
 
 def _hash_comparison(column: str) -> dict[str, Any]:
@@ -258,15 +300,14 @@ MIN_TRAINING = 500
 def comparisons() -> list[dict[str, Any]]:
     name_levels = [
         _null("name_bf"),
-        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[0]}", "exact"),
+        _exact("name_bf"),
         _level(
-            f"(alias_bf_l IS NOT NULL AND {_dice('alias_bf', 'name_bf')} >= {ALIAS_LEVEL}) OR "
-            f"(alias_bf_r IS NOT NULL AND (2.0 * bit_count(name_bf_l & alias_bf_r) / "
-            f"(bit_count(name_bf_l) + bit_count(alias_bf_r)))  >= {ALIAS_LEVEL})",
+            f"(alias_bf_l IS NOT NULL AND {_dice_at_least(ALIAS_LEVEL, 'alias_bf', 'name_bf')}) OR "
+            f"(alias_bf_r IS NOT NULL AND {_dice_at_least(ALIAS_LEVEL, 'name_bf', 'alias_bf')})",
             "nickname",
         ),
-        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[1]}", "close"),
-        _level(f"{_dice('name_bf')} >= {NAME_LEVELS[2]}", "similar"),
+        _level(_dice_at_least(NAME_LEVELS[0], "name_bf"), "close"),
+        _level(_dice_at_least(NAME_LEVELS[1], "name_bf"), "similar"),
         ELSE,
     ]
     dob_levels = [
@@ -300,11 +341,11 @@ BLOCKING = [
     "l.b_nik = r.b_nik",
     "l.b_phone = r.b_phone",
     "l.b_first_dmy = r.b_first_dmy",
-    "l.b_last_yob = r.b_last_yob",
-    "l.first_bf = r.first_bf AND l.last_bf = r.last_bf",
-    "l.name_bf = r.name_bf AND l.regency = r.regency",
-    "l.first_bf = r.first_bf AND l.regency = r.regency",
-    "l.last_bf = r.last_bf AND l.regency = r.regency",
+    "l.b_last_yob = r.b_last_yob AND l.dob = r.dob",
+    "l.first_h = r.first_h AND l.last_h = r.last_h",
+    "l.name_h = r.name_h AND l.regency = r.regency",
+    "l.first_h = r.first_h AND l.regency = r.regency",
+    "l.last_h = r.last_h AND l.regency = r.regency",
 ]
 DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_bf = r.name_bf AND l.dob = r.dob AND l.regency = r.regency"]
 TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_bf = r.first_bf", "l.phone = r.phone"]
@@ -315,7 +356,7 @@ def score(
     tables: list[str],
     thresholds: Thresholds,
     progress: Progress,
-) -> tuple[list[Pair], int, bool]:
+) -> Scored:
     """Trains the model on the data and returns every blocked pair at or above the review threshold."""
     from splink import DuckDBAPI, Linker, SettingsCreator
     from splink.internals.exceptions import EMTrainingException
@@ -326,7 +367,9 @@ def score(
         link_type="dedupe_only" if len(tables) == 1 else "link_only",
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=BLOCKING,
-        retain_matching_columns=True,  # keeps the level of each comparison: the evidence a reviewer sees
+        # Only ids and probabilities: copying 2,000-bit filters into millions of scored pairs costs more
+        # than the scoring; the levels of the few pairs Jaga reads are computed again (_fetch).
+        retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
     )
@@ -339,7 +382,7 @@ def score(
         progress("training: the share of pairs that match", 0.05)
         _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
         progress("training: how often unrelated records agree", 0.15)
-        _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, records * 5), seed=1))
+        _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, records * 5), seed=1))
         sample = min(1.0, 300_000 / records)
         for n, rule in enumerate(TRAINING_BLOCKS):
             progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
@@ -353,37 +396,96 @@ def score(
                 continue
     progress("scoring pairs", 0.6)
     predictions = _quiet(lambda: linker.inference.predict(threshold_match_probability=thresholds.review))
-    gammas = [c["output_column_name"] for c in comparisons()]
-    labels = _level_labels(linker)
-    columns = ", ".join(
-        [
-            "unique_id_l",
-            "unique_id_r",
-            "match_probability",
-            *[f"gamma_{g}" for g in gammas],
-            "source_dataset_l" if len(tables) > 1 else "NULL",
-        ]
+    table = predictions.physical_name
+    _everything(con, tables)
+    # Only the pairs that clustering may join come into Python; the uncertain ones stay in DuckDB.
+    pairs = _fetch(con, tables, table, "WHERE p.match_probability >= ?", [thresholds.match])
+    scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+    progress("clustering", 0.85)
+    return Scored(pairs, table, scored, trained)
+
+
+@dataclass
+class Scored:
+    strong: list[Pair]  # at or above the match threshold
+    table: str  # Splink's table of every pair at or above the review threshold (ids and probability)
+    count: int
+    trained: bool
+
+
+# The record columns the comparisons read.
+COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *COLUMNS[2 + len(BLOOM_COLUMNS) :]]
+
+
+def level_labels() -> dict[str, dict[int, str]]:
+    """comparison -> level number -> label, numbered as Splink numbers them (missing -1, else 0)."""
+    labels = {}
+    for comparison in comparisons():
+        levels = comparison["comparison_levels"]
+        top = sum(1 for level in levels if not level.get("is_null_level")) - 1
+        numbers, n = {}, top
+        for level in levels:
+            if level.get("is_null_level"):
+                numbers[-1] = level["label_for_charts"]
+            else:
+                numbers[n] = level["label_for_charts"]
+                n -= 1
+        labels[comparison["output_column_name"]] = numbers
+    return labels
+
+
+def _gamma_sql() -> str:
+    cases = []
+    for comparison in comparisons():
+        whens, n = [], sum(1 for level in comparison["comparison_levels"] if not level.get("is_null_level")) - 1
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                whens.append(f"WHEN {level['sql_condition']} THEN -1")
+            elif level["sql_condition"] == "ELSE":
+                whens.append(f"ELSE {n}")
+            else:
+                whens.append(f"WHEN {level['sql_condition']} THEN {n}")
+                n -= 1
+        cases.append(f"CASE {' '.join(whens)} END")
+    return ", ".join(cases)
+
+
+def _everything(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    union = " UNION ALL ".join(f"SELECT '{t}' AS src, * FROM {t}" for t in tables)  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP VIEW linkage_everything AS {union}").fetchall()
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, tables: list[str], scored: str, where: str, params: list, tail: str = ""
+) -> list[Pair]:
+    """Scored pairs chosen by ``where`` (over ``p``, Splink's table), with each comparison's level."""
+    two = len(tables) > 1
+    source = ("p.source_dataset_l", "p.source_dataset_r") if two else (f"'{tables[0]}'", f"'{tables[0]}'")
+    picked = (
+        f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} AS src_l, {source[1]} AS src_r "  # noqa: S608
+        f"FROM {scored} p {where} {tail}"
     )
-    rows = con.execute(f"SELECT {columns} FROM {predictions.physical_name}").fetchall()  # noqa: S608
-    scored = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]  # noqa: S608
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in COMPARED)
+    joined = (
+        f"SELECT k.*, {sides} FROM ({picked}) k "  # noqa: S608
+        "JOIN linkage_everything l ON l.src = k.src_l AND l.unique_id = k.unique_id_l "
+        "JOIN linkage_everything r ON r.src = k.src_r AND r.unique_id = k.unique_id_r"
+    )
+    query = f"SELECT unique_id_l, unique_id_r, match_probability, {_gamma_sql()}, src_l FROM ({joined})"  # noqa: S608
+    rows = con.execute(query, params).fetchall()
+    return _pairs(rows, tables, level_labels())
+
+
+def _pairs(rows: list[tuple], tables: list[str], labels: dict[str, dict[int, str]]) -> list[Pair]:
     pairs = []
     for row in rows:
         a, b, probability, *levels, left_source = row
-        if len(tables) > 1 and left_source != tables[0]:
-            a, b = b, a  # with two files, a is always from the first
-        agreement = {g: labels[g].get(level, "") for g, level in zip(gammas, levels, strict=True)}
-        pairs.append(Pair(str(a), str(b), float(probability), agreement))
-    progress("clustering", 0.85)
-    return pairs, scored, trained
-
-
-def _level_labels(linker: Any) -> dict[str, dict[int, str]]:
-    labels: dict[str, dict[int, str]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        labels[comparison.output_column_name] = {
-            level.comparison_vector_value: level.label_for_charts for level in comparison.comparison_levels
-        }
-    return labels
+        if len(tables) > 1:
+            if left_source != tables[0]:
+                a, b = b, a  # with two files, a is always from the first
+            a, b = f"{tables[0]}:{a}", f"{tables[1]}:{b}"
+        pairs.append(Pair(a, b, probability, tuple(levels), labels))
+    return pairs
 
 
 def _quiet(call: Callable[[], Any]) -> Any:
@@ -400,7 +502,7 @@ def _quiet(call: Callable[[], Any]) -> Any:
 # --- Clustering with chain checks ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """What the chain checks compare between two groups: keyed hashes and filters, never values."""
 
@@ -417,18 +519,20 @@ class Evidence:
 
 
 def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], keys: set[str]) -> dict[str, Evidence]:
-    con.execute("CREATE OR REPLACE TEMP TABLE linkage_keys (unique_id VARCHAR)").fetchall()
-    con.executemany("INSERT INTO linkage_keys VALUES (?)", [(k,) for k in keys])
+    import pyarrow as pa
+
+    wanted = pa.table({"unique_id": sorted(keys)})  # noqa: F841 (read by SQL)
     found: dict[str, Evidence] = {}
     for table in tables:
         columns = "t.unique_id, nik, sex, dob, dob_y, dob_md, dob_dm, " + ", ".join(
-            f"{c}::VARCHAR" for c in ("name_bf", "alias_bf", "first_bf", "last_bf")
+            f"{c}::BLOB" for c in ("name_bf", "alias_bf", "first_bf", "last_bf")
         )
-        join = "JOIN linkage_keys k ON k.unique_id = t.unique_id"
+        join = "JOIN wanted k ON k.unique_id = t.unique_id"
         rows = con.execute(f"SELECT {columns} FROM {table} t {join}").fetchall()  # noqa: S608
         for record, *values in rows:
             key = record if len(tables) == 1 else f"{table}:{record}"
-            found[key] = Evidence(*values[:6], *(int(bits, 2) if bits else None for bits in values[6:]))
+            filters = (int.from_bytes(bits, "big") if bits else None for bits in values[6:])
+            found[key] = Evidence(*values[:6], *filters)
     return found
 
 
@@ -553,22 +657,59 @@ def run(
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
     progress: Progress | None = None,
+    uncertain_limit: int = 0,
 ) -> Result:
-    """Scores and clusters the records of one table (de-duplication) or two (linking)."""
+    """Scores and clusters the records of one table (de-duplication) or two (linking). The strongest
+    ``uncertain_limit`` uncertain pairs come back for review; all are counted."""
     progress = progress or (lambda stage, fraction: None)
-    pairs, scored, trained = score(con, tables, thresholds, progress)
-    if len(tables) > 1:
-        first, second = tables
-        for pair in pairs:
-            pair.a, pair.b = f"{first}:{pair.a}", f"{second}:{pair.b}"
+    scored = score(con, tables, thresholds, progress)
+    pairs = scored.strong
     records = []
     for table in tables:
         ids = [r[0] for r in con.execute(f"SELECT unique_id FROM {table}").fetchall()]  # noqa: S608
         records.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
     involved = {p.a for p in pairs} | {p.b for p in pairs}
     evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in involved})
-    clusters, matched, uncertain, refused = cluster(
-        records, pairs, thresholds, evidence_of, same=same, different=different
-    )
+    clusters, matched, _none, refused = cluster(records, pairs, thresholds, evidence_of, same=same, different=different)
+    uncertain, uncertain_count = _uncertain(con, tables, scored, clusters, thresholds, uncertain_limit)
     progress("done", 1.0)
-    return Result(len(records), matched, uncertain, refused, clusters, thresholds, scored, trained)
+    return Result(
+        len(records), matched, uncertain, refused, clusters, thresholds, scored.count, scored.trained, uncertain_count
+    )
+
+
+def _uncertain(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    scored: Scored,
+    clusters: dict[str, str],
+    thresholds: Thresholds,
+    limit: int,
+) -> tuple[list[Pair], int]:
+    """Pairs between the thresholds whose records clustering left apart: the strongest ``limit`` of
+    them, and how many there are."""
+    import pyarrow as pa
+
+    two = len(tables) > 1
+    keys = list(clusters)
+    placed = pa.table(
+        {
+            "source": [k.split(":", 1)[0] for k in keys] if two else [tables[0]] * len(keys),
+            "id": [k.split(":", 1)[1] for k in keys] if two else keys,
+            "cluster": [clusters[k] for k in keys],
+        }
+    )
+    con.register("placed", placed)
+    source = ("p.source_dataset_l", "p.source_dataset_r") if two else (f"'{tables[0]}'", f"'{tables[0]}'")
+    where = (
+        f"JOIN placed x ON x.id = p.unique_id_l AND x.source = {source[0]} "
+        f"JOIN placed y ON y.id = p.unique_id_r AND y.source = {source[1]} "
+        "WHERE p.match_probability < ? AND x.cluster <> y.cluster"
+    )
+    count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", [thresholds.match]).fetchall()[0][0]  # noqa: S608
+    if not limit:
+        return [], count
+    tail = f"ORDER BY p.match_probability DESC LIMIT {int(limit)}"
+    pairs = _fetch(con, tables, scored.table, where, [thresholds.match], tail)
+    pairs.sort(key=lambda pair: -pair.probability)
+    return pairs, count

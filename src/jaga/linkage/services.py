@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,8 +80,10 @@ def encoding_of(child: Child, case: Case) -> dict[str, str] | None:
 
 def encoding_update(child: Child) -> None:
     """Called whenever a child is saved: the encoding follows the identity (none once erased)."""
-    if child.erased_at is not None:
+    if child.erased_at is not None:  # erased: linkage forgets the child too
         CaseEncoding.objects.filter(case_id=child.case_id).delete()
+        ClusterMember.objects.filter(case_id=child.case_id).delete()
+        PairReview.objects.filter(Q(case_a_id=child.case_id) | Q(case_b_id=child.case_id)).delete()
         return
     case = Case.objects.only("residence_regency_id", "exploitation_regency_id").get(pk=child.case_id)
     data = encoding_of(child, case)
@@ -114,10 +118,21 @@ def encodings_refresh(progress: matching.Progress | None = None) -> int:
 # --- Runs ---------------------------------------------------------------------------------------
 
 
+STALE_AFTER = timedelta(hours=6)  # a run still "running" this long died with its worker
+REVIEW_LIMIT = 5000  # uncertain pairs put in the queue per run, strongest first (the run counts them all)
+
+
+def _expire_stale() -> None:
+    LinkageRun.objects.filter(state__in=["queued", "running"], created_at__lt=timezone.now() - STALE_AFTER).update(
+        state=LinkageRun.State.FAILED, error="stale: the worker stopped", finished_at=timezone.now()
+    )
+
+
 def run_start(*, actor: User | None, request: HttpRequest | None = None, scheduled: bool = False) -> LinkageRun:
     """Queues a run unless one is already waiting or running (that one is returned)."""
     if actor is not None and not user_has_perm(actor, "linkage.run"):
         raise PermissionDenied
+    _expire_stale()
     with transaction.atomic():
         current = LinkageRun.objects.select_for_update().filter(state__in=["queued", "running"]).first()
         if current is not None:
@@ -135,6 +150,7 @@ def run_start(*, actor: User | None, request: HttpRequest | None = None, schedul
 
 def run_now(*, scheduled: bool = True) -> LinkageRun:
     """A run in this process (the scheduler's `jaga linkage run`, the demo), unless one is under way."""
+    _expire_stale()
     if LinkageRun.objects.filter(state__in=["queued", "running"]).exists():
         raise ValidationError(_("A linkage run is already queued or running."))
     limits = thresholds()
@@ -145,7 +161,6 @@ def run_now(*, scheduled: bool = True) -> LinkageRun:
 
 def run_execute(run_id: str) -> LinkageRun:
     """The run itself (the worker calls it): encode what is new, score, cluster, store, count."""
-    import duckdb
 
     run = LinkageRun.objects.get(pk=run_id)
     if run.state != LinkageRun.State.QUEUED:
@@ -174,10 +189,18 @@ def run_execute(run_id: str) -> LinkageRun:
         if len(rows) < 2:
             result = matching.Result(len(rows), [], [], [], {r["id"]: r["id"] for r in rows}, limits)
         else:
-            con = duckdb.connect()
+            con = matching.connect()
             matching.load_rows(con, "records", rows)
             progress("scoring", 0.1)
-            result = matching.run(con, ["records"], limits, same=same, different=different, progress=progress)
+            result = matching.run(
+                con,
+                ["records"],
+                limits,
+                same=same,
+                different=different,
+                progress=progress,
+                uncertain_limit=REVIEW_LIMIT,
+            )
             con.close()
         _store(run, result, cases)
     except Exception as exc:

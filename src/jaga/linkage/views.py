@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -182,12 +183,7 @@ def referral_ask_answer_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
     refer = request.POST.get("answer") == "refer"
     services.referral_ask_answer(actor=request.user, ask=ask, refer=refer, request=request)  # type: ignore[arg-type]
     if refer:
-        return redirect(f"{_case_url(ask)}?refer_to={ask.from_organisation_id}#referral")
+        url = reverse("cases:detail", kwargs={"case_id": ask.to_case_id})
+        return redirect(f"{url}?refer_to={ask.from_organisation_id}#referral")
     messages.success(request, _("The ask is dismissed."))
     return redirect("cases:detail", case_id=ask.to_case_id)
-
-
-def _case_url(ask: ReferralAsk) -> str:
-    from django.urls import reverse
-
-    return reverse("cases:detail", kwargs={"case_id": ask.to_case_id})

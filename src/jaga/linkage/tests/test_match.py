@@ -115,3 +115,19 @@ def test_thresholds_must_make_sense(files: dict) -> None:
     with pytest.raises(CommandError, match="review <= match"):
         call_command("linkage", "match", str(files["folder"] / "a.enc.csv"), "--out", "x.csv",
                      "--threshold", "0.5", "--review-threshold", "0.9")  # fmt: skip
+
+
+def test_uncertain_pairs_lie_between_the_thresholds_and_across_clusters(files: dict) -> None:
+    from jaga.linkage import matching
+
+    con = matching.connect()
+    matching.load_csv(con, "records", files["folder"] / "all.enc.csv")
+    limits = matching.Thresholds()
+    result = matching.run(con, ["records"], limits, uncertain_limit=5)
+    assert result.uncertain_count >= len(result.uncertain) > 0
+    assert len(result.uncertain) <= 5
+    for pair in result.uncertain:
+        assert limits.review <= pair.probability < limits.match
+        assert result.clusters[pair.a] != result.clusters[pair.b]
+        assert set(pair.agreement) >= {"name", "date_of_birth", "nik"}  # the evidence a reviewer sees
+    assert [p.probability for p in result.uncertain] == sorted((p.probability for p in result.uncertain), reverse=True)

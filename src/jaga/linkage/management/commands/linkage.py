@@ -62,7 +62,7 @@ class Command(BaseCommand):
             "--review-threshold",
             type=float,
             default=matching.Thresholds.review,
-            help="pairs between this and --threshold are listed as uncertain (not matched)",
+            help="pairs between this and --threshold are counted as uncertain (not matched)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -153,7 +153,6 @@ class Command(BaseCommand):
         )
 
     def match(self, options: dict[str, Any]) -> None:
-        import duckdb
 
         paths = [Path(p) for p in options["input"]]
         if len(paths) > 2:
@@ -173,7 +172,7 @@ class Command(BaseCommand):
             except matching.InputError as exc:
                 raise CommandError(f"Nothing written: {exc}") from exc
             counts.append(records)
-        con = duckdb.connect()
+        con = matching.connect()
         tables = ["file_a", "file_b"][: len(paths)]
         for table, path in zip(tables, paths, strict=True):
             matching.load_csv(con, table, path)
@@ -203,7 +202,7 @@ class Command(BaseCommand):
             f"scored, {len(result.matched):,} pairs matched into {result.cluster_count:,} clusters "
             f"({result.records - result.cluster_count:,} duplicate records, "
             f"{(result.records - result.cluster_count) / result.records:.1%}). "
-            f"Thresholds: matched at probability >= {thresholds.match}; {len(result.uncertain):,} uncertain pairs "
+            f"Thresholds: matched at probability >= {thresholds.match}; {result.uncertain_count:,} uncertain pairs "
             f"between {thresholds.review} and {thresholds.match} were not matched; {len(result.refused):,} pairs above "
             "the threshold were refused because they would join evidence of two different people. "
             + (
