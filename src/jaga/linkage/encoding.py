@@ -160,6 +160,16 @@ def similarity(a: str, b: str, field: str) -> float | None:
     return 2 * common / (x.bit_count() + y.bit_count())
 
 
+def id_problem(record_id: str, row: int, seen: dict[str, int]) -> str:
+    """What is wrong with a record's id ("" if nothing); remembers it in ``seen`` (id -> row)."""
+    if not record_id:
+        return "id is empty"
+    if record_id in seen:
+        return f"the same id as row {seen[record_id]}"
+    seen[record_id] = row
+    return ""
+
+
 class EncodingError(ValueError):
     """A value that cannot be encoded; the message names the column and why, never the value."""
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, FILTERS
+from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, FILTERS, id_problem
 
 Progress = Callable[[str, float], None]
 MAX_LISTED = 20
@@ -146,13 +146,8 @@ def check_encoded_file(path: Path, *, label: str, fingerprint: str | None = None
                 if len(row) != len(header):
                     problems.append(f"{label} row {number}: {len(row)} values for {len(header)} columns.")
                     continue
-                record_id = row[index["id"]].strip()
-                if not record_id:
-                    problems.append(f"{label} row {number}: id is empty.")
-                elif record_id in seen:
-                    problems.append(f"{label} row {number}: the same id as row {seen[record_id]}.")
-                else:
-                    seen[record_id] = number
+                if problem := id_problem(row[index["id"]].strip(), number, seen):
+                    problems.append(f"{label} row {number}: {problem}.")
                 key_check = row[index["fp"]]
                 if fingerprint is None:
                     fingerprint = key_check

@@ -112,7 +112,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "linkage/review_list.html",
-        {"page": page, "decision": decision, "decisions": PairReview.Decision.choices},
+        {"page": page, "decision": decision, "decisions": PairReview.Decision.choices, "query": f"decision={decision}"},
     )
 
 

@@ -257,3 +257,36 @@ def test_axe_finds_no_serious_violation_on_the_statistics(
         page.goto(base + path)
         problems[f"{path} (analyst)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_axe_finds_no_serious_violation_on_linkage(
+    live_server: Any, page: Any, linkage_officer: User, caseworker_jakarta: User, caseworker_bali: User
+) -> None:
+    from jaga.cases.services import case_register
+    from jaga.conftest import case_input
+    from jaga.linkage.models import PairReview
+    from jaga.linkage.services import run_now
+
+    jakarta = case_register(actor=caseworker_jakarta, data=case_input())
+    bali = case_register(actor=caseworker_bali, data=case_input(exploitation_regency="51.71", child={"nik": ""}))
+    run = run_now()
+    assert run.clusters == 1
+    pair = PairReview.objects.create(case_a=jakarta, case_b=bali, probability=0.8, evidence={"name": "close"})
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    log_in(page, base, linkage_officer.email)
+    page.wait_for_url(f"{base}/")
+    for path in ["/linkage/", f"/linkage/runs/{run.pk}/", "/linkage/review/", f"/linkage/review/{pair.pk}/"]:
+        page.goto(base + path)
+        problems[f"{path} (linkage officer)"] = serious_violations(page)
+    page.click("button[value=different]")  # the decision, by a person with a mouse
+    page.wait_for_load_state()
+    pair.refresh_from_db()
+    assert pair.decision == "different"
+    page.click("form.usermenu button, .usermenu form button")
+    log_in(page, base, caseworker_jakarta.email)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/cases/{jakarta.pk}/")
+    assert page.locator("section.linked").count() == 1
+    problems["case known elsewhere (caseworker)"] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}

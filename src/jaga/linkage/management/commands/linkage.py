@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaga.linkage import matching
-from jaga.linkage.encoding import COLUMNS, STANDARD, EncodingError, Keys, encode
+from jaga.linkage.encoding import COLUMNS, STANDARD, EncodingError, Keys, encode, id_problem
 
 MAX_LISTED = 20
 
@@ -118,12 +118,8 @@ class Command(BaseCommand):
                 continue
             values = dict(zip(names, row, strict=False))
             record_id = values.get("id", "").strip()
-            if not record_id:
-                errors.append(f"row {number}: id is empty")
-            elif record_id in seen:
-                errors.append(f"row {number}: the same id as row {seen[record_id]}")
-            else:
-                seen[record_id] = number
+            if problem := id_problem(record_id, number, seen):
+                errors.append(f"row {number}: {problem}")
             try:
                 rows.append(encode(keys, record_id, values))
             except EncodingError as exc:
