@@ -31,7 +31,7 @@ COMPARISONS = {
     "nik": gettext_lazy("NIK"),
     "phone": gettext_lazy("Phone"),
     "address": gettext_lazy("Address"),
-    "regency": gettext_lazy("Regency of residence"),
+    "regency": gettext_lazy("Regency/city"),
 }
 LEVELS = {
     "exact": (gettext_lazy("agree exactly"), "agree"),
