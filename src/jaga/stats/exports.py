@@ -64,10 +64,17 @@ def _province_rows() -> list[list[Any]]:
 
 def datapackage_files() -> dict[str, str]:
     """The open-data package: file name -> text (datapackage.json and its CSVs)."""
+    refresh = latest_refresh()
+    linked = bool(refresh and refresh.linked)
+    counted = (
+        "Children (records of one child at several organisations, found by linkage, count once per cell)"
+        if linked
+        else "Cases registered (files, not yet children)"
+    )
     cases_field = {
         "name": "cases",
         "type": "integer",
-        "description": "Cases registered (files, not yet children); hidden counts are missing values",
+        "description": f"{counted}; hidden counts are missing values",
         "constraints": {"minimum": 0},
     }
     province_field = {
@@ -75,15 +82,20 @@ def datapackage_files() -> dict[str, str]:
         "type": "string",
         "description": "Kemendagri province code, or ID for all of Indonesia",
     }
-    refresh = latest_refresh()
     package = {
         "name": "jaga-eska-statistics",
         "title": "Jaga: cases of commercial sexual exploitation of children in Indonesia",
         "description": (
             "Disclosure-controlled counts from the Jaga registry: counts below "
             f"{settings.JAGA_STATS_THRESHOLD} read <{settings.JAGA_STATS_THRESHOLD}, and x hides a count that "
-            "would reveal one. Counts are of cases registered by organisations, by year of registration and "
-            "province of exploitation."
+            "would reveal one. "
+            + (
+                "Counts are of children: linkage without names finds the records several organisations hold "
+                "of one child, who then counts once in each year of registration and province of exploitation."
+                if linked
+                else "Counts are of cases registered by organisations, by year of registration and province of "
+                "exploitation."
+            )
         ),
         "created": (refresh.finished_at if refresh and refresh.finished_at else timezone.now()).isoformat(),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
