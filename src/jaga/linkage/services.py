@@ -230,10 +230,12 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
     # Uncertain pairs, and strong pairs that the chain checks refused for a reason a person may
     # overrule (names or birth dates that differ; never two NIKs or two sexes).
     contested = [p for p in result.refused if p.refused not in matching.HARD_CONFLICTS]
-    for pair in [*result.uncertain, *contested]:
+    for pair in sorted([*result.uncertain, *contested], key=lambda p: -p.probability):
         a, b = sorted((pair.a, pair.b))
         if (a, b) in decided:
             continue
+        if len(reviews) >= REVIEW_LIMIT:  # a queue nobody can finish helps nobody: the strongest first
+            break
         reviews.append(
             instantiate(
                 PairReview,
