@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jaga.hotline",
     "jaga.stats",
     "jaga.linkage",
+    "jaga.programs",
     "jaga.synth",
 ]
 

@@ -15,6 +15,7 @@ from jaga.cases.api import (
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
+from jaga.programs.api import AgreementListView, PartnerListView
 from jaga.regions.api import RegionListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
@@ -34,6 +35,8 @@ api_v1 = [
     path("hotline/reports/", PartnerReportView.as_view(), name="hotline_reports"),
     path("hotline/public-reports/", PublicReportView.as_view(), name="hotline_public_reports"),
     path("hotline/status/", PublicStatusView.as_view(), name="hotline_status"),
+    path("programs/partners/", PartnerListView.as_view(), name="programs_partners"),
+    path("programs/agreements/", AgreementListView.as_view(), name="programs_agreements"),
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
 ]
@@ -45,6 +48,7 @@ urlpatterns = [
     path("cases/", include("jaga.cases.urls")),
     path("hotline/", include("jaga.hotline.urls")),
     path("linkage/", include("jaga.linkage.urls")),
+    path("programs/", include("jaga.programs.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("stats/", include("jaga.stats.urls")),
     path("statistik/", include((statistik_urls, "statistik"))),

@@ -89,6 +89,7 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     from jaga.synth.hotline import synth_reports
 
     reports = synth_reports(count=DEMO_REPORTS) if cases else 0
+    _demo_partners(organisations)
     if cases:
         from jaga.linkage.services import run_now
         from jaga.stats.aggregates import stats_refresh
@@ -100,3 +101,38 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
         details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},
     )
     return DemoResult(created=True, password=password, emails=emails, cases=cases)
+
+
+def _demo_partners(organisations: dict[str, Organisation]) -> None:
+    """Programmes, invented contact people and an MoU, so that the partner pages have something to show."""
+    from datetime import date
+
+    from jaga.programs.models import Agreement, Contact, PartnerProgramme, Programme
+
+    taking_part = {
+        "ministry": [Programme.RESEARCH, Programme.ADVOCACY],
+        "ngo": [Programme.RESEARCH, Programme.ADVOCACY, Programme.TRAINING, Programme.CAMPAIGNS],
+        "university": [Programme.RESEARCH, Programme.TRAINING],
+        "hotel": [Programme.TRAINING, Programme.CAMPAIGNS],
+        "bali": [Programme.TRAINING],
+    }
+    PartnerProgramme.objects.bulk_create(
+        [PartnerProgramme(organisation=organisations[key], programme=p) for key, ps in taking_part.items() for p in ps]
+    )
+    for key, name, position in [
+        ("ngo", "Rahmawati Contoh", "Koordinator advokasi"),
+        ("hotel", "Gede Contoh", "Human resources manager"),
+        ("university", "Dr. Lestari Contoh", "Kepala pusat kajian"),
+    ]:
+        Contact.objects.create(
+            organisation=organisations[key], full_name=name, position=position, email=f"{key}.contact@jaga.example"
+        )
+    mou = Agreement.objects.create(
+        title="Nota kesepahaman pencegahan ESKA (demo)",
+        kind=Agreement.Kind.MOU,
+        programme=Programme.ADVOCACY,
+        scope="Data sharing on ESKA cases, joint advocacy for regional regulations, training of service units.",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+    )
+    mou.parties.set([organisations["ministry"], organisations["ngo"]])

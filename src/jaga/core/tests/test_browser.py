@@ -290,3 +290,20 @@ def test_axe_finds_no_serious_violation_on_linkage(
     assert page.locator("section.linked").count() == 1
     problems["case known elsewhere (caseworker)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_axe_finds_no_serious_violation_on_the_partner_pages(
+    live_server: Any, page: Any, programme_officer: User, orgs: dict
+) -> None:
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    log_in(page, base, programme_officer.email)
+    page.wait_for_url(f"{base}/")
+    for path in ["/programs/partners/", f"/programs/partners/{orgs['ngo'].pk}/"]:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
+    page.fill("#id_full_name", "Kontak Uji Peramban")
+    page.click("form:has(input[value=contact]) button[type=submit]")
+    page.wait_for_load_state()
+    assert "Kontak Uji Peramban" in page.content()
+    assert {path: found for path, found in problems.items() if found} == {}

@@ -1,0 +1,112 @@
+"""Partners in JSON (programme officers): the directory with its filters, and the agreements.
+
+Contact people are not in the API: they are personal data, shown on the partner page and audited there.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jaga.accounts.models import Organisation
+from jaga.accounts.permissions import user_has_perm
+from jaga.programs import services
+from jaga.programs.models import Agreement, Programme
+from jaga.regions.models import Region
+
+FORBIDDEN = OpenApiResponse(description="Your role does not manage programmes")
+
+
+class PartnerSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    jurisdiction = serializers.CharField(source="jurisdiction_id", allow_null=True)
+    programmes = serializers.SerializerMethodField()
+    agreements_in_force = serializers.IntegerField()
+
+    def get_programmes(self, organisation: Organisation) -> list[str]:
+        return sorted(link.programme for link in organisation.programme_links.all())
+
+
+class AgreementSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    programme = serializers.CharField()
+    parties = serializers.SerializerMethodField()
+    scope = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    has_document = serializers.SerializerMethodField()
+
+    def get_parties(self, agreement: Agreement) -> list[str]:
+        return sorted(str(party.pk) for party in agreement.parties.all())
+
+    def get_has_document(self, agreement: Agreement) -> bool:
+        return bool(agreement.document_name)
+
+
+def _check(request: Request) -> None:
+    if not user_has_perm(request.user, "programs.manage"):
+        raise PermissionDenied
+
+
+class PartnerListView(APIView):
+    @extend_schema(
+        operation_id="programs_partners",
+        summary="The partner directory, filtered by type, province and programme",
+        parameters=[
+            OpenApiParameter("type", OpenApiTypes.STR, enum=Organisation.Type.values),
+            OpenApiParameter("province", OpenApiTypes.STR, description="Kemendagri province code, e.g. 51"),
+            OpenApiParameter("programme", OpenApiTypes.STR, enum=Programme.values),
+        ],
+        responses={
+            200: PartnerSerializer(many=True),
+            400: OpenApiResponse(description="Unknown filter"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        kind = request.query_params.get("type", "")
+        province = request.query_params.get("province", "")
+        programme = request.query_params.get("programme", "")
+        errors = {}
+        if kind and kind not in Organisation.Type.values:
+            errors["type"] = f"One of {', '.join(Organisation.Type.values)}."
+        if programme and programme not in Programme.values:
+            errors["programme"] = f"One of {', '.join(Programme.values)}."
+        if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
+            errors["province"] = "Not a province code (for example 51 for Bali)."
+        if errors:
+            raise ValidationError(errors)
+        partners = services.partners(kind=kind, province=province, programme=programme)
+        return Response(PartnerSerializer(partners, many=True).data)
+
+
+class AgreementListView(APIView):
+    @extend_schema(
+        operation_id="programs_agreements",
+        summary="Agreements and MoUs between partners",
+        parameters=[OpenApiParameter("programme", OpenApiTypes.STR, enum=Programme.values)],
+        responses={
+            200: AgreementSerializer(many=True),
+            400: OpenApiResponse(description="Unknown filter"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        programme = request.query_params.get("programme", "")
+        if programme and programme not in Programme.values:
+            raise ValidationError({"programme": f"One of {', '.join(Programme.values)}."})
+        agreements = Agreement.objects.prefetch_related("parties").defer("document")
+        if programme:
+            agreements = agreements.filter(programme=programme)
+        return Response(AgreementSerializer(agreements, many=True).data)

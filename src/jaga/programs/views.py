@@ -1,0 +1,150 @@
+"""Partner pages: the directory with filters and exports, and one partner's programmes, contacts and agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from jaga.accounts.access import require_perm
+from jaga.accounts.models import Organisation
+from jaga.core.tables import csv_download, xlsx_download
+from jaga.programs import services
+from jaga.programs.forms import AgreementForm, ContactForm, PartnerFilterForm, ProgrammesForm
+from jaga.programs.models import Agreement, Programme
+
+EXPORT_HEADER = ["name", "type", "jurisdiction", "programmes", "agreements_in_force"]
+
+
+def _rows(partners: Any) -> list[list[Any]]:
+    labels = dict(Programme.choices)
+    return [
+        [
+            org.name,
+            org.get_type_display(),
+            org.jurisdiction.name if org.jurisdiction else _("National"),
+            "; ".join(str(labels[link.programme]) for link in org.programme_links.all()),
+            org.agreements_in_force,
+        ]
+        for org in partners
+    ]
+
+
+@require_perm("programs.manage")
+def partner_list_view(request: HttpRequest) -> HttpResponse:
+    form = PartnerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    partners = list(
+        services.partners(
+            kind=filters.get("type", ""), province=filters.get("province", ""), programme=filters.get("programme", "")
+        )
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        rows = _rows(partners)
+        if fmt == "csv":
+            body, content_type = csv_download(EXPORT_HEADER, rows), "text/csv; charset=utf-8"
+        else:
+            body = xlsx_download(EXPORT_HEADER, rows, sheet="partners")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="jaga-partners.{fmt}"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "programs/partner_list.html",
+        {"form": form, "rows": list(zip(partners, _rows(partners), strict=True)), "query": query.urlencode()},
+    )
+
+
+@require_perm("programs.manage")
+def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    actor = request.user
+    forms = {
+        "programmes": ProgrammesForm(
+            initial={"programmes": [link.programme for link in organisation.programme_links.all()]}
+        ),
+        "contact": ContactForm(),
+        "agreement": AgreementForm(initial={"parties": [organisation.pk]}),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "programmes":
+                forms["programmes"] = form = ProgrammesForm(request.POST)
+                if form.is_valid():
+                    services.programmes_set(
+                        actor=actor,
+                        organisation=organisation,
+                        programmes=form.cleaned_data["programmes"],
+                        request=request,  # type: ignore[arg-type]
+                    )
+                    messages.success(request, _("Programmes saved."))
+                    return redirect("programs:partner", organisation_id=organisation.pk)
+            elif action == "contact":
+                forms["contact"] = form = ContactForm(request.POST)
+                if form.is_valid():
+                    services.contact_add(
+                        actor=actor,  # type: ignore[arg-type]
+                        organisation=organisation,
+                        data=services.ContactInput(**form.cleaned_data),
+                        request=request,
+                    )
+                    messages.success(request, _("Contact added."))
+                    return redirect("programs:partner", organisation_id=organisation.pk)
+            elif action == "remove_contact":
+                contact = get_object_or_404(organisation.contacts, pk=request.POST.get("contact"))
+                services.contact_remove(actor=actor, contact=contact, request=request)  # type: ignore[arg-type]
+                messages.success(request, _("Contact removed."))
+                return redirect("programs:partner", organisation_id=organisation.pk)
+            elif action == "agreement":
+                forms["agreement"] = form = AgreementForm(request.POST, request.FILES)
+                if form.is_valid():
+                    upload = form.cleaned_data.pop("document")
+                    services.agreement_add(
+                        actor=actor,  # type: ignore[arg-type]
+                        data=services.AgreementInput(
+                            **form.cleaned_data,
+                            document_name=upload.name if upload else "",
+                            document=upload.read() if upload else b"",
+                        ),
+                        request=request,
+                    )
+                    messages.success(request, _("Agreement added."))
+                    return redirect("programs:partner", organisation_id=organisation.pk)
+        except ValidationError as exc:
+            target = forms.get(action)
+            if target is not None and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    target.add_error(field if field in target.fields else None, errors)
+            else:
+                messages.error(request, " ".join(exc.messages))
+    services.contacts_viewed(actor=actor, organisation=organisation, via="page", request=request)  # type: ignore[arg-type]
+    return render(
+        request,
+        "programs/partner_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": organisation.contacts.all(),
+            "agreements": organisation.agreements.prefetch_related("parties"),
+            "forms": forms,
+        },
+    )
+
+
+@require_perm("programs.manage")
+def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    if not agreement.document:
+        return redirect("programs:partner", organisation_id=agreement.parties.first().pk)
+    body = services.agreement_document(actor=request.user, agreement=agreement, request=request)  # type: ignore[arg-type]
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="agreement-{agreement.pk}.pdf"'
+    return response
