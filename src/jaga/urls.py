@@ -15,7 +15,7 @@ from jaga.cases.api import (
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
-from jaga.programs.api import AgreementListView, PartnerListView
+from jaga.programs.api import AgreementListView, AskListView, PartnerListView
 from jaga.regions.api import RegionListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
@@ -37,6 +37,7 @@ api_v1 = [
     path("hotline/status/", PublicStatusView.as_view(), name="hotline_status"),
     path("programs/partners/", PartnerListView.as_view(), name="programs_partners"),
     path("programs/agreements/", AgreementListView.as_view(), name="programs_agreements"),
+    path("programs/advocacy/asks/", AskListView.as_view(), name="programs_asks"),
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
 ]

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.programs import services
-from jaga.programs.models import Agreement, Programme
+from jaga.programs.models import Agreement, Ask, Programme, Stage
 from jaga.regions.models import Region
 
 FORBIDDEN = OpenApiResponse(description="Your role does not manage programmes")
@@ -110,3 +110,33 @@ class AgreementListView(APIView):
         if programme:
             agreements = agreements.filter(programme=programme)
         return Response(AgreementSerializer(agreements, many=True).data)
+
+
+class AskSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    institution = serializers.CharField()
+    level = serializers.CharField()
+    region = serializers.CharField(source="region_id", allow_null=True)
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    lead = serializers.UUIDField(source="lead_id")
+    stage = serializers.CharField()
+    stage_since = serializers.DateField()
+
+
+class AskListView(APIView):
+    @extend_schema(
+        operation_id="programs_advocacy_asks",
+        summary="Advocacy asks and the stage each has reached",
+        parameters=[OpenApiParameter("stage", OpenApiTypes.STR, enum=Stage.values)],
+        responses={200: AskSerializer(many=True), 400: OpenApiResponse(description="Unknown filter"), 403: FORBIDDEN},
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        stage = request.query_params.get("stage", "")
+        if stage and stage not in Stage.values:
+            raise ValidationError({"stage": f"One of {', '.join(Stage.values)}."})
+        asks = Ask.objects.all()
+        if stage:
+            asks = asks.filter(stage=stage)
+        return Response(AskSerializer(asks, many=True).data)

@@ -13,9 +13,18 @@ from django.utils.translation import gettext as _
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
 from jaga.core.tables import csv_download, xlsx_download
-from jaga.programs import services
-from jaga.programs.forms import AgreementForm, ContactForm, PartnerFilterForm, ProgrammesForm
-from jaga.programs.models import Agreement, Programme
+from jaga.programs import advocacy, services
+from jaga.programs.forms import (
+    ActivityForm,
+    AgreementForm,
+    AskForm,
+    BoardFilterForm,
+    ContactForm,
+    PartnerFilterForm,
+    ProgrammesForm,
+    StageForm,
+)
+from jaga.programs.models import Agreement, Ask, Programme
 
 EXPORT_HEADER = ["name", "type", "jurisdiction", "programmes", "agreements_in_force"]
 
@@ -148,3 +157,105 @@ def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResp
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="agreement-{agreement.pk}.pdf"'
     return response
+
+
+# --- Advocacy -------------------------------------------------------------------------------------
+
+
+@require_perm("programs.manage")
+def advocacy_board_view(request: HttpRequest) -> HttpResponse:
+    form = BoardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    asks = Ask.objects.select_related("lead", "region")
+    if filters.get("level"):
+        asks = asks.filter(level=filters["level"])
+    if filters.get("kind"):
+        asks = asks.filter(kind=filters["kind"])
+    if request.GET.get("format") == "xlsx":
+        header = ["institution", "level", "region", "ask", "kind", "lead", "stage", "stage_since"]
+        rows = [
+            [
+                a.institution,
+                a.level,
+                a.region.name if a.region else "",
+                a.title,
+                a.kind,
+                a.lead.name,
+                a.stage,
+                a.stage_since,
+            ]
+            for a in asks
+        ]
+        response = HttpResponse(
+            xlsx_download(header, rows, sheet="advocacy"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="jaga-advocacy.xlsx"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "programs/advocacy_board.html",
+        {"form": form, "columns": advocacy.board(asks), "query": query.urlencode()},
+    )
+
+
+@require_perm("programs.manage")
+def ask_create_view(request: HttpRequest) -> HttpResponse:
+    form = AskForm(request.POST or None, initial={"lead": request.user.organisation_id})  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            ask = advocacy.ask_create(
+                actor=request.user,  # type: ignore[arg-type]
+                data=advocacy.AskInput(**form.cleaned_data),
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The ask is on the board."))
+            return redirect("programs:ask", ask_id=ask.pk)
+    return render(request, "programs/ask_form.html", {"form": form})
+
+
+@require_perm("programs.manage")
+def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
+    ask = get_object_or_404(Ask.objects.select_related("lead", "region"), pk=ask_id)
+    activity_form, stage_form = ActivityForm(prefix="activity"), StageForm(prefix="stage")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "activity":
+                activity_form = ActivityForm(request.POST, prefix="activity")
+                if activity_form.is_valid():
+                    advocacy.activity_add(actor=request.user, ask=ask, request=request, **activity_form.cleaned_data)  # type: ignore[arg-type]
+                    messages.success(request, _("Activity recorded."))
+                    return redirect("programs:ask", ask_id=ask.pk)
+            elif action == "stage":
+                stage_form = StageForm(request.POST, prefix="stage")
+                if stage_form.is_valid():
+                    advocacy.stage_move(actor=request.user, ask=ask, request=request, **stage_form.cleaned_data)  # type: ignore[arg-type]
+                    messages.success(request, _("Stage changed."))
+                    return redirect("programs:ask", ask_id=ask.pk)
+        except ValidationError as exc:
+            _add_errors(activity_form if action == "activity" else stage_form, exc)
+    return render(
+        request,
+        "programs/ask_detail.html",
+        {
+            "ask": ask,
+            "activities": ask.activities.all(),
+            "changes": ask.stage_changes.select_related("by"),
+            "activity_form": activity_form,
+            "stage_form": stage_form,
+        },
+    )
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -136,3 +136,26 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         ends_on=date(2027, 12, 31),
     )
     mou.parties.set([organisations["ministry"], organisations["ngo"]])
+    from jaga.programs.models import Ask, StageChange
+
+    perda = Ask.objects.create(
+        institution="DPRD Provinsi Bali",
+        level=Ask.Level.PROVINCE,
+        region_id="51",
+        title="Perda perlindungan anak dari eksploitasi seksual (demo)",
+        kind=Ask.Kind.REGULATION,
+        lead=organisations["ngo"],
+        stage="drafted",
+        stage_since=date(2026, 6, 1),
+    )
+    StageChange.objects.create(
+        ask=perda, from_stage="identified", to_stage="drafted", changed_on=date(2026, 6, 1),
+        evidence="Naskah akademik diserahkan ke Bapemperda (demo)",
+    )  # fmt: skip
+    Ask.objects.create(
+        institution="Kementerian Pariwisata",
+        level=Ask.Level.NATIONAL,
+        title="Kode etik perlindungan anak untuk usaha pariwisata (demo)",
+        kind=Ask.Kind.CODE_OF_CONDUCT,
+        lead=organisations["ngo"],
+    )

@@ -292,7 +292,7 @@ def test_axe_finds_no_serious_violation_on_linkage(
     assert {path: found for path, found in problems.items() if found} == {}
 
 
-def test_axe_finds_no_serious_violation_on_the_partner_pages(
+def test_axe_finds_no_serious_violation_on_the_partner_and_advocacy_pages(
     live_server: Any, page: Any, programme_officer: User, orgs: dict
 ) -> None:
     base = live_server.url
@@ -302,6 +302,20 @@ def test_axe_finds_no_serious_violation_on_the_partner_pages(
     for path in ["/programs/partners/", f"/programs/partners/{orgs['ngo'].pk}/"]:
         page.goto(base + path)
         problems[path] = serious_violations(page)
+    page.goto(f"{base}/programs/advocacy/new/")
+    problems["/programs/advocacy/new/"] = serious_violations(page)
+    page.fill("#id_institution", "DPRD Provinsi Bali")
+    page.select_option("#id_level", "province")
+    page.select_option("#id_region", "51")
+    page.fill("#id_title", "Perda uji peramban")
+    page.select_option("#id_kind", "regulation")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    problems["ask detail"] = serious_violations(page)
+    page.goto(f"{base}/programs/advocacy/")
+    problems["/programs/advocacy/"] = serious_violations(page)
+    assert "Perda uji peramban" in page.content()
+    page.goto(f"{base}/programs/partners/{orgs['ngo'].pk}/")
     page.fill("#id_full_name", "Kontak Uji Peramban")
     page.click("form:has(input[value=contact]) button[type=submit]")
     page.wait_for_load_state()
