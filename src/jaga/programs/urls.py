@@ -11,4 +11,7 @@ urlpatterns = [
     path("advocacy/", views.advocacy_board_view, name="advocacy"),
     path("advocacy/new/", views.ask_create_view, name="ask_create"),
     path("advocacy/<uuid:ask_id>/", views.ask_detail_view, name="ask"),
+    path("campaigns/", views.campaign_list_view, name="campaigns"),
+    path("campaigns/new/", views.campaign_create_view, name="campaign_create"),
+    path("campaigns/<uuid:campaign_id>/", views.campaign_detail_view, name="campaign"),
 ]

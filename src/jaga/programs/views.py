@@ -13,18 +13,20 @@ from django.utils.translation import gettext as _
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
 from jaga.core.tables import csv_download, xlsx_download
-from jaga.programs import advocacy, services
+from jaga.programs import advocacy, campaigns, services
 from jaga.programs.forms import (
     ActivityForm,
     AgreementForm,
     AskForm,
     BoardFilterForm,
+    CampaignActivityForm,
+    CampaignForm,
     ContactForm,
     PartnerFilterForm,
     ProgrammesForm,
     StageForm,
 )
-from jaga.programs.models import Agreement, Ask, Programme
+from jaga.programs.models import Agreement, Ask, Campaign, CampaignActivity, Programme
 
 EXPORT_HEADER = ["name", "type", "jurisdiction", "programmes", "agreements_in_force"]
 
@@ -259,3 +261,115 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- Campaigns ------------------------------------------------------------------------------------
+
+
+def _reach_context(activities: Any, title: Any) -> dict[str, Any]:
+    from jaga.stats import charts
+
+    summary = campaigns.reach(activities)
+    rows = [(code, name, str(n), n) for code, name, n in summary.by_province]
+    return {
+        "reach": summary,
+        "map": charts.province_map(title, rows),
+        "channel_chart": charts.bars(
+            _("Participants by channel"), [(label, n, str(n)) for _c, label, n, _i in summary.by_channel]
+        ),
+    }
+
+
+@require_perm("programs.manage")
+def campaign_list_view(request: HttpRequest) -> HttpResponse:
+    activities = CampaignActivity.objects.all()
+    if request.GET.get("format") == "xlsx":
+        header = [
+            "campaign",
+            "kind",
+            "channel",
+            "date",
+            "region",
+            "girls",
+            "boys",
+            "women",
+            "men",
+            "impressions",
+            "engagement",
+        ]
+        rows = [
+            [
+                a.campaign.title,
+                a.kind,
+                a.channel,
+                a.held_on,
+                a.region_id or "",
+                a.girls,
+                a.boys,
+                a.women,
+                a.men,
+                a.impressions,
+                a.engagement,
+            ]
+            for a in activities.select_related("campaign")
+        ]
+        response = HttpResponse(
+            xlsx_download(header, rows, sheet="campaign activities"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="jaga-campaign-activities.xlsx"'
+        return response
+    return render(
+        request,
+        "programs/campaign_list.html",
+        {
+            "campaigns": Campaign.objects.prefetch_related("provinces", "partners"),
+            **_reach_context(activities, _("Campaign participants by province")),
+        },
+    )
+
+
+@require_perm("programs.manage")
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        provinces, partners = list(fields.pop("provinces")), list(fields.pop("partners"))
+        try:
+            campaign = campaigns.campaign_create(
+                actor=request.user,
+                provinces=provinces,
+                partners=partners,
+                request=request,
+                **fields,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Campaign created."))
+            return redirect("programs:campaign", campaign_id=campaign.pk)
+    return render(request, "programs/campaign_form.html", {"form": form})
+
+
+@require_perm("programs.manage")
+def campaign_detail_view(request: HttpRequest, campaign_id: Any) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("provinces", "partners"), pk=campaign_id)
+    form = CampaignActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.activity_add(actor=request.user, campaign=campaign, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Activity recorded."))
+            return redirect("programs:campaign", campaign_id=campaign.pk)
+    return render(
+        request,
+        "programs/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "activities": campaign.activities.select_related("region"),
+            "form": form,
+            **_reach_context(campaign.activities.all(), _("Participants by province")),
+        },
+    )

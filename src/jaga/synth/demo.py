@@ -152,6 +152,22 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         ask=perda, from_stage="identified", to_stage="drafted", changed_on=date(2026, 6, 1),
         evidence="Naskah akademik diserahkan ke Bapemperda (demo)",
     )  # fmt: skip
+    from jaga.programs.models import Campaign, CampaignActivity
+
+    campaign = Campaign.objects.create(
+        title="Sekolah Aman dari Eksploitasi (demo)", theme="Grooming online dan sextortion",
+        audience="Siswa SMP dan orang tua", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+    )  # fmt: skip
+    campaign.provinces.set(["51", "31"])
+    campaign.partners.set([organisations["ngo"], organisations["bali"]])
+    for kind, channel, day, region, reach in [
+        ("school_visit", "in_person", date(2026, 2, 10), "51.71", {"girls": 64, "boys": 58, "women": 4, "men": 2}),
+        ("workshop", "in_person", date(2026, 3, 3), "31.71", {"girls": 20, "boys": 15, "women": 18, "men": 9}),
+        ("social_media", "online", date(2026, 3, 20), None, {"impressions": 18500, "engagement": 1240}),
+    ]:
+        CampaignActivity.objects.create(
+            campaign=campaign, kind=kind, channel=channel, held_on=day, region_id=region, **reach
+        )
     Ask.objects.create(
         institution="Kementerian Pariwisata",
         level=Ask.Level.NATIONAL,

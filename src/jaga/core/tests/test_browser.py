@@ -292,7 +292,7 @@ def test_axe_finds_no_serious_violation_on_linkage(
     assert {path: found for path, found in problems.items() if found} == {}
 
 
-def test_axe_finds_no_serious_violation_on_the_partner_and_advocacy_pages(
+def test_axe_finds_no_serious_violation_on_the_programme_pages(
     live_server: Any, page: Any, programme_officer: User, orgs: dict
 ) -> None:
     base = live_server.url
@@ -315,6 +315,9 @@ def test_axe_finds_no_serious_violation_on_the_partner_and_advocacy_pages(
     page.goto(f"{base}/programs/advocacy/")
     problems["/programs/advocacy/"] = serious_violations(page)
     assert "Perda uji peramban" in page.content()
+    for path in ["/programs/campaigns/", "/programs/campaigns/new/"]:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
     page.goto(f"{base}/programs/partners/{orgs['ngo'].pk}/")
     page.fill("#id_full_name", "Kontak Uji Peramban")
     page.click("form:has(input[value=contact]) button[type=submit]")
