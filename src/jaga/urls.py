@@ -15,7 +15,7 @@ from jaga.cases.api import (
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
-from jaga.programs.api import AgreementListView, AskListView, PartnerListView
+from jaga.programs.api import AgreementListView, AskListView, CampaignListView, PartnerListView
 from jaga.regions.api import RegionListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
@@ -38,6 +38,7 @@ api_v1 = [
     path("programs/partners/", PartnerListView.as_view(), name="programs_partners"),
     path("programs/agreements/", AgreementListView.as_view(), name="programs_agreements"),
     path("programs/advocacy/asks/", AskListView.as_view(), name="programs_asks"),
+    path("programs/campaigns/", CampaignListView.as_view(), name="programs_campaigns"),
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
 ]

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.programs import services
-from jaga.programs.models import Agreement, Ask, Programme, Stage
+from jaga.programs.models import Agreement, Ask, Campaign, Programme, Stage
 from jaga.regions.models import Region
 
 FORBIDDEN = OpenApiResponse(description="Your role does not manage programmes")
@@ -140,3 +140,41 @@ class AskListView(APIView):
         if stage:
             asks = asks.filter(stage=stage)
         return Response(AskSerializer(asks, many=True).data)
+
+
+class CampaignSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    theme = serializers.CharField()
+    audience = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    provinces = serializers.SerializerMethodField()
+    partners = serializers.SerializerMethodField()
+    reach = serializers.SerializerMethodField()
+
+    def get_provinces(self, campaign: Campaign) -> list[str]:
+        return sorted(province.code for province in campaign.provinces.all())
+
+    def get_partners(self, campaign: Campaign) -> list[str]:
+        return sorted(str(partner.pk) for partner in campaign.partners.all())
+
+    def get_reach(self, campaign: Campaign) -> dict[str, int]:
+        totals = dict.fromkeys(["girls", "boys", "women", "men", "impressions", "engagement", "activities"], 0)
+        for activity in campaign.activities.all():
+            for key in ("girls", "boys", "women", "men", "impressions", "engagement"):
+                totals[key] += getattr(activity, key)
+            totals["activities"] += 1
+        return totals
+
+
+class CampaignListView(APIView):
+    @extend_schema(
+        operation_id="programs_campaigns",
+        summary="Campaigns with their reach (participants by sex and age group, online impressions and engagement)",
+        responses={200: CampaignSerializer(many=True), 403: FORBIDDEN},
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        campaigns = Campaign.objects.prefetch_related("provinces", "partners", "activities")
+        return Response(CampaignSerializer(campaigns, many=True).data)

@@ -65,6 +65,17 @@ def test_a_campaign_its_activities_and_the_reach_dashboard(
     sheet = load_workbook(io.BytesIO(client.get("/programs/campaigns/", {"format": "xlsx"}).content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[0][0] == "campaign"
+    # The same reach through the API.
+    from jaga.conftest import PASSWORD
+
+    api = login_client(programme_officer)
+    token = api.post(
+        "/api/v1/auth/token/", {"email": programme_officer.email, "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
+    body = api.get("/api/v1/programs/campaigns/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert (
+        body[0]["provinces"] == ["51"] and body[0]["reach"]["girls"] == 40 and body[0]["reach"]["impressions"] == 12000
+    )
 
 
 def test_campaign_dates_must_make_sense(login_client: Any, programme_officer: Any) -> None:
