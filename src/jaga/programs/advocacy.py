@@ -16,6 +16,7 @@ from jaga.accounts.models import Organisation, User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.programs.models import AdvocacyActivity, Ask, Stage, StageChange
+from jaga.programs.services import check_all
 from jaga.regions.models import Region
 
 LEVEL_OF_REGION = {Ask.Level.PROVINCE: Region.Level.PROVINCE, Ask.Level.REGENCY: Region.Level.REGENCY}
@@ -53,13 +54,7 @@ def ask_create(*, actor: User, data: AskInput, request: HttpRequest | None = Non
         lead=data.lead,
         created_by=actor,
     )
-    try:
-        ask.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_all(ask, errors)
     ask.save()
     record("programs.ask.created", actor=actor, target=ask, request=request, details={"level": ask.level})
     return ask

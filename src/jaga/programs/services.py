@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,17 @@ from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.attachments import detect_type
 from jaga.programs.models import Agreement, Contact, PartnerProgramme, Programme
+
+
+def check_all(instance: Any, errors: dict[str, list[str]]) -> None:
+    """The model's own validation and the service's rules, reported together (field by field)."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check(actor: User) -> None:
@@ -152,13 +164,7 @@ def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | N
         document=data.document or None,
         created_by=actor,
     )
-    try:
-        agreement.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_all(agreement, errors)
     agreement.save()
     agreement.parties.set(data.parties)
     record(

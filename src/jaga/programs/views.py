@@ -131,10 +131,8 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
                     messages.success(request, _("Agreement added."))
                     return redirect("programs:partner", organisation_id=organisation.pk)
         except ValidationError as exc:
-            target = forms.get(action)
-            if target is not None and hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    target.add_error(field if field in target.fields else None, errors)
+            if action in forms:
+                _add_errors(forms[action], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     services.contacts_viewed(actor=actor, organisation=organisation, via="page", request=request)  # type: ignore[arg-type]
