@@ -144,13 +144,6 @@ def bloom(keys: Keys, field: str, text: str) -> str:
     return base64.b64encode(packed).decode()
 
 
-def unpack(encoded: str, field: str) -> list[int]:
-    """The bits of a filter from ``bloom`` (for comparisons)."""
-    length = 2 * FILTERS[field][0]
-    number = int.from_bytes(base64.b64decode(encoded), "big")
-    return [(number >> (length - 1 - i)) & 1 for i in range(length)]
-
-
 def similarity(a: str, b: str, field: str) -> float | None:
     """Dice coefficient of two balanced filters (None if either is missing)."""
     if not a or not b:

@@ -450,12 +450,18 @@ def _everything(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW linkage_everything AS {union}").fetchall()
 
 
+def _sources(tables: list[str]) -> tuple[str, str]:
+    """SQL for the table each side of a scored pair ``p`` comes from."""
+    if len(tables) > 1:
+        return "p.source_dataset_l", "p.source_dataset_r"
+    return f"'{tables[0]}'", f"'{tables[0]}'"
+
+
 def _fetch(
     con: duckdb.DuckDBPyConnection, tables: list[str], scored: str, where: str, params: list, tail: str = ""
 ) -> list[Pair]:
     """Scored pairs chosen by ``where`` (over ``p``, Splink's table), with each comparison's level."""
-    two = len(tables) > 1
-    source = ("p.source_dataset_l", "p.source_dataset_r") if two else (f"'{tables[0]}'", f"'{tables[0]}'")
+    source = _sources(tables)
     picked = (
         f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} AS src_l, {source[1]} AS src_r "  # noqa: S608
         f"FROM {scored} p {where} {tail}"
@@ -578,9 +584,10 @@ def cluster(
     *,
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
-) -> tuple[dict[str, str], list[Pair], list[Pair], list[Pair]]:
-    """Groups records into children. Reviewers' decisions come first and always hold; then edges
-    strongest first, each refused if it would join evidence of two different children."""
+) -> tuple[dict[str, str], list[Pair], list[Pair]]:
+    """Groups records into children: clusters, and the matched and refused pairs. Reviewers'
+    decisions come first and always hold; then the pairs at or above the match threshold, strongest
+    first, each refused if it would join evidence of two different children."""
     parent: dict[str, str] = {r: r for r in records}
     members: dict[str, list[str]] = {r: [r] for r in parent}
     apart: dict[str, set[str]] = {}
@@ -619,15 +626,11 @@ def cluster(
             ra, rb = find(a), find(b)
             if ra != rb and not refusal(ra, rb, checked=False):
                 join(ra, rb)
-    matched, refused, uncertain = [], [], []
+    matched, refused = [], []
     for pair in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
-        if pair.a not in parent or pair.b not in parent:
+        if pair.a not in parent or pair.b not in parent or pair.probability < thresholds.match:
             continue
         ra, rb = find(pair.a), find(pair.b)
-        if pair.probability < thresholds.match:
-            if ra != rb and not refusal(ra, rb, checked=False):
-                uncertain.append(pair)
-            continue
         if ra == rb:
             matched.append(pair)
         elif not (why := refusal(ra, rb, checked=True)):
@@ -641,7 +644,7 @@ def cluster(
         label = min(group)
         for record in group:
             clusters[record] = label
-    return clusters, matched, uncertain, refused
+    return clusters, matched, refused
 
 
 def run(
@@ -665,7 +668,7 @@ def run(
         records.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
     involved = {p.a for p in pairs} | {p.b for p in pairs}
     evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in involved})
-    clusters, matched, _none, refused = cluster(records, pairs, thresholds, evidence_of, same=same, different=different)
+    clusters, matched, refused = cluster(records, pairs, thresholds, evidence_of, same=same, different=different)
     uncertain, uncertain_count = _uncertain(con, tables, scored, clusters, thresholds, uncertain_limit)
     progress("done", 1.0)
     return Result(
@@ -695,7 +698,7 @@ def _uncertain(
         }
     )
     con.register("placed", placed)
-    source = ("p.source_dataset_l", "p.source_dataset_r") if two else (f"'{tables[0]}'", f"'{tables[0]}'")
+    source = _sources(tables)
     where = (
         f"JOIN placed x ON x.id = p.unique_id_l AND x.source = {source[0]} "
         f"JOIN placed y ON y.id = p.unique_id_r AND y.source = {source[1]} "

@@ -96,9 +96,8 @@ def encodings_refresh(progress: matching.Progress | None = None) -> int:
     stale = Child.objects.filter(erased_at__isnull=True).exclude(
         case_id__in=CaseEncoding.objects.filter(fp=fp).values("case_id")
     )
-    total = stale.count()
-    done = 0
     ids = list(stale.values_list("case_id", flat=True))
+    total, done = len(ids), 0
     for start in range(0, len(ids), 2000):
         batch = ids[start : start + 2000]
         children = Child.objects.filter(case_id__in=batch).select_related("case")
@@ -137,11 +136,7 @@ def run_start(*, actor: User | None, request: HttpRequest | None = None, schedul
         current = LinkageRun.objects.select_for_update().filter(state__in=["queued", "running"]).first()
         if current is not None:
             return current
-        limits = thresholds()
-        run = LinkageRun.objects.create(
-            started_by=actor, scheduled=scheduled, match_threshold=limits.match, review_threshold=limits.review
-        )
-        record("linkage.run.started", actor=actor, target=run, request=request, details={"scheduled": scheduled})
+        run = _new_run(actor=actor, scheduled=scheduled, request=request)
     from jaga.linkage.tasks import run_linkage
 
     transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)))
@@ -153,10 +148,18 @@ def run_now(*, scheduled: bool = True) -> LinkageRun:
     _expire_stale()
     if LinkageRun.objects.filter(state__in=["queued", "running"]).exists():
         raise ValidationError(_("A linkage run is already queued or running."))
-    limits = thresholds()
-    run = LinkageRun.objects.create(scheduled=scheduled, match_threshold=limits.match, review_threshold=limits.review)
-    record("linkage.run.started", actor=None, target=run, details={"scheduled": scheduled})
+    run = _new_run(actor=None, scheduled=scheduled)
     return run_execute(str(run.pk))
+
+
+def _new_run(*, actor: User | None, scheduled: bool, request: HttpRequest | None = None) -> LinkageRun:
+    """A queued run with today's thresholds, and its audit row."""
+    limits = thresholds()
+    run = LinkageRun.objects.create(
+        started_by=actor, scheduled=scheduled, match_threshold=limits.match, review_threshold=limits.review
+    )
+    record("linkage.run.started", actor=actor, target=run, request=request, details={"scheduled": scheduled})
+    return run
 
 
 def run_execute(run_id: str) -> LinkageRun:
@@ -359,7 +362,8 @@ def referral_ask(*, actor: User, case: Case, request: HttpRequest | None = None)
     if not user_has_perm(actor, "cases.edit") or case.organisation_id != actor.organisation_id:
         raise PermissionDenied
     asked = 0
-    for other in other_records(case):
+    others = other_records(case)
+    for other in others:
         open_ask = ReferralAsk.objects.filter(from_case=case, to_case=other, state=ReferralAsk.State.OPEN)
         if open_ask.exists():
             continue
@@ -372,7 +376,7 @@ def referral_ask(*, actor: User, case: Case, request: HttpRequest | None = None)
         )
         record("linkage.referral.asked", actor=actor, target=ask, request=request, details={"case": str(case.pk)})
         asked += 1
-    if not asked and not other_records(case):
+    if not others:
         raise ValidationError(_("No other organisation is known to hold this child's record."))
     return asked
 
@@ -393,8 +397,3 @@ def referral_ask_answer(*, actor: User, ask: ReferralAsk, refer: bool, request: 
     ask.state = ReferralAsk.State.REFERRED if refer else ReferralAsk.State.DISMISSED
     ask.save(update_fields=["state"])
     record("linkage.referral.answered", actor=actor, target=ask, request=request, details={"state": ask.state})
-
-
-def counting_children() -> bool:
-    """Statistics count children (clusters) once a linkage run has finished."""
-    return ClusterMember.objects.exists()
