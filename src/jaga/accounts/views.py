@@ -44,6 +44,7 @@ from jaga.accounts.forms import (
 from jaga.accounts.models import Invitation, Organisation, User
 from jaga.accounts.permissions import PERMISSIONS, user_permissions
 from jaga.audit.services import record
+from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
 
 PENDING_USER = "jaga_pending_user"
@@ -232,7 +233,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="password1")
+            add_errors(form, exc, default_field="password1")
         else:
             from django.contrib.auth import update_session_auth_hash
 
@@ -251,14 +252,6 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     """Setting a first (or new) password from a one-time link."""
@@ -270,7 +263,7 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="password1")
+            add_errors(form, exc, default_field="password1")
         else:
             messages.success(request, _("Your password is set. You can log in now."))
             return redirect("accounts:login")
@@ -307,7 +300,7 @@ def user_invite_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _show_invitation_link(request, user, token)
     return render(request, "accounts/user_invite.html", {"form": form})
@@ -352,7 +345,7 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
                 return _show_invitation_link(request, user, token)
         except ValidationError as exc:
             if action == "roles":
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 action_errors = exc.messages
     return render(
@@ -416,7 +409,7 @@ def organisation_form_view(request: HttpRequest, organisation_id: Any = None) ->
                     request=request,
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Organisation saved."))
             return redirect("accounts:organisation_list")

@@ -37,3 +37,20 @@ def xlsx_download(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_response(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, filename: str, *, sheet: str, bom: bool = True
+) -> Any:
+    """A table downloaded as ``fmt`` ("csv" or "xlsx") under ``filename``."""
+    from django.http import HttpResponse
+
+    if fmt == "csv":
+        response = HttpResponse(csv_download(header, rows, bom=bom), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            xlsx_download(header, rows, sheet=sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

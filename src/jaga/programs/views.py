@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
-from jaga.core.tables import csv_download, xlsx_download
+from jaga.core.forms import add_errors
+from jaga.core.tables import table_response
 from jaga.programs import advocacy, campaigns, services
 from jaga.programs.forms import (
     ActivityForm,
@@ -56,15 +57,7 @@ def partner_list_view(request: HttpRequest) -> HttpResponse:
     )
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        rows = _rows(partners)
-        if fmt == "csv":
-            body, content_type = csv_download(EXPORT_HEADER, rows), "text/csv; charset=utf-8"
-        else:
-            body = xlsx_download(EXPORT_HEADER, rows, sheet="partners")
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="jaga-partners.{fmt}"'
-        return response
+        return table_response(EXPORT_HEADER, _rows(partners), fmt, f"jaga-partners.{fmt}", sheet="partners")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -132,7 +125,7 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
                     return redirect("programs:partner", organisation_id=organisation.pk)
         except ValidationError as exc:
             if action in forms:
-                _add_errors(forms[action], exc)
+                add_errors(forms[action], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     services.contacts_viewed(actor=actor, organisation=organisation, via="page", request=request)  # type: ignore[arg-type]
@@ -186,12 +179,7 @@ def advocacy_board_view(request: HttpRequest) -> HttpResponse:
             ]
             for a in asks
         ]
-        response = HttpResponse(
-            xlsx_download(header, rows, sheet="advocacy"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="jaga-advocacy.xlsx"'
-        return response
+        return table_response(header, rows, "xlsx", "jaga-advocacy.xlsx", sheet="advocacy")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -212,7 +200,7 @@ def ask_create_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The ask is on the board."))
             return redirect("programs:ask", ask_id=ask.pk)
@@ -239,7 +227,7 @@ def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
                     messages.success(request, _("Stage changed."))
                     return redirect("programs:ask", ask_id=ask.pk)
         except ValidationError as exc:
-            _add_errors(activity_form if action == "activity" else stage_form, exc)
+            add_errors(activity_form if action == "activity" else stage_form, exc)
     return render(
         request,
         "programs/ask_detail.html",
@@ -251,14 +239,6 @@ def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
             "stage_form": stage_form,
         },
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Campaigns ------------------------------------------------------------------------------------
@@ -311,12 +291,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
             ]
             for a in activities.select_related("campaign")
         ]
-        response = HttpResponse(
-            xlsx_download(header, rows, sheet="campaign activities"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="jaga-campaign-activities.xlsx"'
-        return response
+        return table_response(header, rows, "xlsx", "jaga-campaign-activities.xlsx", sheet="campaign activities")
     return render(
         request,
         "programs/campaign_list.html",
@@ -342,7 +317,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
                 **fields,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Campaign created."))
             return redirect("programs:campaign", campaign_id=campaign.pk)
@@ -357,7 +332,7 @@ def campaign_detail_view(request: HttpRequest, campaign_id: Any) -> HttpResponse
         try:
             campaigns.activity_add(actor=request.user, campaign=campaign, request=request, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("programs:campaign", campaign_id=campaign.pk)

@@ -14,7 +14,7 @@ from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import AgeBand, Form
-from jaga.core.tables import csv_download, xlsx_download
+from jaga.core.tables import table_response
 from jaga.stats import charts
 from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Dashboard, Published, dashboard, latest_refresh, province_map_rows, years_available
@@ -125,20 +125,7 @@ def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpRes
     filename = f"jaga-{name}-{board.year}{('-' + board.province) if board.province else ''}.{fmt}"
     if not public:
         record("stats.table.exported", actor=request.user, request=request, details={"table": name, "format": fmt})
-    return _file_response(header, rows, fmt, filename, sheet=name)
-
-
-def _file_response(header: list[str], rows: list[list[Any]], fmt: str, filename: str, *, sheet: str) -> HttpResponse:
-    """A table as CSV or XLSX (cells are counts and labels: nothing a spreadsheet would run)."""
-    if fmt == "csv":
-        response = HttpResponse(csv_download(header, rows, bom=False), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            xlsx_download(header, rows, sheet=sheet),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(header, rows, fmt, filename, sheet=name, bom=False)
 
 
 def public_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -170,7 +157,7 @@ def crosstab_view(request: HttpRequest) -> HttpResponse:
             if fmt in ("csv", "xlsx"):
                 header = [str(DIMENSIONS[d].label) for d in result.dims] + [_("Cases")]
                 rows = [[*map(str, names), shown] for _values, names, shown in result.rows()]
-                return _file_response(header, rows, fmt, f"jaga-crosstab.{fmt}", sheet="crosstab")
+                return table_response(header, rows, fmt, f"jaga-crosstab.{fmt}", sheet="crosstab", bom=False)
     query = request.GET.copy()
     query.pop("format", None)
     titles = [DIMENSIONS[d].label for d in result.dims] if result else []
