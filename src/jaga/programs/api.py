@@ -52,6 +52,14 @@ class AgreementSerializer(serializers.Serializer):
         return bool(agreement.document_name)
 
 
+def _choice(request: Request, name: str, allowed: list[str], errors: dict[str, str]) -> str:
+    """A filter from the query string: empty, or one of ``allowed`` (else an error under its name)."""
+    value = request.query_params.get(name, "")
+    if value and value not in allowed:
+        errors[name] = f"One of {', '.join(allowed)}."
+    return value
+
+
 def _check(request: Request) -> None:
     if not user_has_perm(request.user, "programs.manage"):
         raise PermissionDenied
@@ -74,14 +82,10 @@ class PartnerListView(APIView):
     )
     def get(self, request: Request) -> Response:
         _check(request)
-        kind = request.query_params.get("type", "")
+        errors: dict[str, str] = {}
+        kind = _choice(request, "type", Organisation.Type.values, errors)
+        programme = _choice(request, "programme", Programme.values, errors)
         province = request.query_params.get("province", "")
-        programme = request.query_params.get("programme", "")
-        errors = {}
-        if kind and kind not in Organisation.Type.values:
-            errors["type"] = f"One of {', '.join(Organisation.Type.values)}."
-        if programme and programme not in Programme.values:
-            errors["programme"] = f"One of {', '.join(Programme.values)}."
         if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
             errors["province"] = "Not a province code (for example 51 for Bali)."
         if errors:
@@ -103,9 +107,10 @@ class AgreementListView(APIView):
     )
     def get(self, request: Request) -> Response:
         _check(request)
-        programme = request.query_params.get("programme", "")
-        if programme and programme not in Programme.values:
-            raise ValidationError({"programme": f"One of {', '.join(Programme.values)}."})
+        errors: dict[str, str] = {}
+        programme = _choice(request, "programme", Programme.values, errors)
+        if errors:
+            raise ValidationError(errors)
         agreements = Agreement.objects.prefetch_related("parties").defer("document")
         if programme:
             agreements = agreements.filter(programme=programme)
@@ -133,9 +138,10 @@ class AskListView(APIView):
     )
     def get(self, request: Request) -> Response:
         _check(request)
-        stage = request.query_params.get("stage", "")
-        if stage and stage not in Stage.values:
-            raise ValidationError({"stage": f"One of {', '.join(Stage.values)}."})
+        errors: dict[str, str] = {}
+        stage = _choice(request, "stage", Stage.values, errors)
+        if errors:
+            raise ValidationError(errors)
         asks = Ask.objects.all()
         if stage:
             asks = asks.filter(stage=stage)
