@@ -199,6 +199,10 @@ JAGA_HOTLINE_LIMIT_PER_ADDRESS = env_int("JAGA_HOTLINE_LIMIT_PER_ADDRESS", 10, m
 JAGA_HOTLINE_LIMIT_TOTAL = env_int("JAGA_HOTLINE_LIMIT_TOTAL", 2000, minimum=1)
 JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimum=1)
 JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
+# Training: tries per address per clock hour on the participants' test link (codes, registrations)
+# and on the public certificate check (a guessed code reveals nothing; guessing is slowed down).
+JAGA_TRAINING_TEST_LIMIT = env_int("JAGA_TRAINING_TEST_LIMIT", 60, minimum=1)
+JAGA_CERTIFICATE_CHECK_LIMIT = env_int("JAGA_CERTIFICATE_CHECK_LIMIT", 30, minimum=1)
 # Statistics: cells below this count are hidden ("<5") wherever figures leave the owning organisation.
 JAGA_STATS_THRESHOLD = env_int("JAGA_STATS_THRESHOLD", 5, minimum=2)
 JAGA_RESEARCH_K = env_int("JAGA_RESEARCH_K", 5, minimum=2)  # k-anonymity of research extracts

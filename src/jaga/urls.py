@@ -15,7 +15,17 @@ from jaga.cases.api import (
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
-from jaga.programs.api import AgreementListView, AskListView, CampaignListView, PartnerListView
+from jaga.programs.api import (
+    AgreementListView,
+    AskListView,
+    CampaignListView,
+    CodeMemberListView,
+    PartnerListView,
+    ResultsView,
+    TrainingSessionListView,
+)
+from jaga.programs.urls import test_urlpatterns as pelatihan_urls
+from jaga.programs.urls import verify_urlpatterns as sertifikat_urls
 from jaga.regions.api import RegionListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
@@ -39,6 +49,9 @@ api_v1 = [
     path("programs/agreements/", AgreementListView.as_view(), name="programs_agreements"),
     path("programs/advocacy/asks/", AskListView.as_view(), name="programs_asks"),
     path("programs/campaigns/", CampaignListView.as_view(), name="programs_campaigns"),
+    path("programs/training/sessions/", TrainingSessionListView.as_view(), name="programs_training_sessions"),
+    path("programs/code/members/", CodeMemberListView.as_view(), name="programs_code_members"),
+    path("programs/results/", ResultsView.as_view(), name="programs_results"),
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
 ]
@@ -52,6 +65,8 @@ urlpatterns = [
     path("linkage/", include("jaga.linkage.urls")),
     path("programs/", include("jaga.programs.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
+    path("pelatihan/", include((pelatihan_urls, "pelatihan"))),
+    path("sertifikat/", include((sertifikat_urls, "sertifikat"))),
     path("stats/", include("jaga.stats.urls")),
     path("statistik/", include((statistik_urls, "statistik"))),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,5 +1,7 @@
 """Fixed-window counters in the database: every server process shares them, on SQLite and PostgreSQL.
 
+The hotline's limits are here, and the training pages count their public tries with ``hit`` too.
+
 One statement per hit (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``), so two simultaneous
 requests cannot both take the last place.
 """
@@ -32,7 +34,7 @@ def hit(key: str) -> int:
             [key, slot],
         )
         (count,) = cursor.fetchone()
-    if count == 1 and key == TOTAL:  # a new window has started: forget windows older than the previous one
+    if count == 1:  # a key's first event in a new window: forget windows older than the previous one
         RateWindow.objects.filter(slot__lt=slot - 1).delete()
     return count
 

@@ -1,12 +1,14 @@
-"""Partners in JSON (programme officers): the directory with its filters, and the agreements.
+"""Programmes in JSON (programme officers): partners and agreements, advocacy, campaigns, training, The Code, results.
 
 Contact people are not in the API: they are personal data, shown on the partner page and audited there.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -15,8 +17,8 @@ from rest_framework.views import APIView
 
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
-from jaga.programs import services
-from jaga.programs.models import Agreement, Ask, Campaign, Programme, Stage
+from jaga.programs import results, services, training
+from jaga.programs.models import Agreement, Ask, Campaign, CodeMember, Programme, Stage, TrainingSession
 from jaga.regions.models import Region
 
 FORBIDDEN = OpenApiResponse(description="Your role does not manage programmes")
@@ -184,3 +186,139 @@ class CampaignListView(APIView):
         _check(request)
         campaigns = Campaign.objects.prefetch_related("provinces", "partners", "activities")
         return Response(CampaignSerializer(campaigns, many=True).data)
+
+
+class GainSerializer(serializers.Serializer):
+    participants = serializers.IntegerField()
+    attended = serializers.IntegerField()
+    pre_taken = serializers.IntegerField()
+    post_taken = serializers.IntegerField()
+    mean_pre = serializers.FloatField(allow_null=True)
+    mean_post = serializers.FloatField(allow_null=True)
+    mean_gain = serializers.FloatField(allow_null=True, help_text="Post minus pre, percentage points")
+    passed = serializers.IntegerField()
+    pass_share = serializers.FloatField(allow_null=True, help_text="Share of post-test takers at the pass mark, %")
+    certificates = serializers.IntegerField()
+
+
+class TrainingSessionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    module = serializers.CharField(source="module.title")
+    audience = serializers.CharField(source="module.audience")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    online = serializers.BooleanField()
+    place = serializers.CharField()
+    region = serializers.CharField(source="region_id", allow_null=True)
+    organisations = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
+
+    def get_organisations(self, session: TrainingSession) -> list[str]:
+        return sorted(str(org.pk) for org in session.organisations.all())
+
+    @extend_schema_field(GainSerializer)
+    def get_results(self, session: TrainingSession) -> dict:
+        return GainSerializer(training.gain(session.participants.all())).data
+
+
+class TrainingSessionListView(APIView):
+    @extend_schema(
+        operation_id="programs_training_sessions",
+        summary="Training sessions with attendance, mean pre/post scores, knowledge gain and certificates (no names)",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Sessions starting in this year")],
+        responses={
+            200: TrainingSessionSerializer(many=True),
+            400: OpenApiResponse(description="Bad year"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        sessions = TrainingSession.objects.select_related("module").prefetch_related("organisations")
+        year = request.query_params.get("year", "")
+        if year:
+            if not year.isdigit():
+                raise ValidationError({"year": "A year, for example 2026."})
+            sessions = sessions.filter(starts_on__year=int(year))
+        return Response(TrainingSessionSerializer(sessions, many=True).data)
+
+
+class CodeMemberSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    organisation = serializers.UUIDField(source="organisation_id")
+    name = serializers.CharField(source="organisation.name")
+    sector = serializers.CharField()
+    status = serializers.CharField()
+    joined_on = serializers.DateField(allow_null=True)
+    criteria = serializers.SerializerMethodField()
+    reports = serializers.SerializerMethodField()
+
+    def get_criteria(self, member: CodeMember) -> dict[str, str]:
+        return {str(p.criterion): p.status for p in member.progress.all()}
+
+    def get_reports(self, member: CodeMember) -> list[dict[str, Any]]:
+        return [
+            {"year": r.year, "status": r.status, "staff_trained": r.staff_trained}
+            for r in sorted(member.reports.all(), key=lambda r: r.year)
+        ]
+
+
+class CodeMemberListView(APIView):
+    @extend_schema(
+        operation_id="programs_code_members",
+        summary="Companies in The Code: membership, status per criterion (1 to 6) and annual reports",
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=CodeMember.Status.values)],
+        responses={
+            200: CodeMemberSerializer(many=True),
+            400: OpenApiResponse(description="Unknown filter"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        errors: dict[str, str] = {}
+        status = _choice(request, "status", CodeMember.Status.values, errors)
+        if errors:
+            raise ValidationError(errors)
+        members = CodeMember.objects.select_related("organisation").prefetch_related("progress", "reports")
+        if status:
+            members = members.filter(status=status)
+        return Response(CodeMemberSerializer(members, many=True).data)
+
+
+class ResultSerializer(serializers.Serializer):
+    programme = serializers.CharField(source="indicator.programme")
+    indicator = serializers.CharField(source="indicator.measure")
+    baseline = serializers.FloatField(source="indicator.baseline")
+    baseline_year = serializers.IntegerField(source="indicator.baseline_year")
+    target = serializers.FloatField(allow_null=True)
+    actual = serializers.FloatField(allow_null=True)
+    progress = serializers.IntegerField(allow_null=True, help_text="Actual as a share of the target, %")
+
+
+class ResultsView(APIView):
+    @extend_schema(
+        operation_id="programs_results",
+        summary="The results framework: each indicator's baseline, target and actual for a year and region",
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("province", OpenApiTypes.STR, description="Province code; national when absent"),
+        ],
+        responses={
+            200: ResultSerializer(many=True),
+            400: OpenApiResponse(description="Missing or bad year, unknown province"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        _check(request)
+        errors: dict[str, str] = {}
+        year = request.query_params.get("year", "")
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            errors["year"] = "A year from 2000 to 2100 is required, for example 2026."
+        province = request.query_params.get("province", "")
+        if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
+            errors["province"] = "Not a province code (for example 51 for Bali)."
+        if errors:
+            raise ValidationError(errors)
+        return Response(ResultSerializer(results.framework(int(year), province), many=True).data)

@@ -90,6 +90,9 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
     reports = synth_reports(count=DEMO_REPORTS) if cases else 0
     _demo_partners(organisations)
+    from jaga.synth.programmes import demo_programmes
+
+    demo_programmes(organisations)
     if cases:
         from jaga.linkage.services import run_now
         from jaga.stats.aggregates import stats_refresh

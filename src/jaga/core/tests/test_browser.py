@@ -324,3 +324,69 @@ def test_axe_finds_no_serious_violation_on_the_programme_pages(
     page.wait_for_load_state()
     assert "Kontak Uji Peramban" in page.content()
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_a_participant_takes_the_post_test_from_the_link_and_the_certificate_is_verified(
+    live_server: Any, page: Any, programme_officer: User, orgs: dict
+) -> None:
+    from datetime import date
+
+    from jaga.programs import training
+
+    module = training.module_create(
+        actor=programme_officer, title="Pencegahan ESKA uji", audience="police", language="id", objectives="o"
+    )
+    for text, options, answer in [
+        ("Usia anak?", ["Di bawah 18", "Di bawah 21"], 0),
+        ("Lapor ke?", ["Diam", "SAPA 129"], 1),
+    ]:
+        training.question_add(actor=programme_officer, module=module, text=text, options=options, answer=answer)
+    session = training.session_create(
+        actor=programme_officer, organisations=[orgs["bali"]], module=module, starts_on=date(2026, 5, 4),
+        ends_on=date(2026, 5, 4), online=True, place="", trainers="Tim uji",
+    )  # fmt: skip
+    training.session_tests_set(actor=programme_officer, session=session, pre=False, post=True, self_registration=False)
+    person = training.participant_add(
+        actor=programme_officer,
+        session=session,
+        data=training.ParticipantInput(full_name="Ni Luh Peramban", sex="female", attended=True),
+    )
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    page.goto(f"{base}/pelatihan/{session.test_token}/")  # as from the QR code: no account
+    problems["test start"] = serious_violations(page)
+    page.fill("#id_code-code", person.code.lower())
+    page.click("form:has(input[value=code]) button[type=submit]")
+    page.click("a[href$='/tes/post/']")
+    problems["test"] = serious_violations(page)
+    for question in module.questions.all():
+        page.check(f"input[name='{question.pk}'][value='{question.answer}']")
+    page.click("form.test button[type=submit]")
+    page.wait_for_load_state()
+    code = page.locator("strong.code").inner_text()
+    assert code.startswith("SERT-")
+    problems["test done"] = serious_violations(page)
+    with page.expect_download() as download:
+        page.click("a[href$='/sertifikat.pdf']")
+    assert download.value.suggested_filename == f"sertifikat-{code}.pdf"
+
+    page.goto(f"{base}/sertifikat/")
+    page.fill("#id_code", code)
+    page.click("button.primary")
+    page.wait_for_load_state()
+    assert "Ni Luh Peramban" in page.content() and "Pencegahan ESKA uji" in page.content()
+    problems["certificate check"] = serious_violations(page)
+
+    log_in(page, base, programme_officer.email)
+    page.wait_for_url(f"{base}/")
+    for path in [
+        "/programs/training/",
+        f"/programs/training/modules/{module.pk}/",
+        f"/programs/training/sessions/{session.pk}/",
+        "/programs/training/sessions/new/",
+        "/programs/code/",
+        "/programs/results/",
+    ]:
+        page.goto(base + path)
+        problems[path] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}

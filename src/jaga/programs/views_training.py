@@ -1,0 +1,555 @@
+"""Training pages: modules, sessions and participants for officers; the test link and certificate check for anyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from jaga.accounts.access import require_perm
+from jaga.audit.services import record
+from jaga.cases.imports import ImportFileError
+from jaga.core.forms import add_errors
+from jaga.core.qr import qr_data_uri
+from jaga.core.tables import table_response
+from jaga.hotline import ratelimit
+from jaga.programs import training
+from jaga.programs.forms import (
+    CodeEntryForm,
+    MaterialForm,
+    ModuleForm,
+    ParticipantForm,
+    ParticipantImportForm,
+    QuestionForm,
+    RevokeForm,
+    ScoreForm,
+    SelfRegisterForm,
+    SessionForm,
+    TestForm,
+    TestsForm,
+    VerifyForm,
+)
+from jaga.programs.models import Certificate, Material, Module, Participant, Score, TrainingSession
+
+
+def _gain_rows(items: list[tuple[Any, training.Gain]]) -> list[tuple[Any, int | None, str]]:
+    return [(label, round(g.mean_gain) if g.mean_gain is not None else None, _fmt(g.mean_gain)) for label, g in items]
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+@require_perm("programs.manage")
+def training_view(request: HttpRequest) -> HttpResponse:
+    from jaga.stats import charts
+
+    modules = list(Module.objects.all())
+    per_module = [(module, training.gain(Participant.objects.filter(session__module=module))) for module in modules]
+    sessions = TrainingSession.objects.select_related("module", "region")
+    if request.GET.get("format") == "xlsx":
+        header = ["module", "starts_on", "ends_on", "place", "region", "participants", "attended", "mean_pre",
+                  "mean_post", "mean_gain", "passed", "certificates"]  # fmt: skip
+        rows = []
+        for session in sessions:
+            g = training.gain(session.participants.all())
+            rows.append([session.module.title, session.starts_on, session.ends_on,
+                         _("online") if session.online else session.place, session.region_id or "", g.participants,
+                         g.attended, g.mean_pre, g.mean_post, g.mean_gain, g.passed, g.certificates])  # fmt: skip
+        return table_response(header, rows, "xlsx", "jaga-training-sessions.xlsx", sheet="training sessions")
+    chart = charts.bars(
+        _("Mean knowledge gain per module (percentage points)"),
+        _gain_rows([(module.title, g) for module, g in per_module]),
+    )
+    return render(
+        request,
+        "programs/training.html",
+        {"per_module": per_module, "sessions": sessions, "chart": chart},
+    )
+
+
+@require_perm("programs.manage")
+def module_create_view(request: HttpRequest) -> HttpResponse:
+    form = ModuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            module = training.module_create(actor=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Module created. Add its materials and questions."))
+            return redirect("programs:module", module_id=module.pk)
+    return render(request, "programs/module_form.html", {"form": form})
+
+
+@require_perm("programs.manage")
+def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
+    module = get_object_or_404(Module, pk=module_id)
+    material_form, question_form = MaterialForm(prefix="material"), QuestionForm(prefix="question")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "material":
+                material_form = MaterialForm(request.POST, request.FILES, prefix="material")
+                if material_form.is_valid():
+                    upload = material_form.cleaned_data["file"]
+                    material = training.material_add(
+                        actor=request.user,  # type: ignore[arg-type]
+                        module=module,
+                        title=material_form.cleaned_data["title"],
+                        changes=material_form.cleaned_data["changes"],
+                        name=upload.name,
+                        content=upload.read(),
+                        request=request,
+                    )
+                    messages.success(request, _("Version %(version)s uploaded.") % {"version": material.version})
+                    return redirect("programs:module", module_id=module.pk)
+            elif action == "question":
+                question_form = QuestionForm(request.POST, prefix="question")
+                if question_form.is_valid():
+                    data = question_form.cleaned_data
+                    options = [data[f"option_{n}"] for n in range(1, 5)]
+                    if not options[data["answer"] - 1].strip():
+                        raise ValidationError({"answer": [_("The correct option is empty.")]})
+                    training.question_add(
+                        actor=request.user,  # type: ignore[arg-type]
+                        module=module,
+                        text=data["text"],
+                        options=[o for o in options if o.strip()],
+                        answer=sum(1 for o in options[: data["answer"]] if o.strip()) - 1,  # among those given
+                        request=request,
+                    )
+                    messages.success(request, _("Question added."))
+                    return redirect("programs:module", module_id=module.pk)
+            elif action in ("retire", "restore"):
+                question = get_object_or_404(module.questions, pk=request.POST.get("question"))
+                training.question_set_active(
+                    actor=request.user,  # type: ignore[arg-type]
+                    question=question,
+                    active=action == "restore",
+                    request=request,
+                )
+                return redirect("programs:module", module_id=module.pk)
+        except ValidationError as exc:
+            add_errors(material_form if action == "material" else question_form, exc)
+    sessions = module.sessions.select_related("region")
+    return render(
+        request,
+        "programs/module_detail.html",
+        {
+            "module": module,
+            "outline": [line for line in module.outline.splitlines() if line.strip()],
+            "materials": module.materials.defer("content"),
+            "questions": module.questions.all(),
+            "sessions": sessions,
+            "gain": training.gain(Participant.objects.filter(session__module=module)),
+            "material_form": material_form,
+            "question_form": question_form,
+        },
+    )
+
+
+@require_perm("programs.manage")
+def material_download_view(request: HttpRequest, material_id: Any) -> HttpResponse:
+    material = get_object_or_404(Material, pk=material_id)
+    response = HttpResponse(bytes(material.content), content_type=material.file_type)
+    response["Content-Disposition"] = f'attachment; filename="{material.file_name}"'
+    return response
+
+
+@require_perm("programs.manage")
+def session_create_view(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None, initial={"module": request.GET.get("module")})
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        organisations = list(fields.pop("organisations"))
+        try:
+            session = training.session_create(
+                actor=request.user,  # type: ignore[arg-type]
+                organisations=organisations,
+                request=request,
+                **fields,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Session created. Add participants, or let them register from the test link."))
+            return redirect("programs:session", session_id=session.pk)
+    return render(request, "programs/session_form.html", {"form": form})
+
+
+def _test_link(request: HttpRequest, session: TrainingSession) -> str:
+    return request.build_absolute_uri(reverse("pelatihan:start", kwargs={"token": session.test_token}))
+
+
+SESSION_FORMS = {
+    "participant": ParticipantForm,
+    "import": ParticipantImportForm,
+    "score": ScoreForm,
+    "tests": TestsForm,
+}
+
+
+@require_perm("programs.manage")
+def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
+    session = get_object_or_404(TrainingSession.objects.select_related("module", "region"), pk=session_id)
+    actor = request.user
+    participants = list(
+        session.participants.select_related("organisation", "certificate", "session__module").prefetch_related(
+            "results"
+        )
+    )
+    choices = [(str(p.pk), f"{p.code} · {p.full_name}") for p in participants]
+    forms: dict[str, Any] = {
+        "participant": ParticipantForm(prefix="participant"),
+        "import": ParticipantImportForm(prefix="import"),
+        "score": ScoreForm(prefix="score"),
+        "tests": TestsForm(
+            prefix="tests",
+            initial={
+                "pre": session.pre_test_open,
+                "post": session.post_test_open,
+                "self_registration": session.self_registration,
+            },
+        ),
+    }
+    forms["score"].fields["participant"].choices = choices
+    import_errors: list[tuple[int, str, str]] = []
+    if request.GET.get("format") == "xlsx":
+        return _participants_xlsx(request, session, participants)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form = None
+        if action in SESSION_FORMS:
+            form = forms[action] = SESSION_FORMS[action](request.POST, request.FILES, prefix=action)
+            if action == "score":
+                form.fields["participant"].choices = choices
+        try:
+            done = _session_action(request, session, action, form, participants)
+        except ValidationError as exc:
+            if form is not None:
+                add_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+        except training.ImportRejected as exc:
+            import_errors = exc.errors[:200]
+            forms["import"].add_error(
+                "file", _("Nothing was imported: %(count)s problems, listed below.") % {"count": len(exc.errors)}
+            )
+        except ImportFileError as exc:
+            forms["import"].add_error("file", str(exc))
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("programs:session", session_id=session.pk)
+    link = _test_link(request, session)
+    rows = []
+    for participant in participants:
+        scores = {result.kind: result for result in participant.results.all()}
+        certificate = getattr(participant, "certificate", None)
+        rows.append((participant, scores.get("pre"), scores.get("post"), certificate))
+    record(
+        "programs.training.participants_viewed",
+        actor=actor,
+        target=session,
+        request=request,
+        details={"participants": len(participants)},
+    )
+    return render(
+        request,
+        "programs/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "gain": training.gain(session.participants.all()),
+            "link": link,
+            "qr": qr_data_uri(link),
+            "forms": forms,
+            "import_errors": import_errors,
+            "revoke_form": RevokeForm(),
+        },
+    )
+
+
+def _session_action(
+    request: HttpRequest, session: TrainingSession, action: str, form: Any, participants: list[Participant]
+) -> str:
+    """Does what the posted form asks; answers the message to show, or "" when the form has errors."""
+    actor = request.user
+    if form is not None and not form.is_valid():
+        return ""
+    if action == "participant":
+        participant = training.participant_add(
+            actor=actor,  # type: ignore[arg-type]
+            session=session,
+            data=training.ParticipantInput(**form.cleaned_data),
+            request=request,
+        )
+        return _("Participant added with code %(code)s.") % {"code": participant.code}
+    if action == "import":
+        count = training.participants_import(
+            actor=actor,  # type: ignore[arg-type]
+            session=session,
+            data=form.cleaned_data["file"].read(),
+            request=request,
+        )
+        return _("%(count)s participants imported.") % {"count": count}
+    if action == "score":
+        participant = next(p for p in participants if str(p.pk) == form.cleaned_data["participant"])
+        training.score_enter(
+            actor=actor,  # type: ignore[arg-type]
+            participant=participant,
+            kind=form.cleaned_data["kind"],
+            score=form.cleaned_data["score"],
+            request=request,
+        )
+        return _("Score saved.")
+    if action == "tests":
+        training.session_tests_set(
+            actor=actor,  # type: ignore[arg-type]
+            session=session,
+            pre=form.cleaned_data["pre"],
+            post=form.cleaned_data["post"],
+            self_registration=form.cleaned_data["self_registration"],
+            request=request,
+        )
+        return _("Tests updated.")
+    if action == "attendance":
+        present = {str(p.pk) for p in participants} & set(request.POST.getlist("present"))
+        count = training.attendance_set(actor=actor, session=session, present=present, request=request)  # type: ignore[arg-type]
+        return _("Attendance saved: %(count)s present.") % {"count": count}
+    if action == "certificates":
+        count = training.certificates_issue(actor=actor, session=session, request=request)  # type: ignore[arg-type]
+        return _("%(count)s certificates issued.") % {"count": count}
+    if action == "remove":
+        participant = get_object_or_404(session.participants, pk=request.POST.get("participant"))
+        training.participant_remove(actor=actor, participant=participant, request=request)  # type: ignore[arg-type]
+        return _("Participant removed.")
+    if action == "revoke":
+        certificate = get_object_or_404(Certificate, participant__session=session, pk=request.POST.get("certificate"))
+        training.certificate_revoke(
+            actor=actor,  # type: ignore[arg-type]
+            certificate=certificate,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+        return _("Certificate revoked.")
+    raise PermissionDenied
+
+
+def _participants_xlsx(request: HttpRequest, session: TrainingSession, participants: list[Participant]) -> HttpResponse:
+    header = ["code", "full_name", "organisation", "role", "sex", "attended", "pre_score", "post_score", "certificate"]
+    rows = []
+    for p in participants:
+        scores = {result.kind: result.score for result in p.results.all()}
+        certificate = getattr(p, "certificate", None)
+        valid = certificate.code if certificate and not certificate.revoked_at else ""
+        rows.append([p.code, p.full_name, p.organisation_label, p.role, p.sex, p.attended, scores.get("pre"),
+                     scores.get("post"), valid])  # fmt: skip
+    record(
+        "programs.training.participants_exported",
+        actor=request.user,
+        target=session,
+        request=request,
+        details={"participants": len(rows)},
+    )
+    return table_response(header, rows, "xlsx", f"jaga-participants-{session.starts_on}.xlsx", sheet="participants")
+
+
+@require_perm("programs.manage")
+def import_template_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        training.import_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="jaga-participants-template.xlsx"'
+    return response
+
+
+def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    verify = request.build_absolute_uri(reverse("sertifikat:check", kwargs={"code": certificate.code}))
+    response = HttpResponse(training.certificate_pdf(certificate, verify), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sertifikat-{certificate.code}.pdf"'
+    return response
+
+
+@require_perm("programs.manage")
+def certificate_pdf_view(request: HttpRequest, certificate_id: Any) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("participant__session__module"), pk=certificate_id, revoked_at=None
+    )
+    return _pdf_response(request, certificate)
+
+
+# --- Public: the participants' test link and the certificate check ------------------------------------
+
+
+def _session_key(session: TrainingSession) -> str:
+    return f"training-participant-{session.pk}"
+
+
+def _too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context["refusal"] = _("Too many attempts from your connection. Please try again in an hour.")
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(ratelimit.seconds_to_next_window())
+    return response
+
+
+def _limited(request: HttpRequest, kind: str, limit: int) -> bool:
+    from jaga.audit.services import client_ip
+
+    return ratelimit.hit(ratelimit.address_key(kind, client_ip(request))) > limit
+
+
+def _public_session(token: str) -> TrainingSession:
+    session = training.session_for_token(token)
+    if session is None:
+        raise Http404
+    return session
+
+
+def _me(request: HttpRequest, session: TrainingSession) -> Participant | None:
+    participant_id = request.session.get(_session_key(session))
+    if not participant_id:
+        return None
+    return (
+        session.participants.select_related("session__module", "organisation", "certificate")
+        .filter(pk=participant_id)
+        .first()
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
+    """/pelatihan/<link>/: a participant says who they are (code) or registers, then takes an open test."""
+    session = _public_session(token)
+    code_form = CodeEntryForm(prefix="code")
+    register_form = SelfRegisterForm(prefix="register")
+    context: dict[str, Any] = {"session": session, "code_form": code_form, "register_form": register_form}
+    if request.method == "POST":
+        if _limited(request, "training-test", settings.JAGA_TRAINING_TEST_LIMIT):
+            return _too_many(request, "programs/test_start.html", context)
+        if request.POST.get("action") == "register":
+            context["register_form"] = register_form = SelfRegisterForm(request.POST, prefix="register")
+            if not session.self_registration:
+                register_form.add_error(None, _("This session does not take registrations. Ask your trainer."))
+            elif register_form.is_valid():
+                try:
+                    participant = training.participant_add(
+                        actor=None,
+                        session=session,
+                        data=training.ParticipantInput(**register_form.cleaned_data),
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    add_errors(register_form, exc)
+                else:
+                    request.session.cycle_key()
+                    request.session[_session_key(session)] = str(participant.pk)
+                    request.session["training-new-code"] = participant.code
+                    return redirect("pelatihan:start", token=token)
+        else:
+            context["code_form"] = code_form = CodeEntryForm(request.POST, prefix="code")
+            if code_form.is_valid():
+                participant = training.participant_for_code(session, code_form.cleaned_data["code"])
+                if participant is None:
+                    code_form.add_error(
+                        "code", _("No participant of this session has this code. Check it with your trainer.")
+                    )
+                else:
+                    request.session.cycle_key()
+                    request.session[_session_key(session)] = str(participant.pk)
+                    return redirect("pelatihan:start", token=token)
+        return render(request, "programs/test_start.html", context, status=400)
+    me = _me(request, session)
+    if me is not None:
+        taken = {result.kind: result for result in me.results.all()}
+        context.update(
+            {
+                "me": me,
+                "new_code": request.session.pop("training-new-code", None),
+                "tests": [
+                    (kind, label, training.test_open(session, kind), taken.get(kind))
+                    for kind, label in Score.Kind.choices
+                ],
+                "certificate": getattr(me, "certificate", None),
+            }
+        )
+    return render(request, "programs/test_start.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
+    session = _public_session(token)
+    me = _me(request, session)
+    if me is None or kind not in Score.Kind.values:
+        return redirect("pelatihan:start", token=token)
+    asked = training.questions(session)
+    form = TestForm(asked, request.POST or None)
+    context = {"session": session, "me": me, "kind": kind, "kind_label": Score.Kind(kind).label, "form": form}
+    if not training.test_open(session, kind) or me.results.filter(kind=kind).exists() or not asked:
+        return redirect("pelatihan:start", token=token)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = training.test_submit(
+                session=session,
+                participant=me,
+                kind=kind,
+                answers={name: value for name, value in form.cleaned_data.items() if value},
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "programs/test_take.html", context, status=400)
+        messages.success(
+            request,
+            _("Thank you. You answered %(correct)s of %(asked)s questions correctly (%(score)s%%).")
+            % {"correct": result.correct, "asked": result.asked, "score": result.score},
+        )
+        return redirect("pelatihan:start", token=token)
+    return render(request, "programs/test_take.html", context)
+
+
+@never_cache
+def test_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
+    session = _public_session(token)
+    me = _me(request, session)
+    certificate = getattr(me, "certificate", None) if me else None
+    if certificate is None or certificate.revoked_at:
+        raise Http404
+    return _pdf_response(request, certificate)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
+    """/sertifikat/: anyone checks a certificate's code. A wrong code reveals nothing; tries are limited."""
+    form = VerifyForm(request.POST or ({"code": code} if code else None))
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound:
+        if _limited(request, "certificate-check", settings.JAGA_CERTIFICATE_CHECK_LIMIT):
+            return _too_many(request, "programs/verify.html", context)
+        if form.is_valid():
+            certificate = training.certificate_lookup(form.cleaned_data["code"])
+            if certificate is None:
+                context["unknown"] = True
+            else:
+                context["certificate"] = certificate
+                record(
+                    "programs.training.certificate_checked",
+                    target=certificate.participant.session,
+                    request=request,
+                    details={"certificate": str(certificate.pk), "valid": certificate.revoked_at is None},
+                )
+    status = 404 if context.get("unknown") else 200
+    return render(request, "programs/verify.html", context, status=status)
