@@ -30,6 +30,13 @@ def _svg(title: Any, height: int, body: str, width: int = WIDTH) -> SafeString:
     )
 
 
+def _short(label: str, limit: int = 30) -> str:
+    """A bar's label, cut to fit left of the bar (the full label is in the tooltip and the data table)."""
+    if len(label) <= limit:
+        return escape(label)
+    return f"<title>{escape(label)}</title>{escape(label[: limit - 1].rstrip())}…"
+
+
 def bars(title: Any, rows: Sequence[Row]) -> SafeString:
     """Horizontal bars, one per category."""
     label_width, bar_width, step = 230, WIDTH - 230 - 60, 26
@@ -38,7 +45,7 @@ def bars(title: Any, rows: Sequence[Row]) -> SafeString:
     for k, (label, number, shown) in enumerate(rows):
         y = k * step + 4
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="label">{escape(str(label))[:40]}</text>'
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="label">{_short(str(label))}</text>'
         )
         if number is None:
             parts.append(f'<rect x="{label_width}" y="{y}" width="24" height="18" class="hidden"/>')
