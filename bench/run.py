@@ -279,6 +279,10 @@ def measure_case_list() -> dict[str, float]:
         "filtered_page": lambda: client.get("/cases/", {"status": "registered", "form": "trafficking", "region": "35"}),
         "nik_page": lambda: client.get("/cases/", {"q": nik}),
         "list_api": lambda: api.get("/api/v1/cases/"),
+        "filtered_api": lambda: api.get(
+            "/api/v1/cases/", {"status": "registered", "form": "trafficking", "region": "35"}
+        ),
+        "nik_api": lambda: api.get("/api/v1/cases/", {"q": nik}),
         "raw_sql_first_page": lambda: _raw_first_page(actor.organisation_id),
     }
     results: dict[str, float] = {}
@@ -543,13 +547,21 @@ def main() -> None:
             ("filtered_page", "filtered page: status, form, province (page)"),
             ("nik_page", "NIK lookup through the blind index (page)"),
             ("list_api", "first page of `GET /api/v1/cases/`"),
+            ("filtered_api", "filtered page: status, form, province (API)"),
+            ("nik_api", "NIK lookup through the blind index (API)"),
             ("raw_sql_first_page", "baseline: the first page and its count in raw SQL"),
         ):
             lines.append(f"| {label} | {pg[key + '_p50']:.1f} ms | {pg[key + '_p95']:.1f} ms |")
         ratio = pg["list_page_p50"] / pg["raw_sql_first_page_p50"]
+        worst = max(
+            pg[f"{key}_p95"]
+            for key in ("list_page", "filtered_page", "nik_page", "list_api", "filtered_api", "nik_api")
+        )
+        verdict = "met" if worst <= 100 else "not met"
         lines += [
             "",
-            f"Target: p95 at most 100 ms for one user. Page vs raw SQL (p50): {ratio:.1f}x; the baseline counts",
+            f"Target: p95 at most 100 ms for one user: {verdict} (slowest p95 {worst:.1f} ms). Page vs raw SQL (p50):",
+            f"{ratio:.1f}x; the baseline counts",
             "every case exactly, the page counts up to 1,001 (`core/pagination.py`), which is why it is faster.",
             "",
         ]

@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from jaga.audit.chain import GENESIS, Checkpoint, VerifyResult, canonical, link_hash, verify_rows
+from jaga.audit.chain import GENESIS, Checkpoint, VerifyResult, canonical_many, link_hash, verify_rows
 from jaga.audit.models import AuditEvent
-from jaga.core.bulk import bulk_insert
+from jaga.core.bulk import bulk_insert, instantiate
 
 # Any constant works: it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_LOCK_KEY = 7_310_411_245
@@ -50,11 +50,13 @@ def _append(entries: list[dict[str, Any]]) -> list[AuditEvent]:
         # Microseconds survive both databases; anything finer would break the hash on reload.
         created_at = timezone.now()
         rows = []
-        for entry in entries:
+        contents = canonical_many(seq + 1, created_at, entries)
+        for entry, content in zip(entries, contents, strict=True):
             seq += 1
-            content = canonical(seq=seq, created_at=created_at, **entry)
             row_hash = link_hash(prev_hash, content)
-            rows.append(AuditEvent(seq=seq, created_at=created_at, prev_hash=prev_hash, hash=row_hash, **entry))
+            rows.append(
+                instantiate(AuditEvent, seq=seq, created_at=created_at, prev_hash=prev_hash, hash=row_hash, **entry)
+            )
             prev_hash = row_hash
         if len(rows) == 1:
             rows[0].save()

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -18,8 +19,10 @@ from rest_framework.views import APIView
 
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
+from jaga.audit.services import record
 from jaga.cases import services
 from jaga.cases.access import access_case, access_referral, may_see_identity
+from jaga.cases.forms import CaseFilterForm
 from jaga.cases.models import (
     Case,
     Consent,
@@ -135,19 +138,12 @@ class LegalProcessSerializer(serializers.ModelSerializer):
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
 
 
-def _part_data(serializer: serializers.BaseSerializer, identity: bool) -> Any:
+def _without_identity(rows: list[dict[str, Any]], model: type, identity: bool) -> list[dict[str, Any]]:
     """Serialized parts, without their encrypted (identifying) fields unless identity may be shown."""
-    data = serializer.data
     if identity:
-        return data
-    model = (serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer).Meta.model
+        return rows
     hidden = {f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
-    rows = data if isinstance(data, list) else [data]
-    return (
-        [{k: v for k, v in row.items() if k not in hidden} for row in rows]
-        if isinstance(data, list)
-        else ({k: v for k, v in rows[0].items() if k not in hidden})
-    )
+    return [{k: v for k, v in row.items() if k not in hidden} for row in rows]
 
 
 class CaseOutSerializer(serializers.ModelSerializer):
@@ -182,17 +178,24 @@ class CaseOutSerializer(serializers.ModelSerializer):
     services = serializers.SerializerMethodField()
     legal = serializers.SerializerMethodField()
 
+    def _parts(self, serializer_class: type[serializers.ModelSerializer], objects: list[Any]) -> list[dict[str, Any]]:
+        """Each part through one serializer per list, not one per case (building one costs more than using it)."""
+        made = self.__dict__.setdefault("_part_serializers", {})
+        if serializer_class not in made:
+            made[serializer_class] = serializer_class()
+        serializer = made[serializer_class]
+        rows = [serializer.to_representation(obj) for obj in objects]
+        return _without_identity(rows, serializer_class.Meta.model, self.context.get("identity", False))
+
     def get_perpetrators(self, case: Case) -> Any:
-        return _part_data(
-            PerpetratorSerializer(case.perpetrators.all(), many=True), self.context.get("identity", False)
-        )
+        return self._parts(PerpetratorSerializer, list(case.perpetrators.all()))
 
     def get_services(self, case: Case) -> Any:
-        return _part_data(ServiceRecordSerializer(case.services.all(), many=True), self.context.get("identity", False))
+        return self._parts(ServiceRecordSerializer, list(case.services.all()))
 
     def get_legal(self, case: Case) -> Any:
         legal = getattr(case, "legal", None)
-        return _part_data(LegalProcessSerializer(legal), self.context.get("identity", False)) if legal else None
+        return self._parts(LegalProcessSerializer, [legal])[0] if legal else None
 
     def get_child(self, case: Case) -> dict[str, Any]:
         child = case.child
@@ -211,21 +214,46 @@ class CasePagination(PageNumberPagination):
     django_paginator_class = CappedPaginator  # "count" stops at 1,001 on very large lists
 
 
+LIST_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="A reference (its start), or a NIK (16 digits, exact)"),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+    OpenApiParameter("form", OpenApiTypes.STR, enum=Form.values, description="Form of exploitation"),
+    OpenApiParameter("region", OpenApiTypes.STR, description="Province or regency code of exploitation, e.g. 51"),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="Registered on or after"),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Registered on or before"),
+    OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only cases assigned to me"),
+    OpenApiParameter("page", OpenApiTypes.INT),
+]
+
+
 class CaseListView(APIView):
     @extend_schema(
-        summary="Cases you may see (no identity fields)",
+        summary="Cases you may see, newest first, with the case list's filters (no identity fields)",
+        parameters=LIST_FILTERS,
         responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
         if not user_has_perm(request.user, "cases.view"):
             raise PermissionDenied
+        form = CaseFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
         paginator = CasePagination()
         cases = (
-            case_list(user=request.user)
-            .select_related("legal")
+            case_list(user=request.user, **filters)
+            .select_related("organisation", "legal")
             .prefetch_related("form_links", "perpetrators", "services")
         )
         page = paginator.paginate_queryset(cases, request, view=self)
+        if filters.get("q") and may_see_identity(request.user):
+            # As on the page: a search may have compared names; recorded, without the words searched for.
+            record(
+                "cases.case.searched",
+                actor=request.user,
+                request=request._request,
+                details={"results": paginator.page.paginator.count, "via": "api"},
+            )
         return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
 
     @extend_schema(

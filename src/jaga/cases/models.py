@@ -167,7 +167,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "status"], name="case_org_status"),
-            models.Index(fields=["organisation", "-registered_on"], name="case_org_registered"),
+            # The list's order: its first page is read straight from the index (docs/benchmarks.md).
+            models.Index(fields=["organisation", "-registered_on", "-number"], name="case_org_registered_number"),
         ]
 
     def __str__(self) -> str:

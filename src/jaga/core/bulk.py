@@ -24,6 +24,7 @@ _PLAIN: dict[type[models.Field], type] = {
     models.IntegerField: int,
     models.SmallIntegerField: int,
     models.BigIntegerField: int,
+    models.PositiveBigIntegerField: int,
     models.PositiveIntegerField: int,
     models.PositiveSmallIntegerField: int,
     models.AutoField: int,
@@ -69,7 +70,8 @@ def _preparer(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[models.
             return value if value is None or type(value) is plain else prepared(obj)
 
         return fast
-    if isinstance(field, models.DateField):  # DateTimeField too; rows built together often share one `now`
+    if isinstance(field, models.DateField | models.JSONField):
+        # DateTimeField too: rows built together often share one `now`; and bulk audit rows one `details`.
         last: list[object] = [object(), None]
 
         def remembered(obj: models.Model) -> object:

@@ -8,7 +8,6 @@ and ``jaga keys rotate`` run without downtime. ``JAGA_BLIND_INDEX_KEY`` keys the
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from dataclasses import dataclass
@@ -125,4 +124,4 @@ def decrypt(token: str, *, context: str) -> str:
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed hash for exact lookups; ``purpose`` separates e.g. NIK from phone hashes."""
     key = settings.JAGA_BLIND_INDEX_KEY.encode()
-    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, f"{purpose}\x00{value}".encode(), "sha256").hex()  # hmac.new's result, in one C call

@@ -187,3 +187,18 @@ def test_bulk_appends_keep_the_chain_intact(chain: list[AuditEvent]) -> None:
     record("test.event.after")
     result = audit_verify()
     assert result.ok and result.count == 11
+
+
+def test_canonical_many_is_canonical_row_by_row() -> None:
+    from datetime import UTC, datetime
+
+    from jaga.audit.chain import canonical, canonical_many
+
+    when = datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC)
+    common = {"action": "cases.case.registered", "actor_id": "a1", "organisation_id": None, "ip": "10.0.0.1",
+              "target_type": "cases.case", "details": {"via": "import", "seq": 0, "note": 'quote " and ü'}}  # fmt: skip
+    same = [{**common, "target_id": target} for target in ["c1", 'odd "id"', "ü\u0000"]]
+    mixed = [*same, {**common, "target_id": "c4", "details": {}}]
+    for entries in (same, mixed, same[:1], []):
+        expected = [canonical(seq=7 + n, created_at=when, **entry) for n, entry in enumerate(entries)]
+        assert canonical_many(7, when, entries) == expected

@@ -146,3 +146,37 @@ def test_status_notes_and_consent_through_the_api(caseworker_jakarta: User, supe
     bad = client.post(f"/api/v1/cases/{case_id}/do/consent/", {"given_by": "nobody"}, content_type="application/json")
     assert bad.status_code == 400 and set(bad.json()) == {"lawful_basis", "justification"}
     assert client.post(f"/api/v1/cases/{case_id}/do/dance/", {}, content_type="application/json").status_code == 404
+
+
+def test_the_case_list_api_takes_the_pages_filters_and_refuses_bad_ones(
+    caseworker_jakarta: User, register_case: object
+) -> None:
+    from datetime import date
+
+    from jaga.audit.models import AuditEvent
+
+    online = register_case(caseworker_jakarta)  # type: ignore[operator]
+    trafficking = register_case(  # type: ignore[operator]
+        caseworker_jakarta,
+        forms=["trafficking"],
+        registered_on=date(2025, 1, 10),
+        exploitation_regency="51.71",
+        child={"nik": "5171014101100002", "date_of_birth": date(2010, 1, 1), "full_name": "Anak Dua Uji"},
+    )
+    api = api_client(caseworker_jakarta)
+
+    def ids(**params: str) -> list[str]:
+        response = api.get("/api/v1/cases/", params)
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids() == [str(online.pk), str(trafficking.pk)]  # newest first
+    assert ids(form="trafficking") == [str(trafficking.pk)]
+    assert ids(region="51") == [str(trafficking.pk)]
+    assert ids(since="2026-01-01") == [str(online.pk)]
+    assert ids(q="5171014101100002") == [str(trafficking.pk)]  # a NIK, through the blind index
+    assert ids(q=trafficking.reference) == [str(trafficking.pk)]
+    assert ids(status="closed") == []
+    assert AuditEvent.objects.filter(action="cases.case.searched").count() == 2
+    bad = api.get("/api/v1/cases/", {"status": "lost", "since": "yesterday"})
+    assert bad.status_code == 400 and set(bad.json()) == {"status", "since"}
