@@ -94,10 +94,11 @@ def match_plain(path: str) -> dict:
             block_on("phone"),
             block_on("substr(first_name, 1, 2)", "date_of_birth"),
             block_on("substr(last_name, 1, 3)", "date_of_birth"),
-            block_on("first_name", "last_name"),
+            block_on("first_name", "last_name", "substr(date_of_birth, 1, 4)"),
+            block_on("first_name", "last_name", "substr(date_of_birth, 6, 5)"),
             block_on("full_name", "regency_code"),
             block_on("first_name", "regency_code"),
-            block_on("last_name", "regency_code"),
+            block_on("last_name", "regency_code", "sex"),
         ],
         retain_matching_columns=False,
     )

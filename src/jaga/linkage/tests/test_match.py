@@ -131,3 +131,34 @@ def test_uncertain_pairs_lie_between_the_thresholds_and_across_clusters(files: d
         assert result.clusters[pair.a] != result.clusters[pair.b]
         assert set(pair.agreement) >= {"name", "date_of_birth", "nik"}  # the evidence a reviewer sees
     assert [p.probability for p in result.uncertain] == sorted((p.probability for p in result.uncertain), reverse=True)
+
+
+@pytest.mark.parametrize("names", [["all"], ["a", "b"]])
+def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: list[str]) -> None:
+    """`matching.predict` drops pairs that cannot reach the review threshold before comparing filters;
+    what it keeps, and each probability, must be what Splink's predict computes with the same model."""
+    from jaga.linkage import matching
+
+    con = matching.connect()
+    tables = [f"t_{name}" for name in names]
+    for table, name in zip(tables, names, strict=True):
+        matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
+    linker, trained = matching.train(con, tables, lambda *_: None)
+    assert trained
+    review = 0.6
+
+    def rows(table: str) -> dict[tuple[str, str], float]:
+        two = len(tables) > 1
+        columns = "source_dataset_l, unique_id_l, source_dataset_r, unique_id_r" if two else "unique_id_l, unique_id_r"
+        found = {}
+        for *ids, probability in con.execute(f"SELECT {columns}, match_probability FROM {table}").fetchall():
+            if two and ids[0] != tables[0]:
+                ids = [ids[2], ids[3], ids[0], ids[1]]
+            found[tuple(ids)] = probability
+        return found
+
+    ours = rows(matching.predict(con, tables, linker, review))
+    splinks = rows(matching.predict_splink(linker, review))
+    near = {key for key, p in {**ours, **splinks}.items() if abs(p - review) < 1e-9}  # rounding at the edge
+    assert len(ours) > 100 and set(ours) - near == set(splinks) - near
+    assert max(abs(ours[key] - splinks[key]) for key in set(ours) & set(splinks)) < 1e-9
