@@ -6,25 +6,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
+from jaga.programs.access import require_manager
 from jaga.programs.models import AdvocacyActivity, Ask, Stage, StageChange
 from jaga.programs.services import check_all
 from jaga.regions.models import Region
 
 LEVEL_OF_REGION = {Ask.Level.PROVINCE: Region.Level.PROVINCE, Ask.Level.REGENCY: Region.Level.REGENCY}
-
-
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
 
 
 @dataclass
@@ -39,7 +34,7 @@ class AskInput:
 
 @transaction.atomic
 def ask_create(*, actor: User, data: AskInput, request: HttpRequest | None = None) -> Ask:
-    _check(actor)
+    require_manager(actor)
     errors: dict[str, list[str]] = {}
     if data.level == Ask.Level.NATIONAL and data.region is not None:
         errors["region"] = [_("A national institution has no region; leave it empty.")]
@@ -62,7 +57,7 @@ def ask_create(*, actor: User, data: AskInput, request: HttpRequest | None = Non
 
 @transaction.atomic
 def activity_add(*, actor: User, ask: Ask, request: HttpRequest | None = None, **fields: Any) -> AdvocacyActivity:
-    _check(actor)
+    require_manager(actor)
     activity = AdvocacyActivity(ask=ask, created_by=actor, **fields)
     activity.full_clean()
     if activity.follow_up_due and activity.follow_up_due < activity.held_on:
@@ -77,7 +72,7 @@ def stage_move(
     *, actor: User, ask: Ask, stage: str, changed_on: date | None, evidence: str, request: HttpRequest | None = None
 ) -> StageChange:
     """Moves an ask to another stage; the evidence (a decree number, minutes, a budget document) is required."""
-    _check(actor)
+    require_manager(actor)
     errors: dict[str, list[str]] = {}
     if stage not in Stage.values:
         errors["stage"] = [_("Choose a stage.")]

@@ -10,14 +10,14 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts.models import Organisation
-from jaga.accounts.permissions import user_has_perm
 from jaga.programs import results, services, training
+from jaga.programs.access import require_manager
 from jaga.programs.models import Agreement, Ask, Campaign, CodeMember, Programme, Stage, TrainingSession
 from jaga.regions.models import Region
 
@@ -62,11 +62,6 @@ def _choice(request: Request, name: str, allowed: list[str], errors: dict[str, s
     return value
 
 
-def _check(request: Request) -> None:
-    if not user_has_perm(request.user, "programs.manage"):
-        raise PermissionDenied
-
-
 class PartnerListView(APIView):
     @extend_schema(
         operation_id="programs_partners",
@@ -83,7 +78,7 @@ class PartnerListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         errors: dict[str, str] = {}
         kind = _choice(request, "type", Organisation.Type.values, errors)
         programme = _choice(request, "programme", Programme.values, errors)
@@ -108,7 +103,7 @@ class AgreementListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         errors: dict[str, str] = {}
         programme = _choice(request, "programme", Programme.values, errors)
         if errors:
@@ -139,7 +134,7 @@ class AskListView(APIView):
         responses={200: AskSerializer(many=True), 400: OpenApiResponse(description="Unknown filter"), 403: FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         errors: dict[str, str] = {}
         stage = _choice(request, "stage", Stage.values, errors)
         if errors:
@@ -183,7 +178,7 @@ class CampaignListView(APIView):
         responses={200: CampaignSerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         campaigns = Campaign.objects.prefetch_related("provinces", "partners", "activities")
         return Response(CampaignSerializer(campaigns, many=True).data)
 
@@ -233,7 +228,7 @@ class TrainingSessionListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         sessions = TrainingSession.objects.select_related("module").prefetch_related("organisations")
         year = request.query_params.get("year", "")
         if year:
@@ -275,7 +270,7 @@ class CodeMemberListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         errors: dict[str, str] = {}
         status = _choice(request, "status", CodeMember.Status.values, errors)
         if errors:
@@ -311,7 +306,7 @@ class ResultsView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        _check(request)
+        require_manager(request.user)
         errors: dict[str, str] = {}
         year = request.query_params.get("year", "")
         if not (year.isdigit() and 2000 <= int(year) <= 2100):

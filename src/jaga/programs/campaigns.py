@@ -6,28 +6,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
+from jaga.programs.access import require_manager
 from jaga.programs.models import Campaign, CampaignActivity
 from jaga.regions.models import Region
-
-
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def campaign_create(
     *, actor: User, provinces: list[Region], partners: list[Any], request: HttpRequest | None = None, **fields: Any
 ) -> Campaign:
-    _check(actor)
+    require_manager(actor)
     campaign = Campaign(created_by=actor, **fields)
     campaign.full_clean()
     if campaign.ends_on and campaign.ends_on < campaign.starts_on:
@@ -45,7 +40,7 @@ def campaign_create(
 def activity_add(
     *, actor: User, campaign: Campaign, request: HttpRequest | None = None, **fields: Any
 ) -> CampaignActivity:
-    _check(actor)
+    require_manager(actor)
     fields.setdefault("channel", CampaignActivity.CHANNEL_OF.get(fields.get("kind", ""), ""))
     activity = CampaignActivity(campaign=campaign, created_by=actor, **fields)
     activity.full_clean()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import Organisation, User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
+from jaga.programs.access import require_manager
 from jaga.programs.models import CodeCriterion, CodeMember, CodeReport, CriterionProgress
 
 REPORTED = [c for c in CodeCriterion if c != CodeCriterion.REPORTING]  # the report states criteria 1 to 5
@@ -28,16 +29,11 @@ DUE_MONTH, DUE_DAY = 3, 31
 MET = CriterionProgress.Status.MET
 
 
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def member_add(
     *, actor: User, organisation: Organisation, sector: str, status: str, joined_on: date | None, request: Any = None
 ) -> CodeMember:
-    _check(actor)
+    require_manager(actor)
     if organisation.type != Organisation.Type.PRIVATE_SECTOR:
         raise ValidationError({"organisation": [_("Only private-sector organisations join The Code.")]})
     if CodeMember.objects.filter(organisation=organisation).exists():
@@ -58,7 +54,7 @@ def member_add(
 def membership_set(
     *, actor: User, member: CodeMember, status: str, joined_on: date | None, request: Any = None
 ) -> None:
-    _check(actor)
+    require_manager(actor)
     if status == CodeMember.Status.MEMBER and joined_on is None:
         raise ValidationError({"joined_on": [_("Give the date the company became a member.")]})
     previous = member.status
@@ -96,7 +92,7 @@ def progress_set(
     evidence_on: date | None,
     request: Any = None,
 ) -> CriterionProgress:
-    _check(actor)
+    require_manager(actor)
     errors = _evidence_rule(status, evidence, evidence_on)
     if errors:
         raise ValidationError(errors)
@@ -177,7 +173,7 @@ def report_review(
     *, actor: User, report: CodeReport, verified: bool, note: str, request: HttpRequest | None = None
 ) -> None:
     """Verified: the report's claims become the criteria's progress, and criterion 6 is met. Returned: with a note."""
-    _check(actor)
+    require_manager(actor)
     if report.status != CodeReport.Status.SUBMITTED:
         raise ValidationError(_("This report has already been reviewed."))
     if not verified and not note.strip():

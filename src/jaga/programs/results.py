@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.programs import training
+from jaga.programs.access import require_manager
 from jaga.programs.models import (
     CampaignActivity,
     CodeCriterion,
@@ -124,16 +124,11 @@ def framework(year: int, province: str = "") -> list[Row]:
     return rows
 
 
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def baseline_set(
     *, actor: User, measure: str, baseline: float, baseline_year: int, request: HttpRequest | None = None
 ) -> Indicator:
-    _check(actor)
+    require_manager(actor)
     if baseline < 0:
         raise ValidationError({"baseline": [_("A baseline cannot be negative.")]})
     indicator, _created = Indicator.objects.update_or_create(
@@ -159,7 +154,7 @@ def target_set(
     target: float,
     request: HttpRequest | None = None,
 ) -> IndicatorTarget:
-    _check(actor)
+    require_manager(actor)
     errors: dict[str, list[str]] = {}
     if target < 0:
         errors["target"] = [_("A target cannot be negative.")]

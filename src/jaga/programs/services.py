@@ -7,16 +7,16 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.attachments import detect_type
+from jaga.programs.access import require_manager
 from jaga.programs.models import Agreement, Contact, PartnerProgramme, Programme
 
 
@@ -29,11 +29,6 @@ def check_all(instance: Any, errors: dict[str, list[str]]) -> None:
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-
-
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
 
 
 def partners(*, kind: str = "", province: str = "", programme: str = "") -> QuerySet[Organisation]:
@@ -58,7 +53,7 @@ def partners(*, kind: str = "", province: str = "", programme: str = "") -> Quer
 def programmes_set(
     *, actor: User, organisation: Organisation, programmes: list[str], request: HttpRequest | None = None
 ) -> None:
-    _check(actor)
+    require_manager(actor)
     unknown = [p for p in programmes if p not in Programme.values]
     if unknown:
         raise ValidationError({"programmes": _("Choose programmes from the list.")})
@@ -86,7 +81,7 @@ class ContactInput:
 def contact_add(
     *, actor: User, organisation: Organisation, data: ContactInput, request: HttpRequest | None = None
 ) -> Contact:
-    _check(actor)
+    require_manager(actor)
     contact = Contact(
         organisation=organisation,
         full_name=data.full_name.strip(),
@@ -109,7 +104,7 @@ def contact_add(
 
 @transaction.atomic
 def contact_remove(*, actor: User, contact: Contact, request: HttpRequest | None = None) -> None:
-    _check(actor)
+    require_manager(actor)
     record(
         "programs.contact.removed",
         actor=actor,
@@ -122,7 +117,7 @@ def contact_remove(*, actor: User, contact: Contact, request: HttpRequest | None
 
 def contacts_viewed(*, actor: User, organisation: Organisation, via: str, request: HttpRequest | None = None) -> None:
     """Contact people are personal data: every showing of them is recorded."""
-    _check(actor)
+    require_manager(actor)
     record("programs.contacts.viewed", actor=actor, target=organisation, request=request, details={"via": via})
 
 
@@ -141,7 +136,7 @@ class AgreementInput:
 
 @transaction.atomic
 def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | None = None) -> Agreement:
-    _check(actor)
+    require_manager(actor)
     errors: dict[str, list[str]] = {}
     if len({party.pk for party in data.parties}) < 2:
         errors["parties"] = [_("An agreement has at least two parties.")]
@@ -178,6 +173,6 @@ def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | N
 
 
 def agreement_document(*, actor: User, agreement: Agreement, request: HttpRequest | None = None) -> bytes:
-    _check(actor)
+    require_manager(actor)
     record("programs.agreement.document_downloaded", actor=actor, target=agreement, request=request)
     return bytes(agreement.document or b"")

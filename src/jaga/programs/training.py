@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.imports import ImportFileError, read_table
+from jaga.programs.access import require_manager
 from jaga.programs.models import (
     Certificate,
     Material,
@@ -54,17 +54,12 @@ SEXES = {
 }  # fmt: skip
 
 
-def _check(actor: User) -> None:
-    if not user_has_perm(actor, "programs.manage"):
-        raise PermissionDenied
-
-
 # --- Modules, materials, questions -----------------------------------------------------------------
 
 
 @transaction.atomic
 def module_create(*, actor: User, request: HttpRequest | None = None, **fields: Any) -> Module:
-    _check(actor)
+    require_manager(actor)
     module = Module(created_by=actor, **fields)
     module.full_clean()
     if not 1 <= module.pass_mark <= 100:
@@ -96,7 +91,7 @@ def material_add(
     *, actor: User, module: Module, title: str, changes: str, name: str, content: bytes, request: Any = None
 ) -> Material:
     """A new version of the module's material; earlier versions stay downloadable."""
-    _check(actor)
+    require_manager(actor)
     if len(content) > MATERIAL_MAX_BYTES:
         raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
     extension, mime = material_type(name, content)
@@ -124,7 +119,7 @@ def material_add(
 def question_add(
     *, actor: User, module: Module, text: str, options: list[str], answer: int, request: Any = None
 ) -> Question:
-    _check(actor)
+    require_manager(actor)
     options = [option.strip() for option in options if option.strip()]
     errors: dict[str, list[str]] = {}
     if not 2 <= len(options) <= 6:
@@ -145,7 +140,7 @@ def question_add(
 
 @transaction.atomic
 def question_set_active(*, actor: User, question: Question, active: bool, request: Any = None) -> None:
-    _check(actor)
+    require_manager(actor)
     question.active = active
     question.save(update_fields=["active"])
     record(
@@ -164,7 +159,7 @@ def question_set_active(*, actor: User, question: Question, active: bool, reques
 def session_create(
     *, actor: User, organisations: list[Organisation], request: Any = None, **fields: Any
 ) -> TrainingSession:
-    _check(actor)
+    require_manager(actor)
     session = TrainingSession(created_by=actor, test_token=secrets.token_urlsafe(18), **fields)
     session.full_clean()
     errors: dict[str, list[str]] = {}
@@ -184,7 +179,7 @@ def session_create(
 def session_tests_set(
     *, actor: User, session: TrainingSession, pre: bool, post: bool, self_registration: bool, request: Any = None
 ) -> None:
-    _check(actor)
+    require_manager(actor)
     session.pre_test_open, session.post_test_open, session.self_registration = pre, post, self_registration
     session.save(update_fields=["pre_test_open", "post_test_open", "self_registration"])
     record(
@@ -235,7 +230,7 @@ def participant_add(
 ) -> Participant:
     """Added by an officer, or (``actor`` None) registered by the participant from the test link."""
     if actor is not None:
-        _check(actor)
+        require_manager(actor)
     elif not session.self_registration:
         raise PermissionDenied
     taken = set(session.participants.values_list("code", flat=True))
@@ -253,7 +248,7 @@ def participant_add(
 
 @transaction.atomic
 def participant_remove(*, actor: User, participant: Participant, request: Any = None) -> None:
-    _check(actor)
+    require_manager(actor)
     record(
         "programs.training.participant_removed",
         actor=actor,
@@ -267,7 +262,7 @@ def participant_remove(*, actor: User, participant: Participant, request: Any = 
 @transaction.atomic
 def attendance_set(*, actor: User, session: TrainingSession, present: set[str], request: Any = None) -> int:
     """Marks who attended (the participants whose ids are in ``present``) and who did not."""
-    _check(actor)
+    require_manager(actor)
     participants = session.participants.all()
     participants.filter(pk__in=present).update(attended=True)
     participants.exclude(pk__in=present).update(attended=False)
@@ -279,7 +274,7 @@ def attendance_set(*, actor: User, session: TrainingSession, present: set[str], 
 @transaction.atomic
 def score_enter(*, actor: User, participant: Participant, kind: str, score: int, request: Any = None) -> Score:
     """A score from a paper test; replaces an earlier entered or imported one, never an online one."""
-    _check(actor)
+    require_manager(actor)
     if not 0 <= score <= 100:
         raise ValidationError({"score": [_("A score is a percentage from 0 to 100.")]})
     existing = participant.results.filter(kind=kind).first()
@@ -337,7 +332,7 @@ def participants_import(*, actor: User, session: TrainingSession, data: bytes, r
     name), role, attended (yes/no), pre_score and post_score (0 to 100). Raises ``ImportRejected``
     or ``ImportFileError``; messages name the row and column, never the value.
     """
-    _check(actor)
+    require_manager(actor)
     rows = read_table(data)
     header = [cell.strip().lower() for cell in next(rows, [])]
     if not header or not any(header):
@@ -577,14 +572,14 @@ def certificate_issue_if_earned(participant: Participant, *, actor: User | None,
 @transaction.atomic
 def certificates_issue(*, actor: User, session: TrainingSession, request: Any = None) -> int:
     """Issues a certificate to every participant who attended and passed and has none yet."""
-    _check(actor)
+    require_manager(actor)
     participants = session.participants.select_related("session__module", "certificate").prefetch_related("results")
     return sum(certificate_issue_if_earned(p, actor=actor, request=request) for p in participants)
 
 
 @transaction.atomic
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str, request: Any = None) -> None:
-    _check(actor)
+    require_manager(actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
     certificate.revoked_at = timezone.now()
