@@ -57,16 +57,32 @@ SEXES = {
 # --- Modules, materials, questions -----------------------------------------------------------------
 
 
+def _module_checked(module: Module) -> None:
+    module.full_clean()
+    if not 1 <= module.pass_mark <= 100:
+        raise ValidationError({"pass_mark": [_("The pass mark is a percentage from 1 to 100.")]})
+
+
 @transaction.atomic
 def module_create(*, actor: User, request: HttpRequest | None = None, **fields: Any) -> Module:
     require_manager(actor)
     module = Module(created_by=actor, **fields)
-    module.full_clean()
-    if not 1 <= module.pass_mark <= 100:
-        raise ValidationError({"pass_mark": [_("The pass mark is a percentage from 1 to 100.")]})
+    _module_checked(module)
     module.save()
     record("programs.training.module_created", actor=actor, target=module, request=request)
     return module
+
+
+@transaction.atomic
+def module_update(*, actor: User, module: Module, request: HttpRequest | None = None, **fields: Any) -> None:
+    """A changed pass mark applies to certificates issued from now on; issued ones stand."""
+    require_manager(actor)
+    changed = sorted(name for name, value in fields.items() if getattr(module, name) != value)
+    for name, value in fields.items():
+        setattr(module, name, value)
+    _module_checked(module)
+    module.save()
+    record("programs.training.module_changed", actor=actor, target=module, request=request, details={"fields": changed})
 
 
 def material_type(name: str, content: bytes) -> tuple[str, str]:
@@ -161,6 +177,14 @@ def session_create(
 ) -> TrainingSession:
     require_manager(actor)
     session = TrainingSession(created_by=actor, test_token=secrets.token_urlsafe(18), **fields)
+    _session_checked(session)
+    session.save()
+    session.organisations.set(organisations)
+    record("programs.training.session_created", actor=actor, target=session, request=request)
+    return session
+
+
+def _session_checked(session: TrainingSession) -> None:
     session.full_clean()
     errors: dict[str, list[str]] = {}
     if session.ends_on < session.starts_on:
@@ -169,10 +193,23 @@ def session_create(
         errors["place"] = [_("Give the place, or mark the session as online.")]
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_update(
+    *, actor: User, session: TrainingSession, organisations: list[Organisation], request: Any = None, **fields: Any
+) -> None:
+    """Dates, place, trainers and organisations change; the test link and the participants stay."""
+    require_manager(actor)
+    changed = sorted(name for name, value in fields.items() if getattr(session, name) != value)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    _session_checked(session)
     session.save()
     session.organisations.set(organisations)
-    record("programs.training.session_created", actor=actor, target=session, request=request)
-    return session
+    record(
+        "programs.training.session_changed", actor=actor, target=session, request=request, details={"fields": changed}
+    )
 
 
 @transaction.atomic

@@ -77,17 +77,25 @@ def training_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("programs.manage")
-def module_create_view(request: HttpRequest) -> HttpResponse:
-    form = ModuleForm(request.POST or None)
+def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpResponse:
+    """A new module, or (with ``module_id``) the same form to change one."""
+    module = get_object_or_404(Module, pk=module_id) if module_id else None
+    # The form gets its own copy: a model form writes its data into its instance while it validates.
+    form = ModuleForm(request.POST or None, instance=Module.objects.get(pk=module.pk) if module else None)
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ModuleForm.Meta.fields}
         try:
-            module = training.module_create(actor=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            if module is None:
+                module = training.module_create(actor=request.user, request=request, **fields)  # type: ignore[arg-type]
+                messages.success(request, _("Module created. Add its materials and questions."))
+            else:
+                training.module_update(actor=request.user, module=module, request=request, **fields)  # type: ignore[arg-type]
+                messages.success(request, _("Module saved."))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Module created. Add its materials and questions."))
             return redirect("programs:module", module_id=module.pk)
-    return render(request, "programs/module_form.html", {"form": form})
+    return render(request, "programs/module_form.html", {"form": form, "module": module})
 
 
 @require_perm("programs.manage")
@@ -166,24 +174,32 @@ def material_download_view(request: HttpRequest, material_id: Any) -> HttpRespon
 
 
 @require_perm("programs.manage")
-def session_create_view(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST or None, initial={"module": request.GET.get("module")})
+def session_create_view(request: HttpRequest, session_id: Any = None) -> HttpResponse:
+    """A new session, or (with ``session_id``) the same form to change one."""
+    session = get_object_or_404(TrainingSession, pk=session_id) if session_id else None
+    initial = {} if session else {"module": request.GET.get("module")}
+    copy = TrainingSession.objects.get(pk=session.pk) if session else None  # see module_create_view
+    form = SessionForm(request.POST or None, instance=copy, initial=initial)
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = {name: form.cleaned_data[name] for name in SessionForm.Meta.fields}
         organisations = list(fields.pop("organisations"))
+        actor: Any = request.user
         try:
-            session = training.session_create(
-                actor=request.user,  # type: ignore[arg-type]
-                organisations=organisations,
-                request=request,
-                **fields,
-            )
+            if session is None:
+                session = training.session_create(actor=actor, organisations=organisations, request=request, **fields)
+                messages.success(
+                    request, _("Session created. Add participants, or let them register from the test link.")
+                )
+            else:
+                training.session_update(
+                    actor=actor, session=session, organisations=organisations, request=request, **fields
+                )
+                messages.success(request, _("Session saved."))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Session created. Add participants, or let them register from the test link."))
             return redirect("programs:session", session_id=session.pk)
-    return render(request, "programs/session_form.html", {"form": form})
+    return render(request, "programs/session_form.html", {"form": form, "session": session})
 
 
 def _test_link(request: HttpRequest, session: TrainingSession) -> str:

@@ -286,3 +286,41 @@ def test_training_pages_are_for_programme_officers(
 
 def test_certificate_text_keeps_latin_1_and_simplifies_the_rest() -> None:
     assert training._latin("Désirée Ōtomo 李") == "Désirée Otomo ?"
+
+
+def test_modules_and_sessions_can_be_changed_and_keep_their_link_and_people(
+    login_client: Any, programme_officer: Any, session: TrainingSession, module: Module, orgs: dict
+) -> None:
+    client = login_client(programme_officer)
+    training.participant_add(
+        actor=programme_officer, session=session, data=training.ParticipantInput(full_name="Tetap Ada", sex="male")
+    )
+    token = session.test_token
+    edit = f"/programs/training/sessions/{session.pk}/edit/"
+    page = client.get(edit).content.decode()
+    assert "Denpasar" in page and "Ubah sesi" in page
+    fields = {
+        "module": module.pk,
+        "starts_on": "2026-06-02",
+        "ends_on": "2026-06-01",
+        "place": "Singaraja",
+        "region": "51.08",
+        "trainers": "Tim baru",
+        "organisations": [orgs["bali"].pk, orgs["ngo"].pk],
+    }
+    page = client.post(edit, fields).content.decode()
+    assert "sebelum tanggal mulai" in page  # the end before the start: refused, nothing changed
+    assert TrainingSession.objects.get().place == "Denpasar"
+    assert client.post(edit, {**fields, "ends_on": "2026-06-03"}).status_code == 302
+    changed = TrainingSession.objects.get()
+    assert (changed.place, changed.test_token, changed.participants.count()) == ("Singaraja", token, 1)
+    assert changed.organisations.count() == 2
+    event = AuditEvent.objects.get(action="programs.training.session_changed")
+    assert set(event.details["fields"]) >= {"place", "starts_on", "ends_on", "trainers", "region"}
+
+    edit = f"/programs/training/modules/{module.pk}/edit/"
+    data = {"title": module.title, "audience": "teachers", "language": "id", "objectives": "o", "pass_mark": 80}
+    assert client.post(edit, data).status_code == 302
+    assert Module.objects.get().pass_mark == 80 and Module.objects.get().audience == "teachers"
+    assert "Nilai lulus" in client.post(edit, {**data, "pass_mark": 0}).content.decode()
+    assert Module.objects.get().pass_mark == 80
