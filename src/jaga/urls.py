@@ -9,6 +9,7 @@ from jaga.cases.api import (
     CaseListView,
     CasePartView,
     CaseReferralView,
+    CaseSearchView,
     ReferralActionView,
     ReferralListView,
 )
@@ -36,6 +37,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("regions/", RegionListView.as_view(), name="regions"),
     path("cases/", CaseListView.as_view(), name="cases"),
+    path("cases/search/", CaseSearchView.as_view(), name="case_search"),
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
     path("cases/<uuid:case_id>/do/<str:action>/", CaseActionView.as_view(), name="case_action"),

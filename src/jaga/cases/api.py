@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -215,7 +216,11 @@ class CasePagination(PageNumberPagination):
 
 
 LIST_FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="A reference (its start), or a NIK (16 digits, exact)"),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="A reference or its start (2026-00123). NIKs and names go in POST /api/v1/cases/search/",
+    ),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
     OpenApiParameter("form", OpenApiTypes.STR, enum=Form.values, description="Form of exploitation"),
     OpenApiParameter("region", OpenApiTypes.STR, description="Province or regency code of exploitation, e.g. 51"),
@@ -224,6 +229,64 @@ LIST_FILTERS = [
     OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only cases assigned to me"),
     OpenApiParameter("page", OpenApiTypes.INT),
 ]
+REFERENCE = re.compile(r"[0-9]{1,4}(-[0-9]{0,6})?")
+
+
+def _listing(request: Request, data: Any, *, url: bool) -> Response:
+    """One page of the cases the caller may see, filtered as on the case list page."""
+    if not user_has_perm(request.user, "cases.view"):
+        raise PermissionDenied
+    form = CaseFilterForm(data)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    if url and filters.get("q") and not REFERENCE.fullmatch(filters["q"]):
+        raise ValidationError(
+            {
+                "q": [
+                    "A URL may search a reference only (e.g. 2026-00123): identities never go in URLs. "
+                    "Send a NIK or a name in the body of POST /api/v1/cases/search/."
+                ]
+            }
+        )
+    paginator = CasePagination()
+    cases = (
+        case_list(user=request.user, **filters)
+        .select_related("organisation", "legal")
+        .prefetch_related("form_links", "perpetrators", "services")
+    )
+    page = paginator.paginate_queryset(cases, request)
+    if filters.get("q") and may_see_identity(request.user):
+        # As on the page: a search may have compared names; recorded, without the words searched for.
+        record(
+            "cases.case.searched",
+            actor=request.user,
+            request=request._request,
+            details={"results": paginator.page.paginator.count, "via": "api"},
+        )
+    return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
+
+
+class CaseSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, help_text="A reference, a NIK (16 digits), or a name (roles allowed)")
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    form = serializers.ChoiceField(choices=Form.choices, required=False)
+    region = serializers.CharField(required=False)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+    mine = serializers.BooleanField(required=False)
+
+
+class CaseSearchView(APIView):
+    @extend_schema(
+        summary="Search the cases you may see by NIK or name (in the body, never the URL), with the list's filters",
+        request=CaseSearchSerializer,
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
+        responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        return _listing(request, {k: v for k, v in data.items() if v is not None}, url=False)
 
 
 class CaseListView(APIView):
@@ -233,28 +296,7 @@ class CaseListView(APIView):
         responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.view"):
-            raise PermissionDenied
-        form = CaseFilterForm(request.query_params)
-        if not form.is_valid():
-            raise ValidationError(form.errors)
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-        paginator = CasePagination()
-        cases = (
-            case_list(user=request.user, **filters)
-            .select_related("organisation", "legal")
-            .prefetch_related("form_links", "perpetrators", "services")
-        )
-        page = paginator.paginate_queryset(cases, request, view=self)
-        if filters.get("q") and may_see_identity(request.user):
-            # As on the page: a search may have compared names; recorded, without the words searched for.
-            record(
-                "cases.case.searched",
-                actor=request.user,
-                request=request._request,
-                details={"results": paginator.page.paginator.count, "via": "api"},
-            )
-        return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
+        return _listing(request, request.query_params, url=True)
 
     @extend_schema(
         summary="Register a case", request=CaseInSerializer, responses={201: CaseOutSerializer, **ERROR_RESPONSES}

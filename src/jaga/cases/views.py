@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import csv
 import json
+import secrets
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +39,7 @@ from jaga.cases.forms import (
 )
 from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
 from jaga.cases.selectors import case_list
+from jaga.core import crypto
 from jaga.core.pagination import CappedPaginator
 from jaga.linkage import services as linkage
 
@@ -49,24 +53,77 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+SEARCHES_KEPT = 20
+
+
+def _search_keep(request: HttpRequest, words: str) -> str:
+    """What was searched for (a NIK, a name) stays in the session, encrypted; the URL carries a token."""
+    token = secrets.token_urlsafe(9)
+    searches = request.session.get("case_searches", {})
+    searches[token] = crypto.encrypt(words, context="cases.search")
+    request.session["case_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
+def _search_words(request: HttpRequest, token: str) -> str | None:
+    sealed = request.session.get("case_searches", {}).get(token)
+    return crypto.decrypt(sealed, context="cases.search") if sealed else None
+
+
 def _filtered_cases(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any], Any]:
-    """The list's filters from the query string (the page and its exports read the same ones)."""
-    form = CaseFilterForm(request.GET or None)
+    """The list's filters from the query string (the page and its exports read the same ones); the
+    search words from the session, named by the ``search`` token (never from the URL itself)."""
+    data = request.GET.copy()
+    data.pop("q", None)
+    token = request.GET.get("search", "")
+    if token:
+        words = _search_words(request, token)
+        if words is None:
+            messages.info(request, _("That search has expired: search again."))
+        else:
+            data["q"] = words
+    data.pop("search", None)
+    data.pop("page", None)
+    data.pop("identity", None)
+    form = CaseFilterForm(data or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(user=request.user, **{k: v for k, v in filters.items() if v not in (None, "")})
     return form, filters, cases
 
 
+def _search_redirect(request: HttpRequest) -> HttpResponse | None:
+    """A posted search: its filters into the URL, its words into the session (Post/Redirect/Get)."""
+    form = CaseFilterForm(request.POST)
+    if not form.is_valid():
+        return None
+    query = {k: v for k, v in request.POST.items() if k in form.fields and k != "q" and v}
+    words = form.cleaned_data["q"].strip()
+    if words:
+        query["search"] = _search_keep(request, words)
+    return redirect(f"{reverse('cases:list')}?{urlencode(query)}" if query else reverse("cases:list"))
+
+
 @require_perm("cases.view")
+@require_http_methods(["GET", "POST"])
 def case_list_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (done := _search_redirect(request)):
+        return done
     form, filters, cases = _filtered_cases(request)
+    if request.method == "POST":  # a search that did not validate: its errors, on the same page
+        form = CaseFilterForm(request.POST)
+        form.is_valid()
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if filters.get("q") and may_see_identity(request.user):
         # A search may have compared names: recorded, without the words searched for.
         record("cases.case.searched", actor=request.user, request=request, details={"results": page.paginator.count})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_perm("cases.edit")

@@ -174,9 +174,16 @@ def test_the_case_list_api_takes_the_pages_filters_and_refuses_bad_ones(
     assert ids(form="trafficking") == [str(trafficking.pk)]
     assert ids(region="51") == [str(trafficking.pk)]
     assert ids(since="2026-01-01") == [str(online.pk)]
-    assert ids(q="5171014101100002") == [str(trafficking.pk)]  # a NIK, through the blind index
     assert ids(q=trafficking.reference) == [str(trafficking.pk)]
     assert ids(status="closed") == []
+    # A NIK or a name never goes in a URL: the API says where to send it instead.
+    refused = api.get("/api/v1/cases/", {"q": "5171014101100002"})
+    assert refused.status_code == 400 and "POST /api/v1/cases/search/" in refused.json()["q"][0]
+    found = api.post(
+        "/api/v1/cases/search/", {"q": "5171014101100002", "form": "trafficking"}, content_type="application/json"
+    )
+    assert found.status_code == 200 and [r["id"] for r in found.json()["results"]] == [str(trafficking.pk)]
     assert AuditEvent.objects.filter(action="cases.case.searched").count() == 2
     bad = api.get("/api/v1/cases/", {"status": "lost", "since": "yesterday"})
     assert bad.status_code == 400 and set(bad.json()) == {"status", "since"}
+    assert api.post("/api/v1/cases/search/", {"since": "x"}, content_type="application/json").status_code == 400

@@ -110,10 +110,10 @@ def test_a_nik_search_finds_the_case_through_the_blind_index(
     case = register_case(caseworker_jakarta)
     register_case(caseworker_jakarta, child={"nik": "", "full_name": "Anak Lain"})
     client = login_client(caseworker_jakarta)
-    found = client.get("/cases/", {"q": "3171 0745 0812 0003"}).context["page"].object_list
+    found = client.post("/cases/", {"q": "3171 0745 0812 0003"}, follow=True).context["page"].object_list
     assert [c.pk for c in found] == [case.pk]
-    assert len(client.get("/cases/", {"q": "3171074508120004"}).context["page"].object_list) == 0
-    by_reference = client.get("/cases/", {"q": case.reference}).context["page"].object_list
+    assert len(client.post("/cases/", {"q": "3171074508120004"}, follow=True).context["page"].object_list) == 0
+    by_reference = client.post("/cases/", {"q": case.reference}, follow=True).context["page"].object_list
     assert [c.pk for c in by_reference] == [case.pk]
 
 
@@ -246,7 +246,7 @@ def test_a_name_search_finds_old_spellings_and_nicknames_within_scope(
     register_case(caseworker_bali, exploitation_regency="51.71", child={"full_name": "Joko Susilo", "nik": ""})
     client = login_client(caseworker_jakarta)
     for query in ("joko susilo", "DJOKO", "koko"):
-        found = client.get("/cases/", {"q": query}).context["page"].object_list
+        found = client.post("/cases/", {"q": query}, follow=True).context["page"].object_list
         assert [c.pk for c in found] == [mine.pk], query
     event = AuditEvent.objects.filter(action="cases.case.searched").last()
     assert event.details == {"results": 1} and "koko" not in str(event.details).lower()
@@ -268,3 +268,25 @@ def test_a_very_long_list_stops_counting_and_says_so(
     assert "Lebih dari 2 kasus" in page
     api = client.get("/api/v1/cases/").json()
     assert api["count"] == 3, "the API counts up to the cap plus one as well"
+
+
+def test_a_search_keeps_the_nik_out_of_every_url(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    case = register_case(caseworker_jakarta)
+    register_case(caseworker_jakarta, child={"nik": "", "full_name": "Anak Lain"})
+    client = login_client(caseworker_jakarta)
+    response = client.post("/cases/", {"q": "3171074508120003", "status": "registered"})
+    location = response["Location"]
+    assert response.status_code == 302 and "3171074508120003" not in location and "search=" in location
+    page = client.get(location)
+    assert [c.pk for c in page.context["page"].object_list] == [case.pk]
+    assert "3171074508120003" in page.content.decode()  # in the search box, on the page only
+    assert "3171074508120003" not in str(client.session.get("case_searches"))  # kept encrypted
+    export = client.get(location.replace("/cases/?", "/cases/export.csv?"))
+    assert export.status_code == 200 and export.content.decode().count("\n") == 2  # header and the one case
+    expired = Client()
+    expired.force_login(caseworker_jakarta)
+    page = expired.get(location, follow=True).content.decode()
+    assert "Pencarian itu sudah kedaluwarsa" in page
+    assert client.post("/cases/", {"since": "kemarin"}).status_code == 400

@@ -61,7 +61,7 @@ def test_a_correction_updates_identity_indexes_and_age(supervisor: Client, case:
     assert response.status_code == 302
     child = Child.objects.get(pk=case.pk)
     assert child.full_name == "Sinta M. Uji" and child.date_of_birth == "2012-08-06"
-    found = supervisor.get("/cases/", {"q": "3171074608120003"}).context["page"].object_list
+    found = supervisor.post("/cases/", {"q": "3171074608120003"}, follow=True).context["page"].object_list
     assert [c.pk for c in found] == [case.pk]
     event = AuditEvent.objects.get(action="cases.subject.corrected")
     assert (
