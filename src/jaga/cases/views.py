@@ -67,7 +67,10 @@ def _search_keep(request: HttpRequest, words: str) -> str:
 
 def _search_words(request: HttpRequest, token: str) -> str | None:
     sealed = request.session.get("case_searches", {}).get(token)
-    return crypto.decrypt(sealed, context="cases.search") if sealed else None
+    try:
+        return crypto.decrypt(sealed, context="cases.search") if sealed else None
+    except crypto.DecryptionError:  # sealed under a key since retired: as good as expired
+        return None
 
 
 def _filtered_cases(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any], Any]:

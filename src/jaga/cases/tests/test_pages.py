@@ -289,4 +289,9 @@ def test_a_search_keeps_the_nik_out_of_every_url(
     expired.force_login(caseworker_jakarta)
     page = expired.get(location, follow=True).content.decode()
     assert "Pencarian itu sudah kedaluwarsa" in page
+    session = client.session
+    session["case_searches"] = {"old": "v99:c2VhbGVkIHVuZGVyIGEgcmV0aXJlZCBrZXk="}  # a key since retired
+    session.save()
+    response = client.get("/cases/?search=old")
+    assert response.status_code == 200 and "Pencarian itu sudah kedaluwarsa" in response.content.decode()
     assert client.post("/cases/", {"since": "kemarin"}).status_code == 400
