@@ -57,6 +57,14 @@ SEXES = {
 # --- Modules, materials, questions -----------------------------------------------------------------
 
 
+def _apply(obj: Any, fields: dict[str, Any]) -> list[str]:
+    """Sets ``fields`` on ``obj``; answers the names of those that changed (for the audit row)."""
+    changed = sorted(name for name, value in fields.items() if getattr(obj, name) != value)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return changed
+
+
 def _module_checked(module: Module) -> None:
     module.full_clean()
     if not 1 <= module.pass_mark <= 100:
@@ -77,9 +85,7 @@ def module_create(*, actor: User, request: HttpRequest | None = None, **fields: 
 def module_update(*, actor: User, module: Module, request: HttpRequest | None = None, **fields: Any) -> None:
     """A changed pass mark applies to certificates issued from now on; issued ones stand."""
     require_manager(actor)
-    changed = sorted(name for name, value in fields.items() if getattr(module, name) != value)
-    for name, value in fields.items():
-        setattr(module, name, value)
+    changed = _apply(module, fields)
     _module_checked(module)
     module.save()
     record("programs.training.module_changed", actor=actor, target=module, request=request, details={"fields": changed})
@@ -201,9 +207,7 @@ def session_update(
 ) -> None:
     """Dates, place, trainers and organisations change; the test link and the participants stay."""
     require_manager(actor)
-    changed = sorted(name for name, value in fields.items() if getattr(session, name) != value)
-    for name, value in fields.items():
-        setattr(session, name, value)
+    changed = _apply(session, fields)
     _session_checked(session)
     session.save()
     session.organisations.set(organisations)
