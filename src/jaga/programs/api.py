@@ -54,6 +54,14 @@ class AgreementSerializer(serializers.Serializer):
         return bool(agreement.document_name)
 
 
+def _province(request: Request, errors: dict[str, str]) -> str:
+    """The ``province`` filter: empty, or a province code (else an error under its name)."""
+    value = request.query_params.get("province", "")
+    if value and not Region.objects.filter(code=value, level=Region.Level.PROVINCE).exists():
+        errors["province"] = "Not a province code (for example 51 for Bali)."
+    return value
+
+
 def _choice(request: Request, name: str, allowed: list[str], errors: dict[str, str]) -> str:
     """A filter from the query string: empty, or one of ``allowed`` (else an error under its name)."""
     value = request.query_params.get(name, "")
@@ -82,9 +90,7 @@ class PartnerListView(APIView):
         errors: dict[str, str] = {}
         kind = _choice(request, "type", Organisation.Type.values, errors)
         programme = _choice(request, "programme", Programme.values, errors)
-        province = request.query_params.get("province", "")
-        if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
-            errors["province"] = "Not a province code (for example 51 for Bali)."
+        province = _province(request, errors)
         if errors:
             raise ValidationError(errors)
         partners = services.partners(kind=kind, province=province, programme=programme)
@@ -311,9 +317,7 @@ class ResultsView(APIView):
         year = request.query_params.get("year", "")
         if not (year.isdigit() and 2000 <= int(year) <= 2100):
             errors["year"] = "A year from 2000 to 2100 is required, for example 2026."
-        province = request.query_params.get("province", "")
-        if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
-            errors["province"] = "Not a province code (for example 51 for Bali)."
+        province = _province(request, errors)
         if errors:
             raise ValidationError(errors)
         return Response(ResultSerializer(results.framework(int(year), province), many=True).data)

@@ -231,6 +231,11 @@ class Dashboard:
     overdue: list[CodeMember]
 
 
+def latest_report(member: CodeMember) -> CodeReport | None:
+    """The member's report on the most recent year (reports prefetched)."""
+    return max(member.reports.all(), key=lambda r: r.year, default=None)
+
+
 def met_count(member: CodeMember) -> int:
     return sum(1 for p in member.progress.all() if p.status == MET)
 

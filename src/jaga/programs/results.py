@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -73,10 +73,7 @@ def actual(measure: str, year: int, province: str = "") -> float | None:
             evidence_on__year__lte=year,
             member__status=CodeMember.Status.MEMBER,
         ).filter(_in("member__organisation__jurisdiction", province))
-        counts: dict[Any, int] = {}
-        for member_id in met.values_list("member_id", flat=True):
-            counts[member_id] = counts.get(member_id, 0) + 1
-        return sum(1 for n in counts.values() if n == len(CodeCriterion))
+        return met.values("member").annotate(met=Count("id")).filter(met=len(CodeCriterion)).count()
     if measure == Measure.CAMPAIGN_REACH:
         reach = CampaignActivity.objects.filter(_in("region", province), held_on__year=year).aggregate(
             n=Sum(F("girls") + F("boys") + F("women") + F("men"))
@@ -148,13 +145,16 @@ def baseline_set(
 def target_set(
     *,
     actor: User,
-    indicator: Indicator,
+    measure: str,
     year: int,
     province: Region | None,
     target: float,
     request: HttpRequest | None = None,
 ) -> IndicatorTarget:
     require_manager(actor)
+    indicator = Indicator.objects.filter(measure=measure).first()
+    if indicator is None:
+        raise ValidationError({"measure": [_("Set this indicator's baseline first.")]})
     errors: dict[str, list[str]] = {}
     if target < 0:
         errors["target"] = [_("A target cannot be negative.")]

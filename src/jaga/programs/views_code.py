@@ -24,7 +24,7 @@ from jaga.programs.forms import (
     ReviewForm,
     TargetForm,
 )
-from jaga.programs.models import CodeCriterion, CodeMember, CodeReport, Indicator
+from jaga.programs.models import CodeCriterion, CodeMember, CodeReport
 
 
 @require_perm("programs.manage")
@@ -38,7 +38,7 @@ def code_dashboard_view(request: HttpRequest) -> HttpResponse:
         rows = []
         for member in board.members:
             status = {p.criterion: p.status for p in member.progress.all()}
-            latest = max(member.reports.all(), key=lambda r: r.year, default=None)
+            latest = code.latest_report(member)
             rows.append([member.organisation.name, member.sector, member.status, member.joined_on,
                          *[status.get(int(c), "") for c in CodeCriterion],
                          latest.year if latest else "", latest.status if latest else ""])  # fmt: skip
@@ -55,7 +55,7 @@ def code_dashboard_view(request: HttpRequest) -> HttpResponse:
     chart = charts.bars(
         _("Member companies meeting each criterion"), [(label, n, str(n)) for _c, label, n in board.per_criterion]
     )
-    rows = [(m, code.met_count(m), max(m.reports.all(), key=lambda r: r.year, default=None)) for m in board.members]
+    rows = [(m, code.met_count(m), code.latest_report(m)) for m in board.members]
     return render(
         request,
         "programs/code_dashboard.html",
@@ -149,6 +149,12 @@ def code_report_view(request: HttpRequest) -> HttpResponse:
 # --- Results framework ----------------------------------------------------------------------------
 
 
+RESULT_FORMS: dict[str, tuple[Any, Any]] = {
+    "baseline": (BaselineForm, results.baseline_set),
+    "target": (TargetForm, results.target_set),
+}
+
+
 @require_perm("programs.manage")
 def results_view(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
@@ -162,22 +168,17 @@ def results_view(request: HttpRequest) -> HttpResponse:
     year, province = this_year, ""
     if filters.is_valid():
         year, province = filters.cleaned_data["year"], filters.cleaned_data["province"]
-    baseline_form, target_form = BaselineForm(prefix="baseline"), TargetForm(prefix="target", initial={"year": year})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        form = baseline_form = BaselineForm(request.POST, prefix="baseline") if action == "baseline" else baseline_form
-        if action == "target":
-            form = target_form = TargetForm(request.POST, prefix="target")
-        if action in ("baseline", "target") and form.is_valid():
-            data = dict(form.cleaned_data)
+    forms: dict[str, Any] = {
+        "baseline": BaselineForm(prefix="baseline"),
+        "target": TargetForm(prefix="target", initial={"year": year}),
+    }
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action in RESULT_FORMS:
+        form_class, setter = RESULT_FORMS[action]
+        form = forms[action] = form_class(request.POST, prefix=action)
+        if form.is_valid():
             try:
-                if action == "baseline":
-                    results.baseline_set(actor=request.user, request=request, **data)  # type: ignore[arg-type]
-                else:
-                    indicator = Indicator.objects.filter(measure=data.pop("measure")).first()
-                    if indicator is None:
-                        raise ValidationError({"measure": [_("Set this indicator's baseline first.")]})
-                    results.target_set(actor=request.user, indicator=indicator, request=request, **data)  # type: ignore[arg-type]
+                setter(actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -204,8 +205,8 @@ def results_view(request: HttpRequest) -> HttpResponse:
             "province": dict(filters.fields["province"].choices).get(province, ""),
             "filters": filters,
             "chart": chart,
-            "baseline_form": baseline_form,
-            "target_form": target_form,
+            "baseline_form": forms["baseline"],
+            "target_form": forms["target"],
             "query": query.urlencode(),
         },
     )

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jaga.accounts.access import require_perm
-from jaga.audit.services import record
+from jaga.audit.services import client_ip, record
 from jaga.cases.imports import ImportFileError
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
@@ -420,8 +420,6 @@ def _too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> H
 
 
 def _limited(request: HttpRequest, kind: str, limit: int) -> bool:
-    from jaga.audit.services import client_ip
-
     return ratelimit.hit(ratelimit.address_key(kind, client_ip(request))) > limit
 
 
@@ -430,6 +428,12 @@ def _public_session(token: str) -> TrainingSession:
     if session is None:
         raise Http404
     return session
+
+
+def _remember(request: HttpRequest, session: TrainingSession, participant: Participant) -> None:
+    """The participant of this session, for this browser: in the session (a new key), never in the URL."""
+    request.session.cycle_key()
+    request.session[_session_key(session)] = str(participant.pk)
 
 
 def _me(request: HttpRequest, session: TrainingSession) -> Participant | None:
@@ -469,8 +473,7 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
                 except ValidationError as exc:
                     add_errors(register_form, exc)
                 else:
-                    request.session.cycle_key()
-                    request.session[_session_key(session)] = str(participant.pk)
+                    _remember(request, session, participant)
                     request.session["training-new-code"] = participant.code
                     return redirect("pelatihan:start", token=token)
         else:
@@ -482,8 +485,7 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
                         "code", _("No participant of this session has this code. Check it with your trainer.")
                     )
                 else:
-                    request.session.cycle_key()
-                    request.session[_session_key(session)] = str(participant.pk)
+                    _remember(request, session, participant)
                     return redirect("pelatihan:start", token=token)
         return render(request, "programs/test_start.html", context, status=400)
     me = _me(request, session)

@@ -74,15 +74,13 @@ def test_actuals_come_from_the_data_per_year_and_province(
     assert bali["cases_registered"].actual == 2 and jakarta["cases_registered"].actual == 0
     assert bali["share_referred"].actual == 0 and jakarta["share_referred"].actual is None  # no cases: no share
 
-    indicator = Indicator.objects.get(measure="professionals_trained")
-    results.target_set(actor=programme_officer, indicator=indicator, year=2026, province=None, target=6)
+    results.target_set(actor=programme_officer, measure="professionals_trained", year=2026, province=None, target=6)
     row = _by_measure(results.framework(2026))["professionals_trained"]
     assert (row.target, row.actual, row.progress) == (6, 3, 50)
     assert _by_measure(results.framework(2026, "51"))["professionals_trained"].target is None  # no Bali target
     with pytest.raises(Exception, match="100"):
         results.target_set(
-            actor=programme_officer, indicator=Indicator.objects.get(measure="share_referred"), year=2026,
-            province=None, target=120,
+            actor=programme_officer, measure="share_referred", year=2026, province=None, target=120,
         )  # fmt: skip
 
 
