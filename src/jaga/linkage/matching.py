@@ -37,6 +37,7 @@ ADDRESS_LEVELS = (0.90,)
 ALIAS_LEVEL = 0.97
 NAME_CONFLICT = 0.80  # two names this far apart are two children, whatever else agrees
 GIVEN_CONFLICT = 0.72  # the same for given names alone (shorter, so their filters differ more per typo)
+SAME_WORDS = 0.95  # whole names this close have the same words (a typo at most), perhaps in another order
 FILTER_BYTES = {f"{field}_bf": 2 * FILTERS[field][0] // 8 + 1 for field in FILTERS}
 FILTER_BYTES["alias_bf"] = FILTER_BYTES["name_bf"]
 HASH = re.compile(r"[0-9a-f]{32}")
@@ -79,7 +80,7 @@ class Result:
     records: int
     matched: list[Pair]  # the edges clustering accepted
     uncertain: list[Pair]  # between the thresholds, left apart: the strongest, up to the caller's limit
-    refused: list[Pair]  # above the match threshold but refused by the chain checks
+    refused: list[Pair]  # above the match threshold but refused by the chain checks (levels: see run)
     clusters: dict[str, str]  # record key -> cluster key (the smallest record key in it)
     thresholds: Thresholds
     scored_pairs: int = 0
@@ -182,12 +183,15 @@ def _filter_ok(value: str, size: int) -> bool:
         return False
 
 
+# In DuckDB every keyed hash (32 hex digits) and every filter's identity is held as a 64-bit hash of
+# it: joins and equality tests on integers are several times faster than on strings, and equal
+# integers from unequal values are a one-in-a-few-billion chance at a million records. The scoring
+# joins on DuckDB's ``rowid``.
 _SELECT = ", ".join(
     [
         "id AS unique_id",
         *[f"CASE WHEN coalesce({c}, '') <> '' THEN from_base64({c})::BIT END AS {c}" for c in BLOOM_COLUMNS],
-        *[f"nullif({c}, '') AS {c}" for c in COLUMNS[2 + len(BLOOM_COLUMNS) :]],
-        # 64-bit hashes of whole filters: blocking and "exact" levels on 2,000-bit strings would be slow.
+        *[f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c}" for c in COLUMNS[2 + len(BLOOM_COLUMNS) :]],
         *[
             f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c[:-3]}_h"
             for c in ("name_bf", "alias_bf", "first_bf", "last_bf", "address_bf")
@@ -211,7 +215,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     """A checked encoded CSV into a DuckDB table in the form the comparisons read."""
     types = {c: "VARCHAR" for c in COLUMNS}
     relation = con.read_csv(str(path), header=True, dtype=types, all_varchar=True)  # noqa: F841 (read by SQL)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, str]]) -> None:
@@ -223,7 +227,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[st
         for column in COLUMNS:
             columns[column].append(row.get(column) or "")
     relation = pa.table(columns)  # noqa: F841 (read by SQL)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()
 
 
 # --- The model -----------------------------------------------------------------------------------
@@ -336,19 +340,21 @@ def comparisons() -> list[dict[str, Any]]:
 # name anywhere in the country now also needs the same birth year or the same day and month, and the
 # same family name in one regency also the same sex. The wide versions brought 19 of 25 million pairs
 # at a million records, mostly siblings and namesakes; without them F1 rose (0.79 to 0.82 at 1M).
+# The widest rules come first: a pair is scored by the first rule that finds it and each later rule
+# tests the earlier ones, so the millions of pairs of the wide rules are tested the least.
 BLOCKING = [
-    "l.b_nik = r.b_nik",
-    "l.b_phone = r.b_phone",
+    "l.last_h = r.last_h AND l.regency = r.regency AND l.sex = r.sex",
+    "l.first_h = r.first_h AND l.regency = r.regency",
     "l.b_first_dmy = r.b_first_dmy",
     "l.b_last_yob = r.b_last_yob AND l.dob = r.dob",
     "l.first_h = r.first_h AND l.last_h = r.last_h AND l.dob_y = r.dob_y",
-    "l.first_h = r.first_h AND l.last_h = r.last_h AND l.dob_md = r.dob_md",
     "l.name_h = r.name_h AND l.regency = r.regency",
-    "l.first_h = r.first_h AND l.regency = r.regency",
-    "l.last_h = r.last_h AND l.regency = r.regency AND l.sex = r.sex",
+    "l.b_phone = r.b_phone",
+    "l.first_h = r.first_h AND l.last_h = r.last_h AND l.dob_md = r.dob_md",
+    "l.b_nik = r.b_nik",
 ]
-DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_bf = r.name_bf AND l.dob = r.dob AND l.regency = r.regency"]
-TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_bf = r.first_bf", "l.phone = r.phone"]
+DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_h = r.name_h AND l.dob = r.dob AND l.regency = r.regency"]
+TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_h = r.first_h", "l.phone = r.phone"]
 
 
 def score(
@@ -362,9 +368,16 @@ def score(
     progress("scoring pairs", 0.6)
     table = predict(con, tables, linker, thresholds.review)
     _everything(con, tables)
-    # Only the pairs that clustering may join come into Python; the uncertain ones stay in DuckDB.
-    pairs = _fetch(con, tables, table, "WHERE p.match_probability >= ?", [thresholds.match])
-    scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+    # Only the pairs that clustering may join come into Python, as ids and probabilities (the levels
+    # of the few that a person will see are read later); the uncertain ones stay in DuckDB.
+    source = _sources(tables)
+    rows = con.execute(
+        f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} FROM {table} p "
+        "WHERE p.match_probability >= ?",
+        [thresholds.match],
+    ).fetchall()
+    pairs = _pairs([(a, b, probability, source) for a, b, probability, source in rows], tables, None)
+    scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     progress("clustering", 0.85)
     return Scored(pairs, table, scored, trained)
 
@@ -386,7 +399,7 @@ def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress)
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
     )
-    records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)  # noqa: S608
+    records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
     # Before training: about one record in ten is another record's duplicate.
     settings.probability_two_random_records_match = min(0.5, 0.2 / max(records, 1))
     linker = Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
@@ -443,64 +456,93 @@ def _case(levels: list[tuple[str, float]]) -> str:
     return f"CASE {whens} ELSE {other!r} END"
 
 
+# The filter comparisons in the order their filters are compared, cheapest to rule pairs out first:
+# the given and family names (half the bits of a whole name, and one of them is often settled by its
+# hash) rule out the namesakes and the siblings that the wide blocking rules bring.
+STAGES = [["first_name", "family_name"], ["name"], ["address"]]
+FILTERS_OF = {"name": ["name_bf", "alias_bf"], "first_name": ["first_bf"], "family_name": ["last_bf"]}
+FILTERS_OF["address"] = ["address_bf"]
+
+
 def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float) -> str:
     """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
-    ``predict`` scores them (tested), in two passes so that most pairs never touch their filters:
+    ``predict`` scores them (tested), so that most pairs never touch their filters:
 
-    1. on the hashes and exact fields only: each pair's weight from the other comparisons, and for
-       the filter comparisons their level where a hash decides it (missing, the same filter) or
-       else the best weight they could reach. A pair whose best possible total stays below
-       ``review`` cannot reach it: it is dropped.
-    2. the survivors' filters are compared (Dice levels) and the pairs at or above ``review`` kept.
+    1. each blocking rule's join computes, on the hashes and exact fields only, each pair's weight
+       from the other comparisons and, for the filter comparisons, their level where a hash decides
+       it (missing, the same filter). A pair is kept by the first rule that finds it (no
+       de-duplication of millions of pairs) and only if its best possible total, each undecided
+       filter comparison at its best level, reaches ``review``.
+    2. the undecided filter comparisons are computed in stages (STAGES), the pairs that can no
+       longer reach ``review`` dropped after each; what is left is scored.
     """
     from splink.internals.misc import prob_to_match_weight
 
     weights = _weights(linker)
     prior = prob_to_match_weight(linker._settings_obj._probability_two_random_records_match)
     floor = prob_to_match_weight(review)
-    narrow = ["unique_id", *[c for c in COMPARED if not c.endswith("_bf")], "alias_h"]
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
-    blocks = " UNION ".join(
-        f"SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM {left} l JOIN {right} r ON {rule}"  # noqa: S608
-        + ("" if two else " AND l.unique_id < r.unique_id")
-        for rule in BLOCKING
-    )
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
-    known, bound = [], []
-    for name, levels in weights.items():
-        if name not in FILTER_COMPARISONS:
-            known.append(_case(levels))
-            continue
-        short = FILTER_COMPARISONS[name]
+    joins = f"JOIN {left} l ON l.rowid = c.rid_l JOIN {right} r ON r.rowid = c.rid_r"
+    known = " + ".join([repr(prior), *[_case(w) for name, w in weights.items() if name not in FILTER_COMPARISONS]])
+    best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
+    decided = []  # the weight where a hash decides the level, else NULL (the filters must be compared)
+    for name, short in FILTER_COMPARISONS.items():
         missing = f"{short}_h_l IS NULL OR {short}_h_r IS NULL"
-        best = max(weight for _sql, weight in levels[2:])  # the levels below "exact"
-        bound.append(
-            f"CASE WHEN {missing} THEN 0.0 WHEN {short}_h_l = {short}_h_r THEN {levels[1][1]!r} ELSE {best!r} END"
+        exact = weights[name][1][1]
+        decided.append(f"CASE WHEN {missing} THEN 0.0 WHEN {short}_h_l = {short}_h_r THEN {exact!r} END AS d_{short}")
+
+    def reachable(pending: list[str]) -> str:
+        """The best total a pair can still reach is at least ``review``."""
+        best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {best[n]!r})" for n in pending]
+        return f"{' + '.join(['known', *best_of])} >= {floor!r}"
+
+    narrow = [c for c in COMPARED if not c.endswith("_bf")] + ["alias_h"]
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
+    found = []
+    for n, rule in enumerate(BLOCKING):
+        earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING[:n])
+        order = "" if two else " AND l.rowid < r.rowid"
+        joined = f"SELECT l.rowid AS rid_l, r.rowid AS rid_r, {sides} FROM {left} l JOIN {right} r ON {rule}{order}"
+        weighed = f"SELECT rid_l, rid_r, {known} AS known, {', '.join(decided)} FROM ({joined}{earlier})"
+        found.append(f"SELECT * FROM ({weighed}) WHERE {reachable(list(FILTER_COMPARISONS))}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE linkage_stage AS {' UNION ALL '.join(found)}").fetchall()
+    pending = list(FILTER_COMPARISONS)
+    for stage in STAGES:
+        pending = [name for name in pending if name not in stage]
+        filters = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for name in stage for c in FILTERS_OF[name])
+        # Each filter's common bits counted once, not once per level (DuckDB does not share them).
+        common, total = [], ["known"]
+        for name in stage:
+            undecided, column = f"d_{FILTER_COMPARISONS[name]}", FILTERS_OF[name][0]
+            count = f"bit_count({column}_l & {column}_r)"
+            common.append(f"CASE WHEN {undecided} IS NULL THEN {count} END AS common_{column}")
+            levels = [(sql.replace(count, f"common_{column}"), weight) for sql, weight in weights[name][2:]]
+            total.append(f"CASE WHEN {undecided} IS NOT NULL THEN {undecided} ELSE {_case(levels)} END")
+        counted = f"SELECT *, {', '.join(common)} FROM (SELECT c.*, {filters} FROM linkage_stage c {joins})"
+        kept = ["rid_l", "rid_r", f"{' + '.join(total)} AS known", *[f"d_{FILTER_COMPARISONS[n]}" for n in pending]]
+        weighed = f"SELECT {', '.join(kept)} FROM ({counted})"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT * FROM ({weighed}) WHERE {reachable(pending)}"
+        ).fetchall()
+    probability = (
+        "CASE WHEN known >= 0 THEN 1.0 / (1.0 + power(2.0, -known)) "
+        "ELSE power(2.0, known) / (1.0 + power(2.0, known)) END"
+    )
+    if two:
+        ids = f"l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, '{left}' AS source_dataset_l, "
+        ids += f"'{right}' AS source_dataset_r"
+    else:  # as Splink gives them: the smaller id on the left
+        first = "l.unique_id < r.unique_id"
+        ids = ", ".join(
+            f"CASE WHEN {first} THEN {a}.unique_id ELSE {b}.unique_id END AS unique_id_{side}"
+            for a, b, side in (("l", "r", "l"), ("r", "l", "r"))
         )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE linkage_bounded AS SELECT unique_id_l, unique_id_r, "  # noqa: S608
-        f"{prior!r} + {' + '.join(known)} AS known FROM ("
-        f"SELECT p.unique_id_l, p.unique_id_r, {sides} FROM ({blocks}) p "
-        f"JOIN {left} l ON l.unique_id = p.unique_id_l JOIN {right} r ON r.unique_id = p.unique_id_r) "
-        f"WHERE {prior!r} + {' + '.join(known)} + {' + '.join(bound)} >= {floor!r}"
+        f"CREATE OR REPLACE TEMP TABLE linkage_predictions AS SELECT {ids}, {probability} AS match_probability "
+        f"FROM linkage_stage c {joins}"
     ).fetchall()
-    full = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in [*COMPARED, "alias_h"])
-    filters = " + ".join(_case(weights[name]) for name in FILTER_COMPARISONS)
-    weight = f"(known + {filters})"
-    probability = (
-        f"CASE WHEN {weight} >= 0 THEN 1.0 / (1.0 + power(2.0, -{weight})) "
-        f"ELSE power(2.0, {weight}) / (1.0 + power(2.0, {weight})) END"
-    )
-    datasets = f", '{left}' AS source_dataset_l, '{right}' AS source_dataset_r" if two else ""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE linkage_predictions AS SELECT unique_id_l, unique_id_r, "  # noqa: S608
-        f"{probability} AS match_probability{datasets} FROM ("
-        f"SELECT b.unique_id_l, b.unique_id_r, b.known, {full} FROM linkage_bounded b "
-        f"JOIN {left} l ON l.unique_id = b.unique_id_l JOIN {right} r ON r.unique_id = b.unique_id_r) "
-        f"WHERE {weight} >= {floor!r}"
-    ).fetchall()
-    con.execute("DROP TABLE linkage_bounded").fetchall()
+    con.execute("DROP TABLE linkage_stage").fetchall()
     return "linkage_predictions"
 
 
@@ -550,7 +592,7 @@ def _gamma_sql() -> str:
 
 
 def _everything(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    union = " UNION ALL ".join(f"SELECT '{t}' AS src, * FROM {t}" for t in tables)  # noqa: S608
+    union = " UNION ALL ".join(f"SELECT '{t}' AS src, * FROM {t}" for t in tables)
     con.execute(f"CREATE OR REPLACE TEMP VIEW linkage_everything AS {union}").fetchall()
 
 
@@ -567,21 +609,21 @@ def _fetch(
     """Scored pairs chosen by ``where`` (over ``p``, Splink's table), with each comparison's level."""
     source = _sources(tables)
     picked = (
-        f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} AS src_l, {source[1]} AS src_r "  # noqa: S608
+        f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} AS src_l, {source[1]} AS src_r "
         f"FROM {scored} p {where} {tail or 'ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r'}"
     )
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in COMPARED)
     joined = (
-        f"SELECT k.*, {sides} FROM ({picked}) k "  # noqa: S608
+        f"SELECT k.*, {sides} FROM ({picked}) k "
         "JOIN linkage_everything l ON l.src = k.src_l AND l.unique_id = k.unique_id_l "
         "JOIN linkage_everything r ON r.src = k.src_r AND r.unique_id = k.unique_id_r"
     )
-    query = f"SELECT unique_id_l, unique_id_r, match_probability, {_gamma_sql()}, src_l FROM ({joined})"  # noqa: S608
+    query = f"SELECT unique_id_l, unique_id_r, match_probability, {_gamma_sql()}, src_l FROM ({joined})"
     rows = con.execute(query, params).fetchall()
     return _pairs(rows, tables, level_labels())
 
 
-def _pairs(rows: list[tuple], tables: list[str], labels: dict[str, dict[int, str]]) -> list[Pair]:
+def _pairs(rows: list[tuple], tables: list[str], labels: dict[str, dict[int, str]] | None) -> list[Pair]:
     pairs = []
     for row in rows:
         a, b, probability, *levels, left_source = row
@@ -611,16 +653,15 @@ def _quiet(call: Callable[[], Any]) -> Any:
 class Evidence:
     """What the chain checks compare between two groups: keyed hashes and filters, never values."""
 
-    nik: str | None
-    sex: str | None
-    dob: str | None
-    dob_y: str | None
-    dob_md: str | None
-    dob_dm: str | None
+    nik: int | None
+    sex: int | None
+    dob: int | None
+    dob_y: int | None
+    dob_md: int | None
+    dob_dm: int | None
     name: int | None
     alias: int | None
     first: int | None
-    last: int | None
 
 
 def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], keys: set[str]) -> dict[str, Evidence]:
@@ -630,10 +671,10 @@ def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], keys: set[str]) 
     found: dict[str, Evidence] = {}
     for table in tables:
         columns = "t.unique_id, nik, sex, dob, dob_y, dob_md, dob_dm, " + ", ".join(
-            f"{c}::BLOB" for c in ("name_bf", "alias_bf", "first_bf", "last_bf")
+            f"{c}::BLOB" for c in ("name_bf", "alias_bf", "first_bf")
         )
         join = "JOIN wanted k ON k.unique_id = t.unique_id"
-        rows = con.execute(f"SELECT {columns} FROM {table} t {join}").fetchall()  # noqa: S608
+        rows = con.execute(f"SELECT {columns} FROM {table} t {join}").fetchall()
         for record, *values in rows:
             key = record if len(tables) == 1 else f"{table}:{record}"
             filters = (int.from_bytes(bits, "big") if bits else None for bits in values[6:])
@@ -651,24 +692,26 @@ HARD_CONFLICTS = ("nik", "sex", "decision")
 
 def conflict(x: Evidence, y: Evidence) -> str:
     """Why two records cannot be the same child whatever their score ("" when they can)."""
-    if x.nik and y.nik:
+    if x.nik is not None and y.nik is not None:
         if x.nik != y.nik:
             return "nik"
         if x.dob == y.dob:
             return ""  # one NIK and one birth date: a nickname does not make her someone else
-    if x.sex and y.sex and x.sex != y.sex:
+    if x.sex is not None and y.sex is not None and x.sex != y.sex:
         return "sex"
-    if x.dob and y.dob and x.dob != y.dob:
-        swapped = x.dob_y == y.dob_y and ((x.dob_dm and x.dob_dm == y.dob_md) or (y.dob_dm and y.dob_dm == x.dob_md))
+    if x.dob is not None and y.dob is not None and x.dob != y.dob:
+        swapped = x.dob_y == y.dob_y and (
+            (x.dob_dm is not None and x.dob_dm == y.dob_md) or (y.dob_dm is not None and y.dob_dm == x.dob_md)
+        )
         year_typo = x.dob_md == y.dob_md
         if not (swapped or year_typo):
             return "date_of_birth"
     names_differ = _apart(x.name, y.name)
-    # Siblings share a family name: a given name that differs (and is not the other's family name,
-    # written first) is another child.
-    given_differs = _apart(x.first, y.first, GIVEN_CONFLICT) and (
-        x.last is None or _apart(x.first, y.last, GIVEN_CONFLICT) or _apart(x.last, y.first, GIVEN_CONFLICT)
-    )
+    # Siblings share a family name: a given name that differs is another child, unless the whole names
+    # hold the same words in another order (the name filter holds each word's bigrams, whatever the
+    # order, so "Santoso Budi" is "Budi Santoso"). The given and family name filters cannot be compared
+    # with each other: they are keyed apart.
+    given_differs = _apart(x.first, y.first, GIVEN_CONFLICT) and _apart(x.name, y.name, SAME_WORDS)
     if names_differ or given_differs:
         aliases = [(x.alias, y.name), (x.name, y.alias), (x.alias, y.alias)]
         if not any(p is not None and q is not None and _dice_int(p, q) >= ALIAS_LEVEL for p, q in aliases):
@@ -680,11 +723,129 @@ def _apart(a: int | None, b: int | None, below: float = NAME_CONFLICT) -> bool:
     return a is not None and b is not None and _dice_int(a, b) < below
 
 
+class Conflicts:
+    """The chain checks' verdicts, ``conflict(x, y)``, for records that clustering may put together:
+    computed in SQL for the pairs of each candidate group (records joined by strong pairs and
+    decisions), from the records' evidence in Python for the rare group too large to list its pairs."""
+
+    def __init__(self, found: dict[tuple[str, str], str], evidence_of: dict[str, Evidence]) -> None:
+        self.found = found  # (x, y) -> why, only where there is a conflict
+        self.evidence_of = evidence_of
+
+    def between(self, x: str, y: str) -> str:
+        if x in self.evidence_of and y in self.evidence_of:
+            return conflict(self.evidence_of[x], self.evidence_of[y])
+        return self.found.get((x, y), "")
+
+
+LISTED_GROUP = 1000  # a candidate group up to this size has its pairs' conflicts computed in SQL
+
+
+def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], edges: list[tuple[str, str]]) -> Conflicts:
+    """The conflicts clustering may ask about: between any two records that ``edges`` connect."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[str, list[str]] = {}
+    for record in parent:
+        groups.setdefault(find(record), []).append(record)
+    xs, ys, large = [], [], set()
+    for members in groups.values():
+        if len(members) > LISTED_GROUP:
+            large.update(members)
+            continue
+        for i, x in enumerate(members):
+            xs.extend([x] * (len(members) - i - 1))
+            ys.extend(members[i + 1 :])
+    found = _conflicts_sql(con, tables, xs, ys) if xs else {}
+    evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in large}) if large else {}
+    return Conflicts(found, {k: v for k, v in evidence_of.items() if k in large})
+
+
+def _dice_sql(a: str, b: str) -> str:
+    return f"2 * bit_count({a} & {b}) / (bit_count({a}) + bit_count({b}))"
+
+
+def _conflicts_sql(con: duckdb.DuckDBPyConnection, tables: list[str], xs: list[str], ys: list[str]) -> dict:
+    """``conflict`` (tested equal) for each (x, y), in DuckDB: the filters never come into Python."""
+    import pyarrow as pa
+
+    two = len(tables) > 1
+
+    def split(keys: list[str]) -> tuple[list[str], list[str]]:
+        if not two:
+            return [tables[0]] * len(keys), keys
+        parts = [k.split(":", 1) for k in keys]
+        return [p[0] for p in parts], [p[1] for p in parts]
+
+    (src_x, id_x), (src_y, id_y) = split(xs), split(ys)
+    wanted = pa.table({"n": range(len(xs)), "src_x": src_x, "x": id_x, "src_y": src_y, "y": id_y})
+    con.register("linkage_wanted", wanted)
+    columns = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "name_bf", "alias_bf", "first_bf"]
+    sides = ", ".join(f"l.{c} AS {c}_x, r.{c} AS {c}_y" for c in columns)
+    source = "linkage_everything" if two else tables[0]
+    on = ("l.src = w.src_x AND ", "r.src = w.src_y AND ") if two else ("", "")
+    dice = {"name": _dice_sql("name_bf_x", "name_bf_y"), "first": _dice_sql("first_bf_x", "first_bf_y")}
+    alias = " OR ".join(
+        f"coalesce({_dice_sql(a, b)} >= {ALIAS_LEVEL!r}, false)"
+        for a, b in (("alias_bf_x", "name_bf_y"), ("name_bf_x", "alias_bf_y"), ("alias_bf_x", "alias_bf_y"))
+    )
+
+    verdict = (  # conflict(x, y), the checks in the same order
+        "CASE WHEN nik_x <> nik_y THEN 'nik' "
+        "WHEN nik_x IS NOT NULL AND nik_y IS NOT NULL AND dob_x IS NOT DISTINCT FROM dob_y THEN '' "
+        "WHEN sex_x <> sex_y THEN 'sex' "
+        "WHEN dob_x <> dob_y AND NOT ((dob_y_x = dob_y_y AND (coalesce(dob_dm_x = dob_md_y, false) "
+        "OR coalesce(dob_dm_y = dob_md_x, false))) OR dob_md_x = dob_md_y) THEN 'date_of_birth' "
+        f"WHEN (coalesce(d_name < {NAME_CONFLICT!r}, false) OR (coalesce(d_first < {GIVEN_CONFLICT!r}, false) "
+        f"AND coalesce(d_name < {SAME_WORDS!r}, false))) AND NOT alias_ok THEN 'name' "
+        "ELSE '' END"
+    )
+    rows = con.execute(
+        f"SELECT n, why FROM (SELECT n, {verdict} AS why FROM (SELECT *, "
+        + ", ".join(f"{sql} AS d_{name}" for name, sql in dice.items())
+        + f", {alias} AS alias_ok FROM (SELECT w.n, {sides} FROM linkage_wanted w "
+        f"JOIN {source} l ON {on[0]}l.unique_id = w.x JOIN {source} r ON {on[1]}r.unique_id = w.y))) WHERE why <> ''"
+    ).fetchall()
+    con.unregister("linkage_wanted")
+    found = {}
+    for n, why in rows:  # the checks are symmetric: both ways round
+        found[(xs[n], ys[n])] = found[(ys[n], xs[n])] = why
+    return found
+
+
+def _with_levels(con: duckdb.DuckDBPyConnection, tables: list[str], scored: str, pairs: list[Pair]) -> list[Pair]:
+    """The pairs with each comparison's level, for the evidence a reviewer sees."""
+    import pyarrow as pa
+
+    if not pairs:
+        return pairs
+    ids = [(p.a.split(":", 1)[-1], p.b.split(":", 1)[-1]) if len(tables) > 1 else (p.a, p.b) for p in pairs]
+    con.register("linkage_levels_of", pa.table({"a": [i[0] for i in ids], "b": [i[1] for i in ids]}))
+    where = "JOIN linkage_levels_of w ON w.a = p.unique_id_l AND w.b = p.unique_id_r"
+    levels = {(f.a, f.b): f for f in _fetch(con, tables, scored, where, [])}
+    con.unregister("linkage_levels_of")
+    for pair in pairs:
+        found = levels[(pair.a, pair.b)]
+        pair.levels, pair.labels = found.levels, found.labels
+    return pairs
+
+
 def cluster(
     records: Iterable[str],
     pairs: list[Pair],
     thresholds: Thresholds,
-    evidence_of: dict[str, Evidence],
+    conflicts: Conflicts,
     *,
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
@@ -721,11 +882,9 @@ def cluster(
         if not checked:
             return ""
         for x in members[ra]:
-            if x in evidence_of:
-                ex = evidence_of[x]
-                for y in members[rb]:
-                    if y in evidence_of and (why := conflict(ex, evidence_of[y])):
-                        return why
+            for y in members[rb]:
+                if why := conflicts.between(x, y):
+                    return why
         return ""
 
     def join(ra: str, rb: str) -> None:
@@ -771,17 +930,21 @@ def run(
     uncertain_limit: int = 0,
 ) -> Result:
     """Scores and clusters the records of one table (de-duplication) or two (linking). The strongest
-    ``uncertain_limit`` uncertain pairs come back for review; all are counted."""
+    ``uncertain_limit`` uncertain pairs come back for review, with their levels; all are counted. So
+    do the strongest ``uncertain_limit`` refused pairs whose refusal a person may overrule."""
     progress = progress or (lambda stage, fraction: None)
     scored = score(con, tables, thresholds, progress)
     pairs = scored.strong
     records = []
     for table in tables:
-        ids = [r[0] for r in con.execute(f"SELECT unique_id FROM {table}").fetchall()]  # noqa: S608
+        ids = [r[0] for r in con.execute(f"SELECT unique_id FROM {table}").fetchall()]
         records.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
-    involved = {p.a for p in pairs} | {p.b for p in pairs}
-    evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in involved})
-    clusters, matched, refused = cluster(records, pairs, thresholds, evidence_of, same=same, different=different)
+    same = list(same)
+    conflicts = chain_conflicts(con, tables, [(p.a, p.b) for p in pairs] + same)
+    clusters, matched, refused = cluster(records, pairs, thresholds, conflicts, same=same, different=different)
+    # Levels (the evidence a reviewer reads) for the refused pairs a person may overrule, strongest first.
+    contested = sorted((p for p in refused if p.refused not in HARD_CONFLICTS), key=lambda p: -p.probability)
+    _with_levels(con, tables, scored.table, contested[:uncertain_limit])
     uncertain, uncertain_count = _uncertain(con, tables, scored, clusters, thresholds, uncertain_limit)
     progress("done", 1.0)
     return Result(
@@ -817,7 +980,7 @@ def _uncertain(
         f"JOIN placed y ON y.id = p.unique_id_r AND y.source = {source[1]} "
         "WHERE p.match_probability < ? AND x.cluster <> y.cluster"
     )
-    count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", [thresholds.match]).fetchall()[0][0]  # noqa: S608
+    count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", [thresholds.match]).fetchall()[0][0]
     if not limit:
         return [], count
     tail = f"ORDER BY p.match_probability DESC LIMIT {int(limit)}"

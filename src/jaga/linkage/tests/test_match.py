@@ -162,3 +162,60 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
     near = {key for key, p in {**ours, **splinks}.items() if abs(p - review) < 1e-9}  # rounding at the edge
     assert len(ours) > 100 and set(ours) - near == set(splinks) - near
     assert max(abs(ours[key] - splinks[key]) for key in set(ours) & set(splinks)) < 1e-9
+
+
+@pytest.mark.parametrize("names", [["all"], ["a", "b"]])
+def test_the_chain_checks_in_sql_are_the_python_ones(files: dict, names: list[str]) -> None:
+    """Clustering asks DuckDB for the conflicts within each candidate group; every verdict must be what
+    `matching.conflict` says on the records' evidence."""
+    from jaga.linkage import matching
+
+    con = matching.connect()
+    tables = [f"t_{name}" for name in names]
+    for table, name in zip(tables, names, strict=True):
+        matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
+    matching._everything(con, tables)
+    keys = []
+    for table in tables:
+        ids = [row[0] for row in con.execute(f"SELECT unique_id FROM {table} ORDER BY rowid").fetchall()]
+        keys.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
+    # In file order (a child's records and her siblings are neighbours): one candidate group of 300
+    # records (45,000 pairs: every kind of verdict) and the rest in twos.
+    edges = [(keys[i], keys[i + 1]) for i in range(299)] + [(keys[i], keys[i + 1]) for i in range(300, 1200, 2)]
+    conflicts = matching.chain_conflicts(con, tables, edges)
+    evidence = matching.evidence(con, tables, {k.split(":", 1)[-1] for k in keys})
+    verdicts: dict[str, int] = {}
+    for group in [keys[:300], *[keys[i : i + 2] for i in range(300, 1200, 2)]]:
+        for x in group:
+            for y in group:
+                if x != y:
+                    expected = matching.conflict(evidence[x], evidence[y])
+                    assert conflicts.between(x, y) == expected, (x, y)
+                    verdicts[expected] = verdicts.get(expected, 0) + 1
+    assert set(verdicts) >= {"", "sex", "date_of_birth", "name"}
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        ("Muhammad Wulandari", "Wulandari Muhammad", ""),  # the same words in another order: the given
+        ("Muhammad Wulandari", "Wulandari Muhamad", ""),  # names "differ" (and with a typo)
+        ("Ayu Wulandari", "Muhammad Wulandari", "name"),  # siblings: the family name alone is shared
+    ],
+)
+def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped(
+    one: str, other: str, why: str
+) -> None:
+    from jaga.linkage import matching
+    from jaga.linkage.encoding import Keys, encode
+
+    keys = Keys(SECRET)
+    born = {"date_of_birth": "2012-03-04", "sex": "male"}
+    con = matching.connect()
+    matching.load_rows(
+        con, "records", [encode(keys, "x", {"full_name": one, **born}), encode(keys, "y", {"full_name": other, **born})]
+    )
+    evidence = matching.evidence(con, ["records"], {"x", "y"})
+    conflicts = matching.chain_conflicts(con, ["records"], [("x", "y")])
+    assert matching.conflict(evidence["x"], evidence["y"]) == matching.conflict(evidence["y"], evidence["x"]) == why
+    assert conflicts.between("x", "y") == conflicts.between("y", "x") == why
