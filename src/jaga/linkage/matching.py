@@ -382,13 +382,23 @@ def score(
     return Scored(pairs, table, scored, trained)
 
 
+TRAINING_RECORDS = 300_000  # weights are learned from a sample of this many records (per table)
+
+
 def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress) -> tuple[Any, bool]:
-    """Splink's model with its weights estimated from the records (below MIN_TRAINING, the priors)."""
+    """Splink's model with its weights estimated from the records (below MIN_TRAINING, the priors).
+
+    The share of pairs that match is counted on all the records (it depends on how many there are);
+    u and m are learned on a sample of TRAINING_RECORDS (Splink would sample as much, slower, from
+    the whole table) and the trained model is then put on the whole records for scoring."""
     from splink import DuckDBAPI, Linker, SettingsCreator
     from splink.internals.exceptions import EMTrainingException
 
-    db_api = DuckDBAPI(connection=con)
-    frames = [db_api.register(table, dataset_display_name=table) for table in tables]
+    def linker_of(names: list[str], settings: Any) -> Any:
+        db_api = DuckDBAPI(connection=con)
+        frames = [db_api.register(name, dataset_display_name=name) for name in names]
+        return Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
+
     settings = SettingsCreator(
         link_type="dedupe_only" if len(tables) == 1 else "link_only",
         comparisons=comparisons(),
@@ -399,27 +409,44 @@ def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress)
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
     )
-    records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
+    sizes = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables]
+    records = sum(sizes)
     # Before training: about one record in ten is another record's duplicate.
     settings.probability_two_random_records_match = min(0.5, 0.2 / max(records, 1))
-    linker = Linker(frames[0] if len(frames) == 1 else frames, settings, log_level=None)
+    linker = linker_of(tables, settings)
     trained = records >= MIN_TRAINING
-    if trained:
-        progress("training: the share of pairs that match", 0.05)
-        _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
-        progress("training: how often unrelated records agree", 0.15)
-        _quiet(lambda: linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, records * 5), seed=1))
-        sample = min(1.0, 300_000 / records)
-        for n, rule in enumerate(TRAINING_BLOCKS):
-            progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
-            try:
-                _quiet(
-                    lambda rule=rule: linker.training.estimate_parameters_using_expectation_maximisation(
-                        rule, record_sample_proportion=sample
-                    )
-                )
-            except EMTrainingException:  # no pairs in this block: the other sessions and the priors stand
-                continue
+    if not trained:
+        return linker, trained
+    progress("training: the share of pairs that match", 0.05)
+    _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
+    share = linker._settings_obj._probability_two_random_records_match
+    samples = []
+    for table, size in zip(tables, sizes, strict=True):
+        if size <= TRAINING_RECORDS:
+            samples.append(table)
+            continue
+        samples.append(f"{table}_training")
+        below = int(TRAINING_RECORDS / size * 2**64)  # each record by a hash of its id: the same sample each run
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_training AS SELECT * FROM {table} "
+            f"WHERE hash(unique_id) < {below}::UBIGINT"
+        ).fetchall()
+    learner = linker if samples == tables else linker_of(samples, linker.misc.save_model_to_json())
+    progress("training: how often unrelated records agree", 0.15)
+    _quiet(lambda: learner.training.estimate_u_using_random_sampling(max_pairs=min(1e6, records * 5), seed=1))
+    for n, rule in enumerate(TRAINING_BLOCKS):
+        progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
+        try:
+            _quiet(lambda rule=rule: learner.training.estimate_parameters_using_expectation_maximisation(rule))
+        except EMTrainingException:  # no pairs in this block: the other sessions and the priors stand
+            continue
+    if learner is not linker:
+        model = learner.misc.save_model_to_json()
+        model["probability_two_random_records_match"] = share
+        linker = linker_of(tables, model)
+        for sample in samples:
+            if sample not in tables:
+                con.execute(f"DROP TABLE {sample}").fetchall()
     return linker, trained
 
 
