@@ -368,18 +368,9 @@ def score(
     progress("scoring pairs", 0.6)
     table = predict(con, tables, linker, thresholds.review)
     _everything(con, tables)
-    # Only the pairs that clustering may join come into Python, as ids and probabilities (the levels
-    # of the few that a person will see are read later); the uncertain ones stay in DuckDB.
-    source = _sources(tables)
-    rows = con.execute(
-        f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} FROM {table} p "
-        "WHERE p.match_probability >= ?",
-        [thresholds.match],
-    ).fetchall()
-    pairs = _pairs([(a, b, probability, source) for a, b, probability, source in rows], tables, None)
     scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     progress("clustering", 0.85)
-    return Scored(pairs, table, scored, trained)
+    return Scored(table, scored, trained)
 
 
 TRAINING_RECORDS = 300_000  # weights are learned from a sample of this many records (per table)
@@ -559,10 +550,12 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
     if two:
         ids = f"l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, '{left}' AS source_dataset_l, "
         ids += f"'{right}' AS source_dataset_r"
+        ids += ", c.rid_l, c.rid_r"
     else:  # as Splink gives them: the smaller id on the left
         first = "l.unique_id < r.unique_id"
         ids = ", ".join(
-            f"CASE WHEN {first} THEN {a}.unique_id ELSE {b}.unique_id END AS unique_id_{side}"
+            f"CASE WHEN {first} THEN {a}.unique_id ELSE {b}.unique_id END AS unique_id_{side}, "
+            f"CASE WHEN {first} THEN c.rid_{a} ELSE c.rid_{b} END AS rid_{side}"
             for a, b, side in (("l", "r", "l"), ("r", "l", "r"))
         )
     con.execute(
@@ -575,8 +568,7 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
 
 @dataclass
 class Scored:
-    strong: list[Pair]  # at or above the match threshold
-    table: str  # Splink's table of every pair at or above the review threshold (ids and probability)
+    table: str  # every pair at or above the review threshold: ids, rowids (rid_l, rid_r), probability
     count: int
     trained: bool
 
@@ -691,21 +683,30 @@ class Evidence:
     first: int | None
 
 
-def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], keys: set[str]) -> dict[str, Evidence]:
+EVIDENCE_COLUMNS = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "name_bf", "alias_bf", "first_bf"]
+
+
+def _numbered(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """``linkage_numbered``: each record's evidence with its number across the tables (``Records``)."""
+    offset, parts = 0, []
+    for table in tables:
+        parts.append(f"SELECT rowid + {offset} AS g, {', '.join(EVIDENCE_COLUMNS)} FROM {table}")
+        offset += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW linkage_numbered AS {' UNION ALL '.join(parts)}").fetchall()
+
+
+def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], numbers: Iterable[int]) -> dict[int, Evidence]:
+    """The chain checks' evidence of the records with these numbers (``Records``)."""
     import pyarrow as pa
 
-    wanted = pa.table({"unique_id": sorted(keys)})  # noqa: F841 (read by SQL)
-    found: dict[str, Evidence] = {}
-    for table in tables:
-        columns = "t.unique_id, nik, sex, dob, dob_y, dob_md, dob_dm, " + ", ".join(
-            f"{c}::BLOB" for c in ("name_bf", "alias_bf", "first_bf")
-        )
-        join = "JOIN wanted k ON k.unique_id = t.unique_id"
-        rows = con.execute(f"SELECT {columns} FROM {table} t {join}").fetchall()
-        for record, *values in rows:
-            key = record if len(tables) == 1 else f"{table}:{record}"
-            filters = (int.from_bytes(bits, "big") if bits else None for bits in values[6:])
-            found[key] = Evidence(*values[:6], *filters)
+    _numbered(con, tables)
+    wanted = pa.table({"g": sorted(numbers)})  # noqa: F841 (read by SQL)
+    columns = ", ".join(f"{c}::BLOB" if c.endswith("_bf") else c for c in EVIDENCE_COLUMNS)
+    rows = con.execute(f"SELECT t.g, {columns} FROM linkage_numbered t JOIN wanted k ON k.g = t.g").fetchall()
+    found = {}
+    for number, *values in rows:
+        filters = (int.from_bytes(bits, "big") if bits else None for bits in values[6:])
+        found[number] = Evidence(*values[:6], *filters)
     return found
 
 
@@ -753,41 +754,62 @@ def _apart(a: int | None, b: int | None, below: float = NAME_CONFLICT) -> bool:
 class Conflicts:
     """The chain checks' verdicts, ``conflict(x, y)``, for records that clustering may put together:
     computed in SQL for the pairs of each candidate group (records joined by strong pairs and
-    decisions), from the records' evidence in Python for the rare group too large to list its pairs."""
+    decisions), from the records' evidence in Python for the rare group too large to list its pairs.
+    Records are numbered (``Records``)."""
 
-    def __init__(self, found: dict[tuple[str, str], str], evidence_of: dict[str, Evidence]) -> None:
-        self.found = found  # (x, y) -> why, only where there is a conflict
+    def __init__(self, found: dict[tuple[int, int], str], evidence_of: dict[int, Evidence]) -> None:
+        self.found = found  # (x, y) -> why, both ways round, only where there is a conflict
         self.evidence_of = evidence_of
 
-    def between(self, x: str, y: str) -> str:
+    def between(self, x: int, y: int) -> str:
         if x in self.evidence_of and y in self.evidence_of:
             return conflict(self.evidence_of[x], self.evidence_of[y])
         return self.found.get((x, y), "")
+
+    def first(self, xs: list[int], ys: list[int]) -> str:
+        """The first conflict between a record of ``xs`` and one of ``ys`` ("" if none)."""
+        if self.evidence_of:
+            return next((why for x in xs for y in ys if (why := self.between(x, y))), "")
+        get = self.found.get
+        for x in xs:
+            for y in ys:
+                if why := get((x, y)):
+                    return why
+        return ""
+
+    def involved(self) -> set[int]:
+        """The records in a conflict with another (or whose conflicts are worked out as asked)."""
+        return {x for x, _y in self.found} | set(self.evidence_of)
 
 
 LISTED_GROUP = 1000  # a candidate group up to this size has its pairs' conflicts computed in SQL
 
 
-def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], edges: list[tuple[str, str]]) -> Conflicts:
-    """The conflicts clustering may ask about: between any two records that ``edges`` connect."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+def _groups(count: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The connected groups of records (numbered below ``count``) that ``edges`` join; records in no
+    edge are left out."""
+    parent = list(range(count))
     for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[str, list[str]] = {}
-    for record in parent:
-        groups.setdefault(find(record), []).append(record)
+        while parent[a] != a:
+            parent[a] = a = parent[parent[a]]
+        while parent[b] != b:
+            parent[b] = b = parent[parent[b]]
+        if a != b:
+            parent[a] = b
+    groups: dict[int, list[int]] = {}
+    for record, up in enumerate(parent):
+        if up != record:
+            root = up
+            while parent[root] != root:
+                root = parent[root]
+            groups.setdefault(root, [root]).append(record)
+    return list(groups.values())
+
+
+def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], groups: list[list[int]]) -> Conflicts:
+    """The conflicts clustering may ask about: between any two records of one candidate group."""
     xs, ys, large = [], [], set()
-    for members in groups.values():
+    for members in groups:
         if len(members) > LISTED_GROUP:
             large.update(members)
             continue
@@ -795,60 +817,204 @@ def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], edges: li
             xs.extend([x] * (len(members) - i - 1))
             ys.extend(members[i + 1 :])
     found = _conflicts_sql(con, tables, xs, ys) if xs else {}
-    evidence_of = evidence(con, tables, {k.split(":", 1)[-1] if len(tables) > 1 else k for k in large}) if large else {}
-    return Conflicts(found, {k: v for k, v in evidence_of.items() if k in large})
+    return Conflicts(found, evidence(con, tables, large) if large else {})
 
 
 def _dice_sql(a: str, b: str) -> str:
     return f"2 * bit_count({a} & {b}) / (bit_count({a}) + bit_count({b}))"
 
 
-def _conflicts_sql(con: duckdb.DuckDBPyConnection, tables: list[str], xs: list[str], ys: list[str]) -> dict:
+def _conflicts_sql(con: duckdb.DuckDBPyConnection, tables: list[str], xs: list[int], ys: list[int]) -> dict:
     """``conflict`` (tested equal) for each (x, y), in DuckDB: the filters never come into Python."""
     import pyarrow as pa
 
-    two = len(tables) > 1
-
-    def split(keys: list[str]) -> tuple[list[str], list[str]]:
-        if not two:
-            return [tables[0]] * len(keys), keys
-        parts = [k.split(":", 1) for k in keys]
-        return [p[0] for p in parts], [p[1] for p in parts]
-
-    (src_x, id_x), (src_y, id_y) = split(xs), split(ys)
-    wanted = pa.table({"n": range(len(xs)), "src_x": src_x, "x": id_x, "src_y": src_y, "y": id_y})
-    con.register("linkage_wanted", wanted)
-    columns = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "name_bf", "alias_bf", "first_bf"]
-    sides = ", ".join(f"l.{c} AS {c}_x, r.{c} AS {c}_y" for c in columns)
-    source = "linkage_everything" if two else tables[0]
-    on = ("l.src = w.src_x AND ", "r.src = w.src_y AND ") if two else ("", "")
-    dice = {"name": _dice_sql("name_bf_x", "name_bf_y"), "first": _dice_sql("first_bf_x", "first_bf_y")}
+    _numbered(con, tables)
+    con.register("linkage_wanted", pa.table({"x": xs, "y": ys}))
+    sides = ", ".join(f"l.{c} AS {c}_x, r.{c} AS {c}_y" for c in EVIDENCE_COLUMNS)
     alias = " OR ".join(
         f"coalesce({_dice_sql(a, b)} >= {ALIAS_LEVEL!r}, false)"
         for a, b in (("alias_bf_x", "name_bf_y"), ("name_bf_x", "alias_bf_y"), ("alias_bf_x", "alias_bf_y"))
     )
-
-    verdict = (  # conflict(x, y), the checks in the same order
+    name, given = _dice_sql("name_bf_x", "name_bf_y"), _dice_sql("first_bf_x", "first_bf_y")
+    verdict = (  # conflict(x, y), the checks in the same order; the name filters compared only if need be
         "CASE WHEN nik_x <> nik_y THEN 'nik' "
         "WHEN nik_x IS NOT NULL AND nik_y IS NOT NULL AND dob_x IS NOT DISTINCT FROM dob_y THEN '' "
         "WHEN sex_x <> sex_y THEN 'sex' "
         "WHEN dob_x <> dob_y AND NOT ((dob_y_x = dob_y_y AND (coalesce(dob_dm_x = dob_md_y, false) "
         "OR coalesce(dob_dm_y = dob_md_x, false))) OR dob_md_x = dob_md_y) THEN 'date_of_birth' "
-        f"WHEN (coalesce(d_name < {NAME_CONFLICT!r}, false) OR (coalesce(d_first < {GIVEN_CONFLICT!r}, false) "
-        f"AND coalesce(d_name < {SAME_WORDS!r}, false))) AND NOT alias_ok THEN 'name' "
+        f"WHEN (coalesce({name} < {NAME_CONFLICT!r}, false) OR (coalesce({given} < {GIVEN_CONFLICT!r}, false) "
+        f"AND coalesce({name} < {SAME_WORDS!r}, false))) AND NOT ({alias}) THEN 'name' "
         "ELSE '' END"
     )
     rows = con.execute(
-        f"SELECT n, why FROM (SELECT n, {verdict} AS why FROM (SELECT *, "
-        + ", ".join(f"{sql} AS d_{name}" for name, sql in dice.items())
-        + f", {alias} AS alias_ok FROM (SELECT w.n, {sides} FROM linkage_wanted w "
-        f"JOIN {source} l ON {on[0]}l.unique_id = w.x JOIN {source} r ON {on[1]}r.unique_id = w.y))) WHERE why <> ''"
+        f"SELECT x, y, why FROM (SELECT x, y, {verdict} AS why FROM (SELECT w.x, w.y, {sides} FROM linkage_wanted w "
+        "JOIN linkage_numbered l ON l.g = w.x JOIN linkage_numbered r ON r.g = w.y)) WHERE why <> ''"
     ).fetchall()
     con.unregister("linkage_wanted")
     found = {}
-    for n, why in rows:  # the checks are symmetric: both ways round
-        found[(xs[n], ys[n])] = found[(ys[n], xs[n])] = why
+    for x, y, why in rows:  # the checks are symmetric: both ways round
+        found[(x, y)] = found[(y, x)] = why
     return found
+
+
+@dataclass
+class Records:
+    """The records of the tables, numbered 0..n-1 in table order and, within a table, in DuckDB's
+    rowid order; ``keys`` are their ids (``table:id`` with two tables)."""
+
+    keys: list[str]
+    offsets: list[int]  # the number of each table's first record
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, tables: list[str]) -> Records:
+        keys: list[str] = []
+        offsets = []
+        for table in tables:
+            offsets.append(len(keys))
+            rows = con.execute(f"SELECT rowid, unique_id FROM {table} ORDER BY rowid").fetchall()
+            if rows and rows[-1][0] != len(rows) - 1:
+                raise RuntimeError(f"{table}: rowids are not 0..n-1")  # a table Jaga loaded never has gaps
+            prefix = f"{table}:" if len(tables) > 1 else ""
+            keys.extend(f"{prefix}{record}" for _rowid, record in rows)
+        return cls(keys, offsets)
+
+
+def cluster(
+    records: Records,
+    edges: list[tuple[int, int, float]],
+    thresholds: Thresholds,
+    conflicts: Conflicts,
+    groups: list[list[int]],
+    *,
+    same: Iterable[tuple[int, int]] = (),
+    different: Iterable[tuple[int, int]] = (),
+) -> tuple[dict[str, str], list[Pair], list[Pair], dict[int, int]]:
+    """Groups records into children: clusters, the matched and refused pairs, and each grouped
+    record's cluster by number. Reviewers'
+    decisions come first and always hold; then the pairs at or above the match threshold, strongest
+    first (``edges`` come sorted so), each refused if it would join evidence of two different children.
+
+    A candidate group (``groups``: records the edges and decisions connect) with no conflict inside,
+    no decision and no more than MAX_CLUSTER records becomes one child whatever the order: its
+    edges are all matched without the pair-by-pair checks, which only the other groups need."""
+    same, different = list(same), list(different)
+    decided = {x for pair in [*same, *different] for x in pair}
+    unclean = decided | conflicts.involved()
+    clean: set[int] = set()  # the members of groups that need no checks
+    for members in groups:
+        if len(members) <= MAX_CLUSTER and unclean.isdisjoint(members):
+            clean.update(members)
+    parent: dict[int, int] = {}
+    members_of: dict[int, list[int]] = {}
+    apart: dict[int, set[int]] = {}
+    for a, b in different:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+
+    def find(x: int) -> int:
+        if x not in parent:
+            parent[x], members_of[x] = x, [x]
+            return x
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def refusal(ra: int, rb: int, checked: bool) -> str:
+        """Why the two groups may not join ("" when they may)."""
+        if len(members_of[ra]) + len(members_of[rb]) > MAX_CLUSTER:
+            return "size"
+        if apart:
+            others = set(members_of[rb])
+            if any(not others.isdisjoint(apart[x]) for x in members_of[ra] if x in apart):
+                return "decision"
+        return conflicts.first(members_of[ra], members_of[rb]) if checked else ""
+
+    def join(ra: int, rb: int) -> None:
+        if len(members_of[ra]) < len(members_of[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members_of[ra].extend(members_of.pop(rb))
+
+    for a, b in same:
+        ra, rb = find(a), find(b)
+        if ra != rb and not refusal(ra, rb, checked=False):
+            join(ra, rb)
+    keys = records.keys
+    matched, refused = [], []
+    for a, b, probability in edges:
+        if probability < thresholds.match:
+            continue
+        if a in clean:
+            matched.append(Pair(keys[a], keys[b], probability))
+            continue
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            matched.append(Pair(keys[a], keys[b], probability))
+        elif not (why := refusal(ra, rb, checked=True)):
+            join(ra, rb)
+            matched.append(Pair(keys[a], keys[b], probability))
+        else:
+            refused.append(Pair(keys[a], keys[b], probability, refused=why))
+    clusters = dict(zip(keys, keys, strict=True))  # every record, alone unless it is in a group
+    placed = {}  # record number -> its cluster's number (the number of its smallest key), if not alone
+    whole = [members for members in groups if members[0] in clean]
+    for group in [*whole, *(group for group in members_of.values() if len(group) > 1)]:
+        first = min(group, key=keys.__getitem__)
+        for x in group:
+            clusters[keys[x]] = keys[first]
+            placed[x] = first
+    return clusters, matched, refused, placed
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    thresholds: Thresholds,
+    *,
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+    uncertain_limit: int = 0,
+) -> Result:
+    """Scores and clusters the records of one table (de-duplication) or two (linking). The strongest
+    ``uncertain_limit`` uncertain pairs come back for review, with their levels; all are counted. So
+    do the strongest ``uncertain_limit`` refused pairs whose refusal a person may overrule."""
+    progress = progress or (lambda stage, fraction: None)
+    scored = score(con, tables, thresholds, progress)
+    records = Records.of(con, tables)
+    edges = _strong(con, scored.table, records, thresholds)
+    same, different = list(same), list(different)
+    if same or different:
+        number = {key: n for n, key in enumerate(records.keys)}
+        same = [(number[a], number[b]) for a, b in same if a in number and b in number]
+        different = [(number[a], number[b]) for a, b in different if a in number and b in number]
+    groups = _groups(len(records.keys), [*((a, b) for a, b, _p in edges), *same])
+    conflicts = chain_conflicts(con, tables, groups)
+    clusters, matched, refused, placed = cluster(
+        records, edges, thresholds, conflicts, groups, same=same, different=different
+    )
+    # Levels (the evidence a reviewer reads) for the refused pairs a person may overrule, strongest first.
+    contested = sorted((p for p in refused if p.refused not in HARD_CONFLICTS), key=lambda p: -p.probability)
+    _with_levels(con, tables, scored.table, contested[:uncertain_limit])
+    uncertain, uncertain_count = _uncertain(con, tables, scored, records, placed, thresholds, uncertain_limit)
+    progress("done", 1.0)
+    return Result(
+        len(records.keys), matched, uncertain, refused, clusters, thresholds, scored.count, scored.trained,
+        uncertain_count,
+    )  # fmt: skip
+
+
+def _strong(
+    con: duckdb.DuckDBPyConnection, scored: str, records: Records, thresholds: Thresholds
+) -> list[tuple[int, int, float]]:
+    """The pairs clustering may join, as record numbers, strongest first (ties by id, as ever)."""
+    left, right = records.offsets[0], records.offsets[-1]
+    return con.execute(
+        f"SELECT rid_l + {left}, rid_r + {right}, match_probability FROM {scored} WHERE match_probability >= ? "
+        "ORDER BY match_probability DESC, unique_id_l, unique_id_r",
+        [thresholds.match],
+    ).fetchall()
 
 
 def _with_levels(con: duckdb.DuckDBPyConnection, tables: list[str], scored: str, pairs: list[Pair]) -> list[Pair]:
@@ -868,122 +1034,12 @@ def _with_levels(con: duckdb.DuckDBPyConnection, tables: list[str], scored: str,
     return pairs
 
 
-def cluster(
-    records: Iterable[str],
-    pairs: list[Pair],
-    thresholds: Thresholds,
-    conflicts: Conflicts,
-    *,
-    same: Iterable[tuple[str, str]] = (),
-    different: Iterable[tuple[str, str]] = (),
-) -> tuple[dict[str, str], list[Pair], list[Pair]]:
-    """Groups records into children: clusters, and the matched and refused pairs. Reviewers'
-    decisions come first and always hold; then the pairs at or above the match threshold, strongest
-    first, each refused if it would join evidence of two different children."""
-    clusters = {r: r for r in records}  # every record, alone until a pair joins it to others
-    # Only records in a pair or a decision enter the union-find (a million singletons need no lists).
-    parent: dict[str, str] = {}
-    members: dict[str, list[str]] = {}
-    apart: dict[str, set[str]] = {}
-    for a, b in different:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
-
-    def find(x: str) -> str:
-        if x not in parent:
-            parent[x], members[x] = x, [x]
-            return x
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def refusal(ra: str, rb: str, checked: bool) -> str:
-        """Why the two groups may not join ("" when they may)."""
-        if len(members[ra]) + len(members[rb]) > MAX_CLUSTER:
-            return "size"
-        if apart:
-            others = set(members[rb])
-            if any(not others.isdisjoint(apart[x]) for x in members[ra] if x in apart):
-                return "decision"
-        if not checked:
-            return ""
-        for x in members[ra]:
-            for y in members[rb]:
-                if why := conflicts.between(x, y):
-                    return why
-        return ""
-
-    def join(ra: str, rb: str) -> None:
-        if len(members[ra]) < len(members[rb]):
-            ra, rb = rb, ra
-        parent[rb] = ra
-        members[ra].extend(members.pop(rb))
-
-    for a, b in same:
-        if a in clusters and b in clusters:
-            ra, rb = find(a), find(b)
-            if ra != rb and not refusal(ra, rb, checked=False):
-                join(ra, rb)
-    matched, refused = [], []
-    for pair in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
-        if pair.a not in clusters or pair.b not in clusters or pair.probability < thresholds.match:
-            continue
-        ra, rb = find(pair.a), find(pair.b)
-        if ra == rb:
-            matched.append(pair)
-        elif not (why := refusal(ra, rb, checked=True)):
-            join(ra, rb)
-            matched.append(pair)
-        else:
-            pair.refused = why
-            refused.append(pair)
-    for group in members.values():
-        if len(group) > 1:
-            label = min(group)
-            for record in group:
-                clusters[record] = label
-    return clusters, matched, refused
-
-
-def run(
-    con: duckdb.DuckDBPyConnection,
-    tables: list[str],
-    thresholds: Thresholds,
-    *,
-    same: Iterable[tuple[str, str]] = (),
-    different: Iterable[tuple[str, str]] = (),
-    progress: Progress | None = None,
-    uncertain_limit: int = 0,
-) -> Result:
-    """Scores and clusters the records of one table (de-duplication) or two (linking). The strongest
-    ``uncertain_limit`` uncertain pairs come back for review, with their levels; all are counted. So
-    do the strongest ``uncertain_limit`` refused pairs whose refusal a person may overrule."""
-    progress = progress or (lambda stage, fraction: None)
-    scored = score(con, tables, thresholds, progress)
-    pairs = scored.strong
-    records = []
-    for table in tables:
-        ids = [r[0] for r in con.execute(f"SELECT unique_id FROM {table}").fetchall()]
-        records.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
-    same = list(same)
-    conflicts = chain_conflicts(con, tables, [(p.a, p.b) for p in pairs] + same)
-    clusters, matched, refused = cluster(records, pairs, thresholds, conflicts, same=same, different=different)
-    # Levels (the evidence a reviewer reads) for the refused pairs a person may overrule, strongest first.
-    contested = sorted((p for p in refused if p.refused not in HARD_CONFLICTS), key=lambda p: -p.probability)
-    _with_levels(con, tables, scored.table, contested[:uncertain_limit])
-    uncertain, uncertain_count = _uncertain(con, tables, scored, clusters, thresholds, uncertain_limit)
-    progress("done", 1.0)
-    return Result(
-        len(records), matched, uncertain, refused, clusters, thresholds, scored.count, scored.trained, uncertain_count
-    )
-
-
 def _uncertain(
     con: duckdb.DuckDBPyConnection,
     tables: list[str],
     scored: Scored,
-    clusters: dict[str, str],
+    records: Records,
+    placed: dict[int, int],
     thresholds: Thresholds,
     limit: int,
 ) -> tuple[list[Pair], int]:
@@ -991,26 +1047,19 @@ def _uncertain(
     them, and how many there are."""
     import pyarrow as pa
 
-    two = len(tables) > 1
-    keys = list(clusters)
-    placed = pa.table(
-        {
-            "source": [k.split(":", 1)[0] for k in keys] if two else [tables[0]] * len(keys),
-            "id": [k.split(":", 1)[1] for k in keys] if two else keys,
-            "cluster": [clusters[k] for k in keys],
-        }
-    )
-    con.register("placed", placed)
-    source = _sources(tables)
+    # Only the records placed with others; a record alone is its own cluster (its number).
+    numbers = {"g": pa.array(list(placed), pa.int64()), "cluster": pa.array(list(placed.values()), pa.int64())}
+    con.register("placed", pa.table(numbers))
+    left, right = records.offsets[0], records.offsets[-1]
+    x, y = f"coalesce(x.cluster, p.rid_l + {left})", f"coalesce(y.cluster, p.rid_r + {right})"
     where = (
-        f"JOIN placed x ON x.id = p.unique_id_l AND x.source = {source[0]} "
-        f"JOIN placed y ON y.id = p.unique_id_r AND y.source = {source[1]} "
-        "WHERE p.match_probability < ? AND x.cluster <> y.cluster"
+        f"LEFT JOIN placed x ON x.g = p.rid_l + {left} LEFT JOIN placed y ON y.g = p.rid_r + {right} "
+        f"WHERE p.match_probability < ? AND {x} <> {y}"
     )
     count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", [thresholds.match]).fetchall()[0][0]
     if not limit:
         return [], count
-    tail = f"ORDER BY p.match_probability DESC LIMIT {int(limit)}"
+    tail = f"ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r LIMIT {int(limit)}"
     pairs = _fetch(con, tables, scored.table, where, [thresholds.match], tail)
     pairs.sort(key=lambda pair: -pair.probability)
     return pairs, count

@@ -174,18 +174,14 @@ def test_the_chain_checks_in_sql_are_the_python_ones(files: dict, names: list[st
     tables = [f"t_{name}" for name in names]
     for table, name in zip(tables, names, strict=True):
         matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
-    matching._everything(con, tables)
-    keys = []
-    for table in tables:
-        ids = [row[0] for row in con.execute(f"SELECT unique_id FROM {table} ORDER BY rowid").fetchall()]
-        keys.extend(ids if len(tables) == 1 else [f"{table}:{i}" for i in ids])
-    # In file order (a child's records and her siblings are neighbours): one candidate group of 300
-    # records (45,000 pairs: every kind of verdict) and the rest in twos.
-    edges = [(keys[i], keys[i + 1]) for i in range(299)] + [(keys[i], keys[i + 1]) for i in range(300, 1200, 2)]
-    conflicts = matching.chain_conflicts(con, tables, edges)
-    evidence = matching.evidence(con, tables, {k.split(":", 1)[-1] for k in keys})
+    records = matching.Records.of(con, tables)  # numbered in file order
+    # A child's records and her siblings are neighbours in the file: one candidate group of 300
+    # records (45,000 pairs: every kind of verdict) and the next 900 in twos.
+    groups = [list(range(300)), *[[n, n + 1] for n in range(300, 1200, 2)]]
+    conflicts = matching.chain_conflicts(con, tables, groups)
+    evidence = matching.evidence(con, tables, range(len(records.keys)))
     verdicts: dict[str, int] = {}
-    for group in [keys[:300], *[keys[i : i + 2] for i in range(300, 1200, 2)]]:
+    for group in groups:
         for x in group:
             for y in group:
                 if x != y:
@@ -215,7 +211,7 @@ def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped
     matching.load_rows(
         con, "records", [encode(keys, "x", {"full_name": one, **born}), encode(keys, "y", {"full_name": other, **born})]
     )
-    evidence = matching.evidence(con, ["records"], {"x", "y"})
-    conflicts = matching.chain_conflicts(con, ["records"], [("x", "y")])
-    assert matching.conflict(evidence["x"], evidence["y"]) == matching.conflict(evidence["y"], evidence["x"]) == why
-    assert conflicts.between("x", "y") == conflicts.between("y", "x") == why
+    evidence = matching.evidence(con, ["records"], [0, 1])
+    conflicts = matching.chain_conflicts(con, ["records"], [[0, 1]])
+    assert matching.conflict(evidence[0], evidence[1]) == matching.conflict(evidence[1], evidence[0]) == why
+    assert conflicts.between(0, 1) == conflicts.between(1, 0) == why
