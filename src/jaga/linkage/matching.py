@@ -522,11 +522,13 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
         earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING[:n])
         order = "" if two else " AND l.rowid < r.rowid"
         joined = f"SELECT l.rowid AS rid_l, r.rowid AS rid_r, {sides} FROM {left} l JOIN {right} r ON {rule}{order}"
-        weighed = f"SELECT rid_l, rid_r, {known} AS known, {', '.join(decided)} FROM ({joined}{earlier})"
-        found.append(f"SELECT * FROM ({weighed}) WHERE {reachable(list(FILTER_COMPARISONS))}")
+        found.append(f"SELECT rid_l, rid_r, {known} AS known, {', '.join(decided)} FROM ({joined}{earlier})")
+    # Each step's pairs are kept whole and the next step reads only those that can still reach
+    # ``review``: a filter on a stored column costs nothing, one on a computed column computes it twice.
     con.execute(f"CREATE OR REPLACE TEMP TABLE linkage_stage AS {' UNION ALL '.join(found)}").fetchall()
     pending = list(FILTER_COMPARISONS)
     for stage in STAGES:
+        reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
         pending = [name for name in pending if name not in stage]
         filters = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for name in stage for c in FILTERS_OF[name])
         # Each filter's common bits counted once, not once per level (DuckDB does not share them).
@@ -537,11 +539,10 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
             common.append(f"CASE WHEN {undecided} IS NULL THEN {count} END AS common_{column}")
             levels = [(sql.replace(count, f"common_{column}"), weight) for sql, weight in weights[name][2:]]
             total.append(f"CASE WHEN {undecided} IS NOT NULL THEN {undecided} ELSE {_case(levels)} END")
-        counted = f"SELECT *, {', '.join(common)} FROM (SELECT c.*, {filters} FROM linkage_stage c {joins})"
+        counted = f"SELECT *, {', '.join(common)} FROM (SELECT c.*, {filters} FROM {reaching} c {joins})"
         kept = ["rid_l", "rid_r", f"{' + '.join(total)} AS known", *[f"d_{FILTER_COMPARISONS[n]}" for n in pending]]
-        weighed = f"SELECT {', '.join(kept)} FROM ({counted})"
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT * FROM ({weighed}) WHERE {reachable(pending)}"
+            f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT {', '.join(kept)} FROM ({counted})"
         ).fetchall()
     probability = (
         "CASE WHEN known >= 0 THEN 1.0 / (1.0 + power(2.0, -known)) "
@@ -560,7 +561,7 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
         )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE linkage_predictions AS SELECT {ids}, {probability} AS match_probability "
-        f"FROM linkage_stage c {joins}"
+        f"FROM (SELECT * FROM linkage_stage WHERE known >= {floor!r}) c {joins}"
     ).fetchall()
     con.execute("DROP TABLE linkage_stage").fetchall()
     return "linkage_predictions"
