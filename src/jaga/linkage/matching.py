@@ -905,42 +905,47 @@ def cluster(
     for members in groups:
         if len(members) <= MAX_CLUSTER and unclean.isdisjoint(members):
             clean.update(members)
-    parent: dict[int, int] = {}
+    # A child has at most MAX_CLUSTER records, so a join relabels the smaller side's few records and
+    # a record's cluster is one lookup (records not in root_of are alone).
+    root_of: dict[int, int] = {}
     members_of: dict[int, list[int]] = {}
     apart: dict[int, set[int]] = {}
     for a, b in different:
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
+    get = conflicts.found.get
+    slow = bool(conflicts.evidence_of)
 
-    def find(x: int) -> int:
-        if x not in parent:
-            parent[x], members_of[x] = x, [x]
-            return x
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def refusal(ra: int, rb: int, checked: bool) -> str:
+    def refusal(ma: list[int], mb: list[int], checked: bool) -> str:
         """Why the two groups may not join ("" when they may)."""
-        if len(members_of[ra]) + len(members_of[rb]) > MAX_CLUSTER:
+        if len(ma) + len(mb) > MAX_CLUSTER:
             return "size"
-        if apart:
-            others = set(members_of[rb])
-            if any(not others.isdisjoint(apart[x]) for x in members_of[ra] if x in apart):
-                return "decision"
-        return conflicts.first(members_of[ra], members_of[rb]) if checked else ""
+        if apart and any(not apart[x].isdisjoint(mb) for x in ma if x in apart):
+            return "decision"
+        if not checked:
+            return ""
+        if slow:
+            return conflicts.first(ma, mb)
+        for x in ma:
+            for y in mb:
+                if why := get((x, y)):
+                    return why
+        return ""
 
-    def join(ra: int, rb: int) -> None:
-        if len(members_of[ra]) < len(members_of[rb]):
-            ra, rb = rb, ra
-        parent[rb] = ra
-        members_of[ra].extend(members_of.pop(rb))
+    def join(ra: int, ma: list[int], rb: int, mb: list[int]) -> None:
+        if len(ma) < len(mb):
+            ra, ma, rb, mb = rb, mb, ra, ma
+        members_of[ra] = ma + mb
+        members_of.pop(rb, None)
+        for x in mb:
+            root_of[x] = ra
+        root_of[ra] = ra
 
     for a, b in same:
-        ra, rb = find(a), find(b)
-        if ra != rb and not refusal(ra, rb, checked=False):
-            join(ra, rb)
+        ra, rb = root_of.get(a, a), root_of.get(b, b)
+        ma, mb = members_of.get(ra, [ra]), members_of.get(rb, [rb])
+        if ra != rb and not refusal(ma, mb, checked=False):
+            join(ra, ma, rb, mb)
     keys = records.keys
     matched, refused = [], []
     for a, b, probability in edges:
@@ -949,14 +954,16 @@ def cluster(
         if a in clean:
             matched.append(Pair(keys[a], keys[b], probability))
             continue
-        ra, rb = find(a), find(b)
+        ra, rb = root_of.get(a, a), root_of.get(b, b)
         if ra == rb:
             matched.append(Pair(keys[a], keys[b], probability))
-        elif not (why := refusal(ra, rb, checked=True)):
-            join(ra, rb)
-            matched.append(Pair(keys[a], keys[b], probability))
-        else:
+            continue
+        ma, mb = members_of.get(ra, [ra]), members_of.get(rb, [rb])
+        if why := refusal(ma, mb, checked=True):
             refused.append(Pair(keys[a], keys[b], probability, refused=why))
+        else:
+            join(ra, ma, rb, mb)
+            matched.append(Pair(keys[a], keys[b], probability))
     clusters = dict(zip(keys, keys, strict=True))  # every record, alone unless it is in a group
     placed = {}  # record number -> its cluster's number (the number of its smallest key), if not alone
     whole = [members for members in groups if members[0] in clean]
