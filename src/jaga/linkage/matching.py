@@ -786,25 +786,24 @@ class Conflicts:
 LISTED_GROUP = 1000  # a candidate group up to this size has its pairs' conflicts computed in SQL
 
 
-def _groups(count: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """The connected groups of records (numbered below ``count``) that ``edges`` join; records in no
-    edge are left out."""
-    parent = list(range(count))
+def _groups(edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The connected groups of records that ``edges`` join (records in no edge are left out). The
+    smaller group is relabelled on each join: a record's group is one lookup."""
+    group_of: dict[int, int] = {}
+    members_of: dict[int, list[int]] = {}
     for a, b in edges:
-        while parent[a] != a:
-            parent[a] = a = parent[parent[a]]
-        while parent[b] != b:
-            parent[b] = b = parent[parent[b]]
-        if a != b:
-            parent[a] = b
-    groups: dict[int, list[int]] = {}
-    for record, up in enumerate(parent):
-        if up != record:
-            root = up
-            while parent[root] != root:
-                root = parent[root]
-            groups.setdefault(root, [root]).append(record)
-    return list(groups.values())
+        ga, gb = group_of.get(a, a), group_of.get(b, b)
+        if ga == gb:
+            continue
+        ma, mb = members_of.get(ga) or [ga], members_of.get(gb) or [gb]
+        if len(ma) < len(mb):
+            ga, gb, ma, mb = gb, ga, mb, ma
+        ma.extend(mb)
+        members_of[ga] = ma
+        members_of.pop(gb, None)
+        for x in mb:
+            group_of[x] = ga
+    return list(members_of.values())
 
 
 def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], groups: list[list[int]]) -> Conflicts:
@@ -997,7 +996,7 @@ def run(
         number = {key: n for n, key in enumerate(records.keys)}
         same = [(number[a], number[b]) for a, b in same if a in number and b in number]
         different = [(number[a], number[b]) for a, b in different if a in number and b in number]
-    groups = _groups(len(records.keys), [*((a, b) for a, b, _p in edges), *same])
+    groups = _groups([*((a, b) for a, b, _p in edges), *same])
     conflicts = chain_conflicts(con, tables, groups)
     clusters, matched, refused, placed = cluster(
         records, edges, thresholds, conflicts, groups, same=same, different=different
