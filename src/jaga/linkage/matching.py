@@ -963,15 +963,15 @@ def cluster(
         else:
             join(ra, ma, rb, mb)
             matched.append(Pair(keys[a], keys[b], probability))
-    clusters = dict(zip(keys, keys, strict=True))  # every record, alone unless it is in a group
+    labels = list(keys)  # every record, alone unless it is in a group
     placed = {}  # record number -> its cluster's number (the number of its smallest key), if not alone
     whole = [members for members in groups if members[0] in clean]
     for group in [*whole, *(group for group in members_of.values() if len(group) > 1)]:
         first = min(group, key=keys.__getitem__)
         for x in group:
-            clusters[keys[x]] = keys[first]
+            labels[x] = keys[first]
             placed[x] = first
-    return clusters, matched, refused, placed
+    return dict(zip(keys, labels, strict=True)), matched, refused, placed
 
 
 def run(
