@@ -212,10 +212,13 @@ def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """A checked encoded CSV into a DuckDB table in the form the comparisons read."""
-    types = {c: "VARCHAR" for c in COLUMNS}
-    relation = con.read_csv(str(path), header=True, dtype=types, all_varchar=True)  # noqa: F841 (read by SQL)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM relation").fetchall()
+    """A checked encoded CSV (``check_encoded_file``) into a DuckDB table in the form the comparisons
+    read. Its columns are named from its header, in their order: nothing is guessed."""
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        header = [name.strip() for name in next(csv.reader(stream))]
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in header) + "}"
+    source = f"read_csv(?, header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"')"
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_SELECT} FROM {source}", [str(path)]).fetchall()
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, str]]) -> None:
