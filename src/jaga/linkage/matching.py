@@ -376,7 +376,8 @@ def score(
     return Scored(table, scored, trained)
 
 
-TRAINING_RECORDS = 200_000  # weights are learned from a sample of this many records (per table)
+TRAINING_RECORDS = 200_000  # m is learned from a sample of this many records (per table)
+U_PAIRS = 250_000  # u from this many random pairs
 
 
 def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress) -> tuple[Any, bool]:
@@ -427,7 +428,7 @@ def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress)
         ).fetchall()
     learner = linker if samples == tables else linker_of(samples, linker.misc.save_model_to_json())
     progress("training: how often unrelated records agree", 0.15)
-    _quiet(lambda: learner.training.estimate_u_using_random_sampling(max_pairs=min(2.5e5, records * 5), seed=1))
+    _quiet(lambda: learner.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, records * 5), seed=1))
     for n, rule in enumerate(TRAINING_BLOCKS):
         progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
         try:
