@@ -877,11 +877,11 @@ class Records:
         offsets = []
         for table in tables:
             offsets.append(len(keys))
-            rows = con.execute(f"SELECT rowid, unique_id FROM {table} ORDER BY rowid").fetchall()
-            if rows and rows[-1][0] != len(rows) - 1:
+            found = con.execute(f"SELECT max(rowid) + 1, count(*) FROM {table}").fetchall()[0]
+            if found[0] != found[1] and found[1]:
                 raise RuntimeError(f"{table}: rowids are not 0..n-1")  # a table Jaga loaded never has gaps
-            prefix = f"{table}:" if len(tables) > 1 else ""
-            keys.extend(f"{prefix}{record}" for _rowid, record in rows)
+            ids = con.sql(f"SELECT unique_id FROM {table} ORDER BY rowid").to_arrow_table().column(0).to_pylist()
+            keys.extend([f"{table}:{record}" for record in ids] if len(tables) > 1 else ids)
         return cls(keys, offsets)
 
 

@@ -215,3 +215,14 @@ def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped
     conflicts = matching.chain_conflicts(con, ["records"], [[0, 1]])
     assert matching.conflict(evidence[0], evidence[1]) == matching.conflict(evidence[1], evidence[0]) == why
     assert conflicts.between(0, 1) == conflicts.between(1, 0) == why
+
+
+def test_records_are_numbered_in_rowid_order_however_many_there_are() -> None:
+    """Clustering reads pairs as rowids and names them by ``Records.keys``: with enough rows DuckDB
+    reads in parallel, and the numbering must still follow the rowids."""
+    from jaga.linkage import matching
+
+    con = matching.connect()
+    con.execute("CREATE TABLE many AS SELECT 'r' || (999999 - i) AS unique_id FROM range(400000) t(i)").fetchall()
+    expected = [row[0] for row in con.execute("SELECT unique_id FROM many ORDER BY rowid").fetchall()]
+    assert matching.Records.of(con, ["many"]).keys == expected
