@@ -184,8 +184,8 @@ def _filter_ok(value: str, size: int) -> bool:
 
 
 # In DuckDB every keyed hash (32 hex digits) and every filter's identity is held as a 64-bit hash of
-# it: joins and equality tests on integers are several times faster than on strings, and equal
-# integers from unequal values are a one-in-a-few-billion chance at a million records. The scoring
+# it: joins and equality tests on integers are several times faster than on strings. That any two of
+# a million different values share one is a chance of about 3 in 100 million (ADR 0012). The scoring
 # joins on DuckDB's ``rowid``.
 _SELECT = ", ".join(
     [
@@ -493,10 +493,10 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
     1. each blocking rule's join computes, on the hashes and exact fields only, each pair's weight
        from the other comparisons and, for the filter comparisons, their level where a hash decides
        it (missing, the same filter). A pair is kept by the first rule that finds it (no
-       de-duplication of millions of pairs) and only if its best possible total, each undecided
-       filter comparison at its best level, reaches ``review``.
-    2. the undecided filter comparisons are computed in stages (STAGES), the pairs that can no
-       longer reach ``review`` dropped after each; what is left is scored.
+       de-duplication of millions of pairs).
+    2. the undecided filter comparisons are computed in stages (STAGES), each reading only the
+       pairs whose best possible total (each undecided comparison at its best level) still reaches
+       ``review``; what is left at the end is scored.
     """
     from splink.internals.misc import prob_to_match_weight
 
@@ -630,7 +630,7 @@ def _sources(tables: list[str]) -> tuple[str, str]:
 def _fetch(
     con: duckdb.DuckDBPyConnection, tables: list[str], scored: str, where: str, params: list, tail: str = ""
 ) -> list[Pair]:
-    """Scored pairs chosen by ``where`` (over ``p``, Splink's table), with each comparison's level."""
+    """Scored pairs chosen by ``where`` (over ``p``, the scored table), with each comparison's level."""
     source = _sources(tables)
     picked = (
         f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {source[0]} AS src_l, {source[1]} AS src_r "
