@@ -226,3 +226,22 @@ def test_records_are_numbered_in_rowid_order_however_many_there_are() -> None:
     con.execute("CREATE TABLE many AS SELECT 'r' || (999999 - i) AS unique_id FROM range(400000) t(i)").fetchall()
     expected = [row[0] for row in con.execute("SELECT unique_id FROM many ORDER BY rowid").fetchall()]
     assert matching.Records.of(con, ["many"]).keys == expected
+
+
+def test_large_candidate_groups_are_checked_in_python_with_the_same_result(
+    files: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group too large to list its pairs (a shelter's phone shared by hundreds of children) has its
+    conflicts worked out in Python as clustering asks: the clusters must be the same."""
+    from jaga.linkage import matching
+
+    def clusters() -> tuple[dict[str, str], int]:
+        con = matching.connect()
+        matching.load_csv(con, "records", files["folder"] / "all.enc.csv")
+        result = matching.run(con, ["records"], matching.Thresholds())
+        return result.clusters, len(result.refused)
+
+    listed = clusters()
+    monkeypatch.setattr(matching, "LISTED_GROUP", 2)  # every group of three or more records
+    assert clusters() == listed
+    assert listed[1] > 0  # the checks had something to refuse
