@@ -647,7 +647,7 @@ def _fetch(
     return _pairs(rows, tables, level_labels())
 
 
-def _pairs(rows: list[tuple], tables: list[str], labels: dict[str, dict[int, str]] | None) -> list[Pair]:
+def _pairs(rows: list[tuple], tables: list[str], labels: dict[str, dict[int, str]]) -> list[Pair]:
     pairs = []
     for row in rows:
         a, b, probability, *levels, left_source = row
@@ -894,9 +894,9 @@ def cluster(
     different: Iterable[tuple[int, int]] = (),
 ) -> tuple[dict[str, str], list[Pair], list[Pair], dict[int, int]]:
     """Groups records into children: clusters, the matched and refused pairs, and each grouped
-    record's cluster by number. Reviewers'
-    decisions come first and always hold; then the pairs at or above the match threshold, strongest
-    first (``edges`` come sorted so), each refused if it would join evidence of two different children.
+    record's cluster by number. Reviewers' decisions come first and always hold; then the pairs at or
+    above the match threshold, strongest first (``edges`` come sorted so), each refused if it would
+    join evidence of two different children.
 
     A candidate group (``groups``: records the edges and decisions connect) with no conflict inside,
     no decision and no more than MAX_CLUSTER records becomes one child whatever the order: its
@@ -916,8 +916,6 @@ def cluster(
     for a, b in different:
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
-    get = conflicts.found.get
-    slow = bool(conflicts.evidence_of)
 
     def refusal(ma: list[int], mb: list[int], checked: bool) -> str:
         """Why the two groups may not join ("" when they may)."""
@@ -925,15 +923,7 @@ def cluster(
             return "size"
         if apart and any(not apart[x].isdisjoint(mb) for x in ma if x in apart):
             return "decision"
-        if not checked:
-            return ""
-        if slow:
-            return conflicts.first(ma, mb)
-        for x in ma:
-            for y in mb:
-                if why := get((x, y)):
-                    return why
-        return ""
+        return conflicts.first(ma, mb) if checked else ""
 
     def join(ra: int, ma: list[int], rb: int, mb: list[int]) -> None:
         if len(ma) < len(mb):
