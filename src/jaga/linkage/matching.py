@@ -472,10 +472,16 @@ def _weights(linker: Any) -> dict[str, list[tuple[str, float]]]:
     return weights
 
 
+def _double(weight: float) -> str:
+    """A weight as a DOUBLE literal (DuckDB reads 1.25 as a DECIMAL, and sums of DECIMALs of different
+    scales become 128-bit integers, several times slower)."""
+    return f"CAST({weight!r} AS DOUBLE)"
+
+
 def _case(levels: list[tuple[str, float]]) -> str:
-    whens = " ".join(f"WHEN {sql} THEN {weight!r}" for sql, weight in levels if sql != "ELSE")
+    whens = " ".join(f"WHEN {sql} THEN {_double(weight)}" for sql, weight in levels if sql != "ELSE")
     other = next((weight for sql, weight in levels if sql == "ELSE"), 0.0)
-    return f"CASE {whens} ELSE {other!r} END"
+    return f"CASE {whens} ELSE {_double(other)} END"
 
 
 # The filter comparisons in the order their filters are compared, cheapest to rule pairs out first:
@@ -506,18 +512,19 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
     joins = f"JOIN {left} l ON l.rowid = c.rid_l JOIN {right} r ON r.rowid = c.rid_r"
-    known = " + ".join([repr(prior), *[_case(w) for name, w in weights.items() if name not in FILTER_COMPARISONS]])
+    known = " + ".join([_double(prior), *[_case(w) for name, w in weights.items() if name not in FILTER_COMPARISONS]])
     best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
     decided = []  # the weight where a hash decides the level, else NULL (the filters must be compared)
     for name, short in FILTER_COMPARISONS.items():
         missing = f"{short}_h_l IS NULL OR {short}_h_r IS NULL"
         exact = weights[name][1][1]
-        decided.append(f"CASE WHEN {missing} THEN 0.0 WHEN {short}_h_l = {short}_h_r THEN {exact!r} END AS d_{short}")
+        same = f"{short}_h_l = {short}_h_r"
+        decided.append(f"CASE WHEN {missing} THEN {_double(0.0)} WHEN {same} THEN {_double(exact)} END AS d_{short}")
 
     def reachable(pending: list[str]) -> str:
         """The best total a pair can still reach is at least ``review``."""
-        best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {best[n]!r})" for n in pending]
-        return f"{' + '.join(['known', *best_of])} >= {floor!r}"
+        best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {_double(best[n])})" for n in pending]
+        return f"{' + '.join(['known', *best_of])} >= {_double(floor)}"
 
     narrow = [c for c in COMPARED if not c.endswith("_bf")] + ["alias_h"]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
@@ -565,7 +572,7 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
         )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE linkage_predictions AS SELECT {ids}, {probability} AS match_probability "
-        f"FROM (SELECT * FROM linkage_stage WHERE known >= {floor!r}) c {joins}"
+        f"FROM (SELECT * FROM linkage_stage WHERE known >= {_double(floor)}) c {joins}"
     ).fetchall()
     con.execute("DROP TABLE linkage_stage").fetchall()
     return "linkage_predictions"
