@@ -372,10 +372,22 @@ def score(
     thresholds: Thresholds,
     progress: Progress,
 ) -> Scored:
-    """Trains the model on the data and returns every blocked pair at or above the review threshold."""
-    linker, trained = train(con, tables, progress)
+    """Trains the model on the data and returns every blocked pair at or above the review threshold.
+
+    The blocking joins need no weights (``block``): they run on a second connection to the same
+    database while Splink trains, whose work is half Python and leaves a core free."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cursor = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            blocking = pool.submit(block, cursor, tables)
+            linker, trained = train(con, tables, progress)
+            blocked = blocking.result()
+    finally:
+        cursor.close()
     progress("scoring pairs", 0.6)
-    table = predict(con, tables, linker, thresholds.review)
+    table = predict(con, tables, linker, thresholds.review, blocked)
     _everything(con, tables)
     scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     progress("clustering", 0.85)
@@ -498,40 +510,27 @@ FILTERS_OF = {"name": ["name_bf", "alias_bf"], "first_name": ["first_bf"], "fami
 FILTERS_OF["address"] = ["address_bf"]
 
 
-def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float) -> str:
-    """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
-    ``predict`` scores them (tested), so that most pairs never touch their filters:
-
-    1. each blocking rule's join computes, on the hashes and exact fields only, each pair's weight
-       from the other comparisons and, for the filter comparisons, their level where a hash decides
-       it (missing, the same filter). A pair is kept by the first rule that finds it (no
-       de-duplication of millions of pairs).
-    2. the undecided filter comparisons are computed in stages (STAGES), each reading only the
-       pairs whose best possible total (each undecided comparison at its best level) still reaches
-       ``review``; what is left at the end is scored.
-    """
-    from splink.internals.misc import prob_to_match_weight
-
-    weights = _weights(linker)
-    prior = prob_to_match_weight(linker._settings_obj._probability_two_random_records_match)
-    floor = prob_to_match_weight(review)
+def block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
+    """The first step of ``predict``, which needs no trained weights: every blocked pair once (by the
+    first rule that finds it: no de-duplication of millions of pairs), with the level number of each
+    comparison that needs no filter (as ``comparisons()`` lists its levels, the missing level 0) and,
+    for the filter comparisons, 0 where one side is missing, 1 where the hashes are the same, NULL
+    where the filters must be compared. A plain table, not a TEMP one, so that ``score`` can make it
+    on a second connection while Splink trains."""
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
-    joins = f"JOIN {left} l ON l.rowid = c.rid_l JOIN {right} r ON r.rowid = c.rid_r"
-    known = " + ".join([_double(prior), *[_case(w) for name, w in weights.items() if name not in FILTER_COMPARISONS]])
-    best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
-    decided = []  # the weight where a hash decides the level, else NULL (the filters must be compared)
-    for name, short in FILTER_COMPARISONS.items():
-        missing = f"{short}_h_l IS NULL OR {short}_h_r IS NULL"
-        exact = weights[name][1][1]
-        same = f"{short}_h_l = {short}_h_r"
-        decided.append(f"CASE WHEN {missing} THEN {_double(0.0)} WHEN {same} THEN {_double(exact)} END AS d_{short}")
-
-    def reachable(pending: list[str]) -> str:
-        """The best total a pair can still reach is at least ``review``."""
-        best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {_double(best[n])})" for n in pending]
-        return f"{' + '.join(['known', *best_of])} >= {_double(floor)}"
-
+    levels = []
+    for comparison in comparisons():
+        name = comparison["output_column_name"]
+        if name in FILTER_COMPARISONS:
+            short = FILTER_COMPARISONS[name]
+            missing, same = f"{short}_h_l IS NULL OR {short}_h_r IS NULL", f"{short}_h_l = {short}_h_r"
+            levels.append(f"CASE WHEN {missing} THEN 0 WHEN {same} THEN 1 END AS lv_{name}")
+            continue
+        whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
+        other = next(n for sql, n in whens if sql == "ELSE")
+        cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
+        levels.append(f"CASE {cases} ELSE {other} END AS lv_{name}")
     narrow = [c for c in COMPARED if not c.endswith("_bf")] + ["alias_h"]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
     found = []
@@ -539,10 +538,55 @@ def predict(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, revi
         earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING[:n])
         order = "" if two else " AND l.rowid < r.rowid"
         joined = f"SELECT l.rowid AS rid_l, r.rowid AS rid_r, {sides} FROM {left} l JOIN {right} r ON {rule}{order}"
-        found.append(f"SELECT rid_l, rid_r, {known} AS known, {', '.join(decided)} FROM ({joined}{earlier})")
+        found.append(f"SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined}{earlier})")
+    con.execute(f"CREATE OR REPLACE TABLE linkage_blocked AS {' UNION ALL '.join(found)}").fetchall()
+    return "linkage_blocked"
+
+
+def predict(
+    con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float, blocked: str | None = None
+) -> str:
+    """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
+    ``predict`` scores them (tested), so that most pairs never touch their filters:
+
+    1. the blocked pairs (``block``, unless already made) have their levels turned into weights: of
+       the comparisons that need no filter, summed, and of the filter comparisons, where a hash
+       decided the level.
+    2. the undecided filter comparisons are computed in stages (STAGES), each reading only the
+       pairs whose best possible total (each undecided comparison at its best level) still reaches
+       ``review``; what is left at the end is scored.
+    """
+    from splink.internals.misc import prob_to_match_weight
+
+    blocked = blocked or block(con, tables)
+    weights = _weights(linker)
+    prior = prob_to_match_weight(linker._settings_obj._probability_two_random_records_match)
+    floor = prob_to_match_weight(review)
+    two = len(tables) > 1
+    left, right = tables[0], tables[-1]
+    joins = f"JOIN {left} l ON l.rowid = c.rid_l JOIN {right} r ON r.rowid = c.rid_r"
+
+    def weight_of(name: str, numbers: Iterable[int]) -> str:
+        return f"CASE lv_{name} {' '.join(f'WHEN {n} THEN {_double(weights[name][n][1])}' for n in numbers)} END"
+
+    # The comparisons that need no filter summed in their order; the stages add the filter comparisons.
+    known = [_double(prior)]
+    known += [weight_of(name, range(len(w))) for name, w in weights.items() if name not in FILTER_COMPARISONS]
+    decided = [f"{weight_of(name, (0, 1))} AS d_{short}" for name, short in FILTER_COMPARISONS.items()]
+    best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
+
+    def reachable(pending: list[str]) -> str:
+        """The best total a pair can still reach is at least ``review``."""
+        best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {_double(best[n])})" for n in pending]
+        return f"{' + '.join(['known', *best_of])} >= {_double(floor)}"
+
     # Each step's pairs are kept whole and the next step reads only those that can still reach
     # ``review``: a filter on a stored column costs nothing, one on a computed column computes it twice.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE linkage_stage AS {' UNION ALL '.join(found)}").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT rid_l, rid_r, {' + '.join(known)} AS known, "
+        f"{', '.join(decided)} FROM {blocked}"
+    ).fetchall()
+    con.execute(f"DROP TABLE {blocked}").fetchall()
     pending = list(FILTER_COMPARISONS)
     for stage in STAGES:
         reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
