@@ -869,15 +869,14 @@ def _groups(edges: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], groups: list[list[int]]) -> Conflicts:
     """The conflicts clustering may ask about: between any two records of one candidate group."""
-    xs, ys, large = [], [], set()
-    for members in groups:
+    listed, group_of, large = [], [], set()
+    for n, members in enumerate(groups):
         if len(members) > LISTED_GROUP:
             large.update(members)
             continue
-        for i, x in enumerate(members):
-            xs.extend([x] * (len(members) - i - 1))
-            ys.extend(members[i + 1 :])
-    found = _conflicts_sql(con, tables, xs, ys) if xs else {}
+        listed.extend(members)
+        group_of.extend([n] * len(members))
+    found = _conflicts_sql(con, tables, listed, group_of) if listed else {}
     return Conflicts(found, evidence(con, tables, large) if large else {})
 
 
@@ -885,12 +884,16 @@ def _dice_sql(a: str, b: str) -> str:
     return f"2 * bit_count({a} & {b}) / (bit_count({a}) + bit_count({b}))"
 
 
-def _conflicts_sql(con: duckdb.DuckDBPyConnection, tables: list[str], xs: list[int], ys: list[int]) -> dict:
-    """``conflict`` (tested equal) for each (x, y), in DuckDB: the filters never come into Python."""
+def _conflicts_sql(
+    con: duckdb.DuckDBPyConnection, tables: list[str], records: list[int], group_of: list[int]
+) -> dict[tuple[int, int], str]:
+    """``conflict`` (tested equal) for every two records of one group (``group_of`` gives each
+    record's), in DuckDB: the filters never come into Python."""
     import pyarrow as pa
 
     _numbered(con, tables)
-    con.register("linkage_wanted", pa.table({"x": xs, "y": ys}))
+    con.register("linkage_members", pa.table({"g": records, "grp": group_of}))
+    wanted = "SELECT a.g AS x, b.g AS y FROM linkage_members a JOIN linkage_members b ON a.grp = b.grp AND a.g < b.g"
     sides = ", ".join(f"l.{c} AS {c}_x, r.{c} AS {c}_y" for c in EVIDENCE_COLUMNS)
     alias = " OR ".join(
         f"coalesce({_dice_sql(a, b)} >= {ALIAS_LEVEL!r}, false)"
@@ -907,14 +910,14 @@ def _conflicts_sql(con: duckdb.DuckDBPyConnection, tables: list[str], xs: list[i
         f"AND coalesce({name} < {SAME_WORDS!r}, false))) AND NOT ({alias}) THEN 'name' "
         "ELSE '' END"
     )
-    rows = con.execute(
-        f"SELECT x, y, why FROM (SELECT x, y, {verdict} AS why FROM (SELECT w.x, w.y, {sides} FROM linkage_wanted w "
+    rows = con.sql(
+        f"SELECT x, y, why FROM (SELECT x, y, {verdict} AS why FROM (SELECT w.x, w.y, {sides} FROM ({wanted}) w "
         "JOIN linkage_numbered l ON l.g = w.x JOIN linkage_numbered r ON r.g = w.y)) WHERE why <> ''"
-    ).fetchall()
-    con.unregister("linkage_wanted")
-    found = {}
-    for x, y, why in rows:  # the checks are symmetric: both ways round
-        found[(x, y)] = found[(y, x)] = why
+    ).to_arrow_table()
+    con.unregister("linkage_members")
+    xs, ys, whys = (column.to_pylist() for column in rows.columns)
+    found = dict(zip(zip(xs, ys, strict=True), whys, strict=True))  # the checks are symmetric: both ways round
+    found.update(zip(zip(ys, xs, strict=True), whys, strict=True))
     return found
 
 
