@@ -347,7 +347,7 @@ def comparisons() -> list[dict[str, Any]]:
 # same year or the same day and month, or one unknown. The others are siblings and namesakes, which
 # the chain checks would never put together (two birth dates that are not a typo of each other):
 # without them a million records bring 6.7 instead of 12.7 million pairs and the same clusters. Such a
-# pair with the same NIK, phone or whole name still comes, by those rules, for a reviewer to see.
+# pair with the same NIK, phone or whole name still comes, by the rules on those, for a reviewer to see.
 # The widest rules come first: a pair is scored by the first rule that finds it and each later rule
 # tests the earlier ones, so the millions of pairs of the wide rules are tested the least.
 BIRTH_COULD_MATCH = "(l.dob_y = r.dob_y OR l.dob_md = r.dob_md OR l.dob IS NULL OR r.dob IS NULL)"
@@ -528,9 +528,9 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
             levels.append(f"CASE WHEN {missing} THEN 0 WHEN {same} THEN 1 END AS lv_{name}")
             continue
         whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
-        other = next(n for sql, n in whens if sql == "ELSE")
+        otherwise = next(n for sql, n in whens if sql == "ELSE")
         cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
-        levels.append(f"CASE {cases} ELSE {other} END AS lv_{name}")
+        levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
     narrow = [c for c in COMPARED if not c.endswith("_bf")] + ["alias_h"]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
     found = []
