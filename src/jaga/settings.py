@@ -62,6 +62,11 @@ parse_keys(JAGA_FIELD_KEYS)  # fails at start, naming the variable, when malform
 JAGA_BLIND_INDEX_KEY = _secret("JAGA_BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_urlsafe(32))
 if len(JAGA_BLIND_INDEX_KEY) < 32:
     raise SettingError("JAGA_BLIND_INDEX_KEY", "must be at least 32 characters long")
+# While the blind-index key is being replaced: the keys indexes were made with before, accepted for
+# lookups until `jaga keys reindex` has made every index with JAGA_BLIND_INDEX_KEY; then remove them.
+JAGA_BLIND_INDEX_PREVIOUS_KEYS = env_list("JAGA_BLIND_INDEX_PREVIOUS_KEYS", [])
+if any(len(key) < 32 for key in JAGA_BLIND_INDEX_PREVIOUS_KEYS):
+    raise SettingError("JAGA_BLIND_INDEX_PREVIOUS_KEYS", "each key must be at least 32 characters long")
 # Keys the linkage encodings (docs/adr/0011-linkage-encodings.md). Data holders outside Jaga who
 # link with it need the same secret in a file for `jaga linkage encode`.
 JAGA_LINKAGE_KEY = _secret("JAGA_LINKAGE_KEY", "linkage_key", lambda: secrets.token_urlsafe(32))

@@ -244,6 +244,12 @@ class Child(models.Model):
     def __str__(self) -> str:
         return f"child of {self.case_id}"
 
+    def fresh_blind_indexes(self) -> dict[str, str]:
+        """Its blind indexes made again with the current key (``jaga keys reindex``)."""
+        from jaga.cases.services import nik_index, phone_index  # the services import this module
+
+        return {"nik_index": nik_index(self.nik), "phone_index": phone_index(self.phone)}
+
 
 class Consent(models.Model):
     """Consent (UU PDP) or, where none can be had, the lawful basis relied on. Newest counts."""

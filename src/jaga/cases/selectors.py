@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from jaga.cases.access import may_see_identity
 from jaga.cases.models import Case, Child
 from jaga.cases.nik import NIK_PATTERN, normalise_nik
-from jaga.cases.services import nik_index
+from jaga.cases.services import nik_indexes
 
 OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("ch", "kh"))
 
@@ -49,7 +49,7 @@ def case_list(
     q = q.strip()
     if q:
         if NIK_PATTERN.match(normalise_nik(q)):
-            cases = cases.filter(child__nik_index=nik_index(q))
+            cases = cases.filter(child__nik_index__in=nik_indexes(q))
         elif may_see_identity(user) and len(q) >= 3:
             # Names are ciphertext: they are compared in memory, within the user's own scope only.
             cases = cases.filter(Q(reference__istartswith=q) | Q(pk__in=_name_matches(cases, q)))

@@ -41,7 +41,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
 from jaga.core.bulk import bulk_insert, gc_paused, instantiate
-from jaga.core.crypto import blind_index
+from jaga.core.crypto import blind_index, blind_indexes
 
 ADULT_AGE = 18
 
@@ -91,6 +91,11 @@ class CaseInput:
 
 def nik_index(nik: str) -> str:
     return blind_index(normalise_nik(nik), purpose="nik") if nik else ""
+
+
+def nik_indexes(nik: str) -> list[str]:
+    """What a NIK is looked up by: its index under each blind-index key in use (``crypto.blind_indexes``)."""
+    return blind_indexes(normalise_nik(nik), purpose="nik") if nik else []
 
 
 def phone_index(phone: str) -> str:

@@ -2,7 +2,8 @@
 
 Keys never come from SECRET_KEY. ``JAGA_FIELD_KEYS`` holds ``VERSION:BASE64KEY`` pairs separated
 by commas; the highest version encrypts, every listed version decrypts, so a new key can be added
-and ``jaga keys rotate`` run without downtime. ``JAGA_BLIND_INDEX_KEY`` keys the lookup hashes.
+and ``jaga keys rotate`` run without downtime. ``JAGA_BLIND_INDEX_KEY`` keys the lookup hashes;
+``JAGA_BLIND_INDEX_PREVIOUS_KEYS`` keeps lookups working while ``jaga keys reindex`` replaces it.
 """
 
 from __future__ import annotations
@@ -121,7 +122,14 @@ def decrypt(token: str, *, context: str) -> str:
     return plain.decode()
 
 
-def blind_index(value: str, *, purpose: str) -> str:
+def blind_index(value: str, *, purpose: str, key: str | None = None) -> str:
     """A keyed hash for exact lookups; ``purpose`` separates e.g. NIK from phone hashes."""
-    key = settings.JAGA_BLIND_INDEX_KEY.encode()
-    return hmac.digest(key, f"{purpose}\x00{value}".encode(), "sha256").hex()  # hmac.new's result, in one C call
+    secret = (key or settings.JAGA_BLIND_INDEX_KEY).encode()
+    return hmac.digest(secret, f"{purpose}\x00{value}".encode(), "sha256").hex()  # hmac.new's result, in one C call
+
+
+def blind_indexes(value: str, *, purpose: str) -> list[str]:
+    """What to look ``value`` up by: its index under the current key and, while the key is being
+    replaced (``JAGA_BLIND_INDEX_PREVIOUS_KEYS``), under each previous one."""
+    keys = [settings.JAGA_BLIND_INDEX_KEY, *settings.JAGA_BLIND_INDEX_PREVIOUS_KEYS]
+    return [blind_index(value, purpose=purpose, key=key) for key in keys]

@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every encrypted field with the newest key, batch by batch, resumable."""
+"""Key rotation, batch by batch and resumable: re-encrypt every encrypted field with the newest key
+(``keys_rotate``), or make every blind index again with the current blind-index key (``reindex``)."""
 
 from __future__ import annotations
 
@@ -81,4 +82,32 @@ def keys_rotate(*, batch_size: int = 500, progress: Callable[[str], None] = lamb
     rows, tables = _rotate_blobs(batch_size, current, progress)
     result.rows += rows
     result.models += tables
+    return result
+
+
+def reindex(*, batch_size: int = 500, progress: Callable[[str], None] = lambda _m: None) -> RotationResult:
+    """Every blind index made again with ``JAGA_BLIND_INDEX_KEY``, from the decrypted values: models
+    with blind indexes say how to make theirs (``fresh_blind_indexes``). Only indexes that differ are
+    written; each batch commits on its own, so an interrupted run loses nothing and the next resumes.
+    Lookups accept ``JAGA_BLIND_INDEX_PREVIOUS_KEYS`` meanwhile; afterwards they can be removed."""
+    result = RotationResult()
+    for model in apps.get_models():
+        if not hasattr(model, "fresh_blind_indexes"):
+            continue
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        changed_here = 0
+        for start in range(0, len(pks), batch_size):
+            chunk = pks[start : start + batch_size]
+            with transaction.atomic():
+                for row in model._default_manager.filter(pk__in=chunk).select_for_update():
+                    fresh = row.fresh_blind_indexes()
+                    stale = [name for name, value in fresh.items() if getattr(row, name) != value]
+                    if stale:
+                        for name in stale:
+                            setattr(row, name, fresh[name])
+                        row.save(update_fields=stale)
+                        changed_here += 1
+            progress(f"{model._meta.label}: {min(start + batch_size, len(pks))}/{len(pks)} rows checked")
+        result.rows += changed_here
+        result.models += 1 if changed_here else 0
     return result

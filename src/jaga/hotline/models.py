@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jaga.accounts.models import Organisation
 from jaga.cases.models import AgeBand, Case, PlaceType, Sex
 from jaga.core.fields import EncryptedTextField
+from jaga.hotline.urls_normal import url_hash
 from jaga.regions.models import Region
 
 
@@ -117,6 +118,10 @@ class ReportUrl(models.Model):
 
     def __str__(self) -> str:
         return self.host
+
+    def fresh_blind_indexes(self) -> dict[str, str]:
+        """Its blind index made again with the current key (``jaga keys reindex``)."""
+        return {"url_hash": url_hash(self.url)}
 
 
 class Outcome(models.Model):

@@ -27,7 +27,7 @@ from jaga.cases.nik import regency_codes
 from jaga.cases.services import ADULT_AGE, CaseInput, ChildInput, ConsentInput, age_band, case_register
 from jaga.hotline import ratelimit
 from jaga.hotline.models import FLAG_WEIGHTS, Channel, Flag, Outcome, Report, ReportEvent, ReportUrl, State
-from jaga.hotline.urls_normal import UrlError, host_of, normalise_url, url_hash
+from jaga.hotline.urls_normal import UrlError, host_of, normalise_url, url_hash, url_hashes
 
 logger = logging.getLogger(__name__)
 
@@ -331,7 +331,7 @@ def report_open(*, actor: User, report_id: Any, request: HttpRequest | None = No
 
 def related_reports(report: Report) -> list[Report]:
     """Possible duplicates: the same normalised URL, or the same regency, place type and day."""
-    hashes = list(report.urls.values_list("url_hash", flat=True))
+    hashes = [digest for url in report.urls.values_list("url", flat=True) for digest in url_hashes(url)]
     same = Q(urls__url_hash__in=hashes) if hashes else Q(pk__in=[])
     if report.regency_id and report.occurred_on:
         same |= Q(regency_id=report.regency_id, occurred_on=report.occurred_on, place_type=report.place_type)
@@ -339,16 +339,22 @@ def related_reports(report: Report) -> list[Report]:
 
 
 def duplicate_counts(report_ids: list[Any]) -> dict[Any, int]:
-    """For a page of the queue: how many other reports share a normalised URL with each report."""
-    own = list(ReportUrl.objects.filter(report_id__in=report_ids).values_list("report_id", "url_hash"))
+    """For a page of the queue: how many other reports share a normalised URL with each report. A URL
+    is looked up by its hash under each blind-index key in use, so that counts hold while
+    ``jaga keys reindex`` replaces the key."""
+    own = [
+        (report_id, url_hashes(url))
+        for report_id, url in ReportUrl.objects.filter(report_id__in=report_ids).values_list("report_id", "url")
+    ]
     holders: dict[str, set[Any]] = {}
-    for report_id, digest in ReportUrl.objects.filter(url_hash__in={d for _r, d in own}).values_list(
-        "report_id", "url_hash"
-    ):
+    wanted = {digest for _r, digests in own for digest in digests}
+    for report_id, digest in ReportUrl.objects.filter(url_hash__in=wanted).values_list("report_id", "url_hash"):
         holders.setdefault(digest, set()).add(report_id)
     others: dict[Any, set[Any]] = {}
-    for report_id, digest in own:
-        others.setdefault(report_id, set()).update(holders.get(digest, set()) - {report_id})
+    for report_id, digests in own:
+        found = others.setdefault(report_id, set())
+        for digest in digests:
+            found.update(holders.get(digest, set()) - {report_id})
     return {report_id: len(ids) for report_id, ids in others.items()}
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
 
-from jaga.core.crypto import blind_index
+from jaga.core.crypto import blind_index, blind_indexes
 
 MAX_URL_LENGTH = 2000
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -84,6 +84,11 @@ def normalise_url(raw: str) -> str:
 def url_hash(normalised: str) -> str:
     """A keyed hash of a normalised URL (the blind-index key): equal for equal addresses, unreadable without the key."""
     return blind_index(normalised, purpose="hotline-url")
+
+
+def url_hashes(normalised: str) -> list[str]:
+    """What a URL is looked up by: its hash under each blind-index key in use (``crypto.blind_indexes``)."""
+    return blind_indexes(normalised, purpose="hotline-url")
 
 
 def host_of(normalised: str) -> str:
