@@ -23,6 +23,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput
+from jaga.core.forms import DATE
 from jaga.regions.models import Region
 
 
@@ -40,7 +41,6 @@ def with_blank(choices: Any) -> list[tuple[str, Any]]:
 
 
 YES_NO_UNKNOWN = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ConsentForm(forms.Form):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+# A date input's value must be ISO (YYYY-MM-DD) whatever the language: in the Indonesian format
+# (31-12-2027) the browser shows an empty field, and a form shown again loses the date.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def add_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:

@@ -299,6 +299,8 @@ def test_modules_and_sessions_can_be_changed_and_keep_their_link_and_people(
     edit = f"/programs/training/sessions/{session.pk}/edit/"
     page = client.get(edit).content.decode()
     assert "Denpasar" in page and "Ubah sesi" in page
+    # A date input shows only an ISO value: in the Indonesian format the field would be empty.
+    assert f'value="{session.starts_on:%Y-%m-%d}"' in page, "the session's dates are filled in"
     fields = {
         "module": module.pk,
         "starts_on": "2026-06-02",
