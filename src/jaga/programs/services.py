@@ -134,9 +134,7 @@ class AgreementInput:
     document: bytes = b""
 
 
-@transaction.atomic
-def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | None = None) -> Agreement:
-    require_manager(actor)
+def _agreement_problems(data: AgreementInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if len({party.pk for party in data.parties}) < 2:
         errors["parties"] = [_("An agreement has at least two parties.")]
@@ -147,6 +145,13 @@ def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | N
         errors["document"] = [_("The signed document must be a PDF.")]
     elif len(data.document) > limit:
         errors["document"] = [_("The file is larger than %(mb)s MB.") % {"mb": settings.JAGA_ATTACHMENT_MAX_MB}]
+    return errors
+
+
+@transaction.atomic
+def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | None = None) -> Agreement:
+    require_manager(actor)
+    errors = _agreement_problems(data)
     agreement = Agreement(
         title=data.title.strip(),
         kind=data.kind,
@@ -170,6 +175,38 @@ def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | N
         details={"parties": sorted(str(p.pk) for p in data.parties), "document": bool(data.document)},
     )
     return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *, actor: User, agreement: Agreement, data: AgreementInput, request: HttpRequest | None = None
+) -> list[str]:
+    """Changes an agreement (renewed, corrected, its signed PDF added or replaced: without a new
+    document the current one stays). Returns, and audits, the names of the fields that changed."""
+    require_manager(actor)
+    errors = _agreement_problems(data)
+    fresh = {
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "programme": data.programme,
+        "scope": data.scope.strip(),
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+    }
+    changed = [name for name, value in fresh.items() if getattr(agreement, name) != value]
+    for name in changed:
+        setattr(agreement, name, fresh[name])
+    if data.document:
+        agreement.document_name, agreement.document_type = data.document_name[:200], "application/pdf"
+        agreement.document = data.document
+        changed.append("document")
+    check_all(agreement, errors)
+    agreement.save()
+    if {party.pk for party in data.parties} != set(agreement.parties.values_list("pk", flat=True)):
+        agreement.parties.set(data.parties)
+        changed.append("parties")
+    record("programs.agreement.changed", actor=actor, target=agreement, request=request, details={"fields": changed})
+    return changed
 
 
 def agreement_document(*, actor: User, agreement: Agreement, request: HttpRequest | None = None) -> bytes:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("partners/", views.partner_list_view, name="partners"),
     path("partners/<uuid:organisation_id>/", views.partner_detail_view, name="partner"),
     path("agreements/<uuid:agreement_id>/document/", views.agreement_document_view, name="agreement_document"),
+    path("agreements/<uuid:agreement_id>/edit/", views.agreement_edit_view, name="agreement_edit"),
     path("advocacy/", views.advocacy_board_view, name="advocacy"),
     path("advocacy/new/", views.ask_create_view, name="ask_create"),
     path("advocacy/<uuid:ask_id>/", views.ask_detail_view, name="ask"),

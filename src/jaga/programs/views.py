@@ -142,6 +142,32 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
 
 
 @require_perm("programs.manage")
+def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
+    """The add form, filled in, to change an agreement; back to the partner page it was opened from."""
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    parties = list(agreement.parties.all())
+    back = next((p for p in parties if str(p.pk) == request.GET.get("partner")), parties[0] if parties else None)
+    fields = ("title", "kind", "programme", "scope", "starts_on", "ends_on")
+    initial = {name: getattr(agreement, name) for name in fields} | {"parties": [p.pk for p in parties]}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
+    if agreement.document_name:
+        form.fields["document"].help_text = _("Leave empty to keep the current signed document.")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("document")
+        data = services.AgreementInput(
+            **form.cleaned_data, document_name=upload.name if upload else "", document=upload.read() if upload else b""
+        )
+        try:
+            services.agreement_update(actor=request.user, agreement=agreement, data=data, request=request)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("programs:partner", organisation_id=back.pk) if back else redirect("programs:partners")
+    return render(request, "programs/agreement_form.html", {"form": form, "agreement": agreement, "back": back})
+
+
+@require_perm("programs.manage")
 def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=agreement_id)
     if not agreement.document:

@@ -72,11 +72,8 @@ def test_contacts_are_encrypted_shown_to_officers_and_every_view_is_audited(
     assert AuditEvent.objects.filter(action="programs.contact.removed").exists()
 
 
-def test_an_agreement_with_its_signed_pdf(login_client: Any, programme_officer: Any, orgs: dict) -> None:
-    client = login_client(programme_officer)
-    url = f"/programs/partners/{orgs['ngo'].pk}/"
-    base = {
-        "action": "agreement",
+def agreement_form(orgs: dict, **changes: Any) -> dict[str, Any]:
+    return {
         "title": "MoU pelatihan",
         "kind": "mou",
         "programme": "training",
@@ -84,7 +81,14 @@ def test_an_agreement_with_its_signed_pdf(login_client: Any, programme_officer: 
         "scope": "Training of service unit staff",
         "starts_on": "2026-01-01",
         "ends_on": "2027-12-31",
+        **changes,
     }
+
+
+def test_an_agreement_with_its_signed_pdf(login_client: Any, programme_officer: Any, orgs: dict) -> None:
+    client = login_client(programme_officer)
+    url = f"/programs/partners/{orgs['ngo'].pk}/"
+    base = agreement_form(orgs, action="agreement")
     # Refused: the end before the start, a single party, a document that is not a PDF.
     page = client.post(url, {**base, "ends_on": "2025-01-01"}).content.decode()
     assert "sebelum tanggal mulai" in page
@@ -104,6 +108,43 @@ def test_an_agreement_with_its_signed_pdf(login_client: Any, programme_officer: 
     assert AuditEvent.objects.filter(action="programs.agreement.document_downloaded").exists()
     listing = client.get("/programs/partners/", {"type": "ngo"}).content.decode()
     assert "<td>1</td>" in listing  # one agreement in force
+
+
+def test_an_agreement_is_renewed_corrected_and_its_pdf_replaced(
+    login_client: Any, programme_officer: Any, caseworker_jakarta: Any, orgs: dict
+) -> None:
+    client = login_client(programme_officer)
+    first = SimpleUploadedFile("mou.pdf", PDF)
+    client.post(
+        f"/programs/partners/{orgs['ngo'].pk}/", {**agreement_form(orgs, action="agreement"), "document": first}
+    )
+    agreement = Agreement.objects.get()
+    bali_page = client.get(f"/programs/partners/{orgs['bali'].pk}/").content.decode()
+    edit = f"/programs/agreements/{agreement.pk}/edit/?partner={orgs['bali'].pk}"
+    assert edit.replace("&", "&amp;") in bali_page and "Ubah" in bali_page
+    assert login_client(caseworker_jakarta).get(edit).status_code == 403
+    page = client.get(edit).content.decode()
+    assert "Ubah perjanjian" in page and 'value="MoU pelatihan"' in page and 'value="2027-12-31"' in page
+
+    refused = client.post(edit, agreement_form(orgs, ends_on="2025-06-01"))
+    assert refused.status_code == 200 and "sebelum tanggal mulai" in refused.content.decode()
+    agreement.refresh_from_db()
+    assert str(agreement.ends_on) == "2027-12-31", "a refused change changes nothing"
+
+    renewed = client.post(edit, agreement_form(orgs, title="MoU pelatihan (diperpanjang)", ends_on="2029-12-31"))
+    assert renewed.status_code == 302 and renewed["Location"] == f"/programs/partners/{orgs['bali'].pk}/"
+    agreement.refresh_from_db()
+    assert agreement.title == "MoU pelatihan (diperpanjang)" and str(agreement.ends_on) == "2029-12-31"
+    assert bytes(agreement.document) == PDF, "without a new document the signed one stays"
+    changed = AuditEvent.objects.filter(action="programs.agreement.changed", target_id=str(agreement.pk))
+    assert changed.get().details == {"fields": ["title", "ends_on"]}
+
+    signed_again = PDF.replace(b"%%EOF", b"% signed again\n%%EOF")
+    client.post(edit, {**agreement_form(orgs, title="MoU pelatihan (diperpanjang)", ends_on="2029-12-31"),
+                       "document": SimpleUploadedFile("mou-2.pdf", signed_again)})  # fmt: skip
+    agreement.refresh_from_db()
+    assert bytes(agreement.document) == signed_again and agreement.document_name == "mou-2.pdf"
+    assert changed.order_by("-created_at").first().details == {"fields": ["document"]}
 
 
 def test_the_api_lists_partners_and_agreements_and_refuses_unknown_filters(
