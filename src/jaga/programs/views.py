@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -150,6 +151,9 @@ def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse
     fields = ("title", "kind", "programme", "scope", "starts_on", "ends_on")
     initial = {name: getattr(agreement, name) for name in fields} | {"parties": [p.pk for p in parties]}
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
+    # A party that has since been deactivated stays a party unless it is taken out.
+    active_or_party = Q(is_active=True) | Q(pk__in=[p.pk for p in parties])
+    form.fields["parties"].queryset = Organisation.objects.filter(active_or_party)  # type: ignore[attr-defined]
     if agreement.document_name:
         form.fields["document"].help_text = _("Leave empty to keep the current signed document.")
     if request.method == "POST" and form.is_valid():

@@ -146,6 +146,13 @@ def test_an_agreement_is_renewed_corrected_and_its_pdf_replaced(
     assert bytes(agreement.document) == signed_again and agreement.document_name == "mou-2.pdf"
     assert changed.order_by("-created_at").first().details == {"fields": ["document"]}
 
+    # A party deactivated since is still offered, chosen, and kept when the agreement is saved again.
+    orgs["bali"].is_active = False
+    orgs["bali"].save(update_fields=["is_active"])
+    assert f'value="{orgs["bali"].pk}" selected' in client.get(edit).content.decode()
+    client.post(edit, agreement_form(orgs, title="MoU pelatihan (2)", ends_on="2029-12-31"))
+    assert set(Agreement.objects.get().parties.all()) == {orgs["ngo"], orgs["bali"]}
+
 
 def test_the_api_lists_partners_and_agreements_and_refuses_unknown_filters(
     programme_officer: Any, caseworker_jakarta: Any, orgs: dict, client: Any
