@@ -148,22 +148,30 @@ def _agreement_problems(data: AgreementInput) -> dict[str, list[str]]:
     return errors
 
 
+AGREEMENT_FIELDS = ("title", "kind", "programme", "scope", "starts_on", "ends_on")  # as the form has them
+
+
+def _agreement_values(data: AgreementInput) -> dict[str, Any]:
+    """AGREEMENT_FIELDS as they are stored."""
+    values = {name: getattr(data, name) for name in AGREEMENT_FIELDS}
+    return values | {"title": data.title.strip(), "scope": data.scope.strip()}
+
+
+def _document_values(data: AgreementInput) -> dict[str, Any]:
+    """The signed document's fields (all empty without one)."""
+    document = data.document
+    return {
+        "document_name": data.document_name[:200] if document else "",
+        "document_type": "application/pdf" if document else "",
+        "document": document or None,
+    }
+
+
 @transaction.atomic
 def agreement_add(*, actor: User, data: AgreementInput, request: HttpRequest | None = None) -> Agreement:
     require_manager(actor)
     errors = _agreement_problems(data)
-    agreement = Agreement(
-        title=data.title.strip(),
-        kind=data.kind,
-        programme=data.programme,
-        scope=data.scope.strip(),
-        starts_on=data.starts_on,
-        ends_on=data.ends_on,
-        document_name=data.document_name[:200] if data.document else "",
-        document_type="application/pdf" if data.document else "",
-        document=data.document or None,
-        created_by=actor,
-    )
+    agreement = Agreement(**_agreement_values(data), **_document_values(data), created_by=actor)
     check_all(agreement, errors)
     agreement.save()
     agreement.parties.set(data.parties)
@@ -185,21 +193,13 @@ def agreement_update(
     document the current one stays). Returns, and audits, the names of the fields that changed."""
     require_manager(actor)
     errors = _agreement_problems(data)
-    fresh = {
-        "title": data.title.strip(),
-        "kind": data.kind,
-        "programme": data.programme,
-        "scope": data.scope.strip(),
-        "starts_on": data.starts_on,
-        "ends_on": data.ends_on,
-    }
+    fresh = _agreement_values(data)
     changed = [name for name, value in fresh.items() if getattr(agreement, name) != value]
-    for name in changed:
-        setattr(agreement, name, fresh[name])
     if data.document:
-        agreement.document_name, agreement.document_type = data.document_name[:200], "application/pdf"
-        agreement.document = data.document
+        fresh |= _document_values(data)
         changed.append("document")
+    for name, value in fresh.items():
+        setattr(agreement, name, value)
     check_all(agreement, errors)
     agreement.save()
     if {party.pk for party in data.parties} != set(agreement.parties.values_list("pk", flat=True)):

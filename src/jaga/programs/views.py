@@ -112,16 +112,7 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
             elif action == "agreement":
                 forms["agreement"] = form = AgreementForm(request.POST, request.FILES)
                 if form.is_valid():
-                    upload = form.cleaned_data.pop("document")
-                    services.agreement_add(
-                        actor=actor,  # type: ignore[arg-type]
-                        data=services.AgreementInput(
-                            **form.cleaned_data,
-                            document_name=upload.name if upload else "",
-                            document=upload.read() if upload else b"",
-                        ),
-                        request=request,
-                    )
+                    services.agreement_add(actor=actor, data=_agreement_input(form), request=request)  # type: ignore[arg-type]
                     messages.success(request, _("Agreement added."))
                     return redirect("programs:partner", organisation_id=organisation.pk)
         except ValidationError as exc:
@@ -142,14 +133,23 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
     )
 
 
+def _agreement_input(form: AgreementForm) -> services.AgreementInput:
+    """A valid agreement form's data, its uploaded PDF (if any) read."""
+    data = dict(form.cleaned_data)
+    upload = data.pop("document")
+    return services.AgreementInput(
+        **data, document_name=upload.name if upload else "", document=upload.read() if upload else b""
+    )
+
+
 @require_perm("programs.manage")
 def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
     """The add form, filled in, to change an agreement; back to the partner page it was opened from."""
     agreement = get_object_or_404(Agreement, pk=agreement_id)
     parties = list(agreement.parties.all())
     back = next((p for p in parties if str(p.pk) == request.GET.get("partner")), parties[0] if parties else None)
-    fields = ("title", "kind", "programme", "scope", "starts_on", "ends_on")
-    initial = {name: getattr(agreement, name) for name in fields} | {"parties": [p.pk for p in parties]}
+    initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
+    initial["parties"] = [p.pk for p in parties]
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
     # A party that has since been deactivated stays a party unless it is taken out.
     active_or_party = Q(is_active=True) | Q(pk__in=[p.pk for p in parties])
@@ -157,10 +157,7 @@ def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse
     if agreement.document_name:
         form.fields["document"].help_text = _("Leave empty to keep the current signed document.")
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.pop("document")
-        data = services.AgreementInput(
-            **form.cleaned_data, document_name=upload.name if upload else "", document=upload.read() if upload else b""
-        )
+        data = _agreement_input(form)
         try:
             services.agreement_update(actor=request.user, agreement=agreement, data=data, request=request)  # type: ignore[arg-type]
         except ValidationError as exc:
