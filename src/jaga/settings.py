@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -232,18 +233,32 @@ CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Jaga"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# The client's address behind reverse proxies (jaga.core.client): how many proxies append to
+# X-Forwarded-For in front of Jaga, and optionally their addresses or networks (the header is then read
+# only from them). Neither set: the header is ignored, whoever sends it.
+JAGA_TRUSTED_PROXIES = env_list("JAGA_TRUSTED_PROXIES", [])
+JAGA_TRUSTED_PROXY_COUNT = env_int("JAGA_TRUSTED_PROXY_COUNT", 1 if JAGA_TRUSTED_PROXIES else 0)
+for _entry in JAGA_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        problem = f"{_entry!r} is not an address or a network such as 10.0.0.0/8"
+        raise SettingError("JAGA_TRUSTED_PROXIES", problem) from None
+
 AXES_FAILURE_LIMIT = env_int("JAGA_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("JAGA_LOCKOUT_MINUTES", 30, minimum=1))
-# Each parameter on its own: five failures for one account, or from one address, lock it.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures lock one account from one address (so that an outsider who knows an email cannot lock its
+# owner out from everywhere); an address with many failures over any accounts is locked as a whole
+# (jaga.accounts.lockout.LockoutHandler).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+JAGA_LOCKOUT_ADDRESS_FAILURES = env_int("JAGA_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
+AXES_HANDLER = "jaga.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "jaga.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "jaga.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jaga.core.client.client_address"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("JAGA_TRUSTED_PROXY_COUNT", 0)
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Background work: a database-backed queue, worked by `jaga db_worker` (`make run` starts one) ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

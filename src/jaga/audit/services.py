@@ -12,17 +12,15 @@ from django.utils import timezone
 from jaga.audit.chain import GENESIS, Checkpoint, VerifyResult, canonical_many, link_hash, verify_rows
 from jaga.audit.models import AuditEvent
 from jaga.core.bulk import bulk_insert, instantiate
+from jaga.core.client import client_address
 
 # Any constant works: it names the lock that serialises appends to the chain on PostgreSQL.
 _PG_LOCK_KEY = 7_310_411_245
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    """The client's address behind any trusted proxies (``jaga.core.client``), or None without a request."""
+    return client_address(request) if request is not None else None
 
 
 def _check_details(value: Any, path: str = "details") -> None:
