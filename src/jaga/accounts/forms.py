@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role, User
-from jaga.accounts.permissions import ROLES_ONLY_SYSTEM_ADMIN_GRANTS, user_has_perm
+from jaga.accounts.permissions import grantable_roles
 from jaga.regions.models import Region
 
 
@@ -75,19 +75,27 @@ class PasswordChangeForm(SetPasswordForm):
     field_order = ["old_password", "password1", "password2"]
 
 
-def _role_choices(actor: User) -> list[tuple[str, str]]:
-    allowed = Role.choices
-    if not user_has_perm(actor, "accounts.manage_all_users"):
-        allowed = [(value, label) for value, label in allowed if value not in ROLES_ONLY_SYSTEM_ADMIN_GRANTS]
-    return list(allowed)
-
-
 class RolesForm(forms.Form):
+    """The roles ``actor`` may grant in ``organisation``; roles held that they may not change are kept."""
+
     roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = _role_choices(actor)
+        self.actor = actor
+        self.set_organisation(organisation or actor.organisation)
+
+    def set_organisation(self, organisation: Organisation) -> None:
+        allowed = grantable_roles(self.actor, organisation)
+        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+
+    @property
+    def offered_roles(self) -> set[str]:
+        return {value for value, _label in self.fields["roles"].choices}
+
+    def roles_with(self, held: frozenset[str] | set[str]) -> set[str]:
+        """The roles chosen, plus those already held that this form does not offer."""
+        return set(self.cleaned_data["roles"]) | (set(held) - self.offered_roles)
 
 
 class InviteForm(RolesForm):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jaga.accounts.models import Role
+from jaga.accounts.models import Organisation, Role
 
 PERMISSIONS: dict[str, Any] = {
     "accounts.manage_org_users": _("Invite, change and deactivate the users of one's own organisation"),
@@ -66,8 +66,35 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Only a system admin may hand out the system admin role.
-ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset({Role.SYSTEM_ADMIN})
+# Which roles an organisation admin may grant, by the type of its organisation (as Primero's
+# permitted_roles_to_manage). Roles that act nationally (hotline, statistics, research, linkage,
+# programmes, system administration) are granted only by system admins, whatever the organisation.
+_SERVICE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.ORG_ADMIN})
+ORG_ADMIN_MAY_GRANT: dict[str, frozenset[str]] = {
+    Organisation.Type.NATIONAL_MINISTRY: _SERVICE_ROLES,
+    Organisation.Type.REGIONAL_SERVICE_UNIT: _SERVICE_ROLES,
+    Organisation.Type.LAW_ENFORCEMENT: _SERVICE_ROLES,
+    Organisation.Type.INDEPENDENT_BODY: _SERVICE_ROLES,
+    Organisation.Type.NGO: _SERVICE_ROLES,
+    Organisation.Type.PRIVATE_SECTOR: frozenset({Role.PARTNER, Role.ORG_ADMIN}),
+    Organisation.Type.ACADEMIA: frozenset({Role.ORG_ADMIN}),
+    Organisation.Type.INTERNATIONAL_BODY: frozenset({Role.ORG_ADMIN}),
+}
+NATIONAL_ROLES = frozenset(Role.values) - frozenset().union(*ORG_ADMIN_MAY_GRANT.values())
+
+
+def grantable_roles(actor: Any, organisation: Any) -> frozenset[str]:
+    """The roles ``actor`` may grant to, or remove from, a user of ``organisation``.
+
+    System admins: every role. Organisation admins: the roles their organisation's type allows,
+    in their own organisation only. Nobody but a system admin changes their own roles (see
+    ``accounts.services.user_set_roles``).
+    """
+    if user_has_perm(actor, "accounts.manage_all_users"):
+        return frozenset(Role.values)
+    if user_has_perm(actor, "accounts.manage_org_users") and actor.organisation_id == organisation.pk:
+        return ORG_ADMIN_MAY_GRANT.get(organisation.type, frozenset())
+    return frozenset()
 
 
 def user_permissions(user: Any) -> frozenset[str]:

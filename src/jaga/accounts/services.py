@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jaga.accounts.lockout import lockout_reset
 from jaga.accounts.models import ApiToken, Invitation, Organisation, Role, User, UserRole
-from jaga.accounts.permissions import ROLES_ONLY_SYSTEM_ADMIN_GRANTS, user_has_perm
+from jaga.accounts.permissions import grantable_roles, user_has_perm
 from jaga.audit.services import record
 from jaga.regions.models import Region
 
@@ -125,15 +125,22 @@ def _check_may_manage(actor: User, organisation: Organisation) -> None:
     raise PermissionDenied
 
 
-def _clean_roles(actor: User, roles: Iterable[str]) -> set[str]:
+def _clean_roles(
+    actor: User, organisation: Organisation, roles: Iterable[str], current: Iterable[str] = ()
+) -> set[str]:
+    """The roles wanted, checked: each one added or removed must be one ``actor`` may grant here."""
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
         raise ValidationError({"roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
     if not wanted:
         raise ValidationError({"roles": _("Choose at least one role.")})
-    if wanted & ROLES_ONLY_SYSTEM_ADMIN_GRANTS and not user_has_perm(actor, "accounts.manage_all_users"):
-        raise ValidationError({"roles": _("Only a system admin can grant the system admin role.")})
+    refused = (wanted ^ set(current)) - grantable_roles(actor, organisation)
+    if refused:
+        labels = ", ".join(str(Role(role).label) for role in sorted(refused))
+        raise ValidationError(
+            {"roles": _("You may not grant or remove these roles here: %(roles)s.") % {"roles": labels}}
+        )
     return wanted
 
 
@@ -149,7 +156,7 @@ def user_invite(
 ) -> tuple[User, str]:
     """Create the account without a password and return it with a one-time link token."""
     _check_may_manage(actor, organisation)
-    wanted = _clean_roles(actor, roles)
+    wanted = _clean_roles(actor, organisation, roles)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
@@ -194,10 +201,10 @@ def user_reinvite(*, actor: User, user: User, request: HttpRequest | None = None
 @transaction.atomic
 def user_set_roles(*, actor: User, user: User, roles: Iterable[str], request: HttpRequest | None = None) -> User:
     _check_may_manage(actor, user.organisation)
-    wanted = _clean_roles(actor, roles)
     current = set(user.roles)
-    if (current ^ wanted) & ROLES_ONLY_SYSTEM_ADMIN_GRANTS and not user_has_perm(actor, "accounts.manage_all_users"):
-        raise ValidationError({"roles": _("Only a system admin can grant or remove the system admin role.")})
+    if user.pk == actor.pk and not user_has_perm(actor, "accounts.manage_all_users"):
+        raise ValidationError({"roles": _("You cannot change your own roles: ask another admin.")})
+    wanted = _clean_roles(actor, user.organisation, roles, current)
     if user.pk == actor.pk and Role.SYSTEM_ADMIN in current and Role.SYSTEM_ADMIN not in wanted:
         raise ValidationError({"roles": _("You cannot remove your own system admin role.")})
     if user.pk == actor.pk and Role.ORG_ADMIN in current and Role.ORG_ADMIN not in wanted:

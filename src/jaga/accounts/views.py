@@ -41,8 +41,8 @@ from jaga.accounts.forms import (
     SetPasswordForm,
     TotpConfirmForm,
 )
-from jaga.accounts.models import Invitation, Organisation, User
-from jaga.accounts.permissions import PERMISSIONS, user_permissions
+from jaga.accounts.models import Invitation, Organisation, Role, User
+from jaga.accounts.permissions import PERMISSIONS, user_has_perm, user_permissions
 from jaga.audit.services import record
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
@@ -326,13 +326,13 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     user = access_managed_user(actor, user_id)
     roles_data = request.POST if request.POST.get("action") == "roles" else None
-    form = RolesForm(roles_data, actor=actor, initial={"roles": sorted(user.roles)})
+    form = RolesForm(roles_data, actor=actor, organisation=user.organisation, initial={"roles": sorted(user.roles)})
     action_errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "roles" and form.is_valid():
-                services.user_set_roles(actor=actor, user=user, roles=form.cleaned_data["roles"], request=request)
+                services.user_set_roles(actor=actor, user=user, roles=form.roles_with(user.roles), request=request)
                 messages.success(request, _("Roles saved."))
                 return redirect("accounts:user_detail", user_id=user.pk)
             if action in ACCOUNT_ACTIONS:
@@ -354,6 +354,10 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
         {
             "managed": user,
             "form": form,
+            "own_roles": user.pk == actor.pk and not user_has_perm(actor, "accounts.manage_all_users"),
+            "kept_roles": [
+                label for value, label in Role.choices if value in user.roles and value not in form.offered_roles
+            ],
             "mfa_enrolled": services.mfa_enrolled(user),
             "action_errors": action_errors,
         },

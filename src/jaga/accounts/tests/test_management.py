@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from jaga.accounts import services
-from jaga.accounts.models import Organisation, User
+from jaga.accounts.models import Organisation, Role, User
 from jaga.audit.models import AuditEvent
 from jaga.conftest import PASSWORD, totp_now
 
@@ -198,3 +199,71 @@ def test_a_deactivated_organisation_cannot_log_in(
         is_active=False,
     )
     assert victim.get("/accounts/me/").status_code == 302
+
+
+# --- Who may grant which role ----------------------------------------------------------------------------
+
+GRANTS_BY_ORGANISATION = {
+    # organisation (conftest's orgs) -> roles its own org admin may grant there
+    "jakarta": {"caseworker", "supervisor", "org_admin"},
+    "ministry": {"caseworker", "supervisor", "org_admin"},
+    "ngo": {"caseworker", "supervisor", "org_admin"},
+    "hotel": {"partner", "org_admin"},
+    "university": {"org_admin"},
+}
+
+
+@pytest.mark.parametrize("org", sorted(GRANTS_BY_ORGANISATION))
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_an_org_admin_grants_only_the_roles_its_organisation_type_allows(
+    make_user: Callable[..., User], org: str, role: str
+) -> None:
+    admin = make_user(f"admin.{org}@test.example", org, "org_admin")
+    colleague = make_user(f"colleague.{org}@test.example", org, "org_admin")
+    allowed = role in GRANTS_BY_ORGANISATION[org]
+    try:
+        services.user_set_roles(actor=admin, user=colleague, roles={"org_admin", role})
+    except ValidationError:
+        granted = False
+    else:
+        granted = True
+    colleague.forget_roles()
+    assert granted is allowed and (role in colleague.roles) is allowed
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_a_system_admin_grants_every_role_in_any_organisation(
+    make_user: Callable[..., User], system_admin: User, role: str
+) -> None:
+    user = make_user("someone@test.example", "hotel", "partner")
+    services.user_set_roles(actor=system_admin, user=user, roles={role})
+    user.forget_roles()
+    assert user.roles == {role}
+
+
+def test_an_org_admin_cannot_give_itself_a_national_role(
+    login_client: Callable[..., Client], make_user: Callable[..., User]
+) -> None:
+    hotel_admin = make_user("admin@hotel.example", "hotel", "org_admin")
+    client = login_client(hotel_admin)
+    page = client.get(f"/accounts/users/{hotel_admin.pk}/").content.decode()
+    assert "Anda tidak dapat mengubah peran Anda sendiri" in page
+    for role in ("hotline_operator", "linkage_officer", "programme_officer", "researcher", "analyst", "partner"):
+        client.post(f"/accounts/users/{hotel_admin.pk}/", {"action": "roles", "roles": ["org_admin", role]})
+    hotel_admin.forget_roles()
+    assert hotel_admin.roles == {"org_admin"}
+    assert not AuditEvent.objects.filter(action="accounts.user.roles_changed").exists()
+    form_roles = client.get("/accounts/users/invite/").context["form"].fields["roles"].choices
+    assert {value for value, _label in form_roles} == {"partner", "org_admin"}
+
+
+def test_roles_a_system_admin_granted_stay_when_an_org_admin_saves_the_form(
+    login_client: Callable[..., Client], org_admin_jakarta: User, make_user: Callable[..., User]
+) -> None:
+    user = make_user("analyst.jakarta@test.example", "jakarta", "caseworker", "analyst")
+    admin = login_client(org_admin_jakarta)
+    page = admin.get(f"/accounts/users/{user.pk}/").content.decode()
+    assert "Analis" in page
+    assert admin.post(f"/accounts/users/{user.pk}/", {"action": "roles", "roles": ["supervisor"]}).status_code == 302
+    user.forget_roles()
+    assert user.roles == {"supervisor", "analyst"}
