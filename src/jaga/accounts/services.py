@@ -191,10 +191,24 @@ def _new_invitation(*, actor: User | None, user: User) -> str:
 
 @transaction.atomic
 def user_reinvite(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
-    """A fresh link to set a password (the old one stops working): the way to reset a password."""
+    """A fresh link to set a password: the way to reset one.
+
+    The old password stops working at once and every session and API token of the user ends: a reset
+    is often asked for because the password may be known to someone else.
+    """
     _check_may_manage(actor, user.organisation)
     token = _new_invitation(actor=actor, user=user)
-    record("accounts.user.reinvited", actor=actor, target=user, organisation=user.organisation, request=request)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    ended = _end_sessions_and_tokens(user, keep_session=_own_session(request) if user.pk == actor.pk else None)
+    record(
+        "accounts.user.reinvited",
+        actor=actor,
+        target=user,
+        organisation=user.organisation,
+        request=request,
+        details={"sessions_ended": ended},
+    )
     return token
 
 
@@ -224,15 +238,20 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[str], request: Ht
     return user
 
 
-def _end_sessions_and_tokens(user: User) -> int:
-    """End every browser session and API token of ``user`` at once."""
+def _end_sessions_and_tokens(user: User, *, keep_session: str | None = None) -> int:
+    """End every browser session and API token of ``user`` at once (but ``keep_session``, the caller's own)."""
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(pk=keep_session or "").iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
             ended += 1
     ApiToken.objects.filter(user=user).delete()
     return ended
+
+
+def _own_session(request: HttpRequest | None) -> str | None:
+    session = getattr(request, "session", None)
+    return session.session_key if session is not None else None
 
 
 @transaction.atomic
@@ -290,7 +309,8 @@ def invitation_accept(*, token: str, password: str, request: HttpRequest | None 
     user.save(update_fields=["password"])
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
-    record("accounts.user.password_set", actor=user, target=user, request=request)
+    ended = _end_sessions_and_tokens(user)
+    record("accounts.user.password_set", actor=user, target=user, request=request, details={"sessions_ended": ended})
     return user
 
 
@@ -301,7 +321,11 @@ def password_change(*, user: User, old_password: str, new_password: str, request
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record("accounts.user.password_changed", actor=user, target=user, request=request)
+    # Every other session and every API token ends; this session goes on (the view keeps it valid).
+    ended = _end_sessions_and_tokens(user, keep_session=_own_session(request))
+    record(
+        "accounts.user.password_changed", actor=user, target=user, request=request, details={"sessions_ended": ended}
+    )
 
 
 # --- MFA --------------------------------------------------------------------------------------------

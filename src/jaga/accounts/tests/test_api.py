@@ -106,3 +106,34 @@ def test_the_openapi_schema_and_docs_are_served(anonymous: Client, regions: None
     assert "POST /api/v1/auth/token/" in docs and "Dokumentasi API" in docs
     console = anonymous.get("/api/docs/try/")
     assert console.status_code == 200 and b"swagger" in console.content.lower()
+
+
+def test_a_password_change_ends_every_token_and_other_session(
+    login_client: Any, analyst_national: User, anonymous: Client
+) -> None:
+    token = get_token(anonymous, email=analyst_national.email, password=PASSWORD).json()["token"]
+    elsewhere = login_client(analyst_national)
+    here = login_client(analyst_national)
+    new = "Lima-burung-biru-9"
+    changed = here.post("/accounts/me/", {"old_password": PASSWORD, "password1": new, "password2": new})
+    assert changed.status_code == 302
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert elsewhere.get("/accounts/me/").status_code == 302, "the other browser is logged out"
+    assert here.get("/accounts/me/").status_code == 200, "the browser that changed it stays in"
+    event = AuditEvent.objects.get(action="accounts.user.password_changed")
+    assert event.details == {"sessions_ended": 1}
+
+
+def test_an_admin_reset_disables_the_old_password_tokens_and_sessions_at_once(
+    login_client: Any, org_admin_jakarta: User, caseworker_jakarta: User, anonymous: Client
+) -> None:
+    token = get_token(anonymous, email=caseworker_jakarta.email, password=PASSWORD).json()["token"]
+    browser = login_client(caseworker_jakarta)
+    admin = login_client(org_admin_jakarta)
+    assert admin.post(f"/accounts/users/{caseworker_jakarta.pk}/", {"action": "reinvite"}).status_code == 200
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert browser.get("/accounts/me/").status_code == 302
+    assert get_token(Client(), email=caseworker_jakarta.email, password=PASSWORD).status_code == 401
+    login = Client().post("/accounts/login/", {"username": caseworker_jakarta.email, "password": PASSWORD})
+    assert login.status_code == 200, "the old password no longer logs in"
+    assert AuditEvent.objects.get(action="accounts.user.reinvited").details == {"sessions_ended": 1}
