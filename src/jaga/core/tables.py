@@ -24,6 +24,10 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _unix_breaks(value: Any) -> Any:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _safe_rows(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
     for row in rows:
         yield [safe_cell(value) for value in row]
@@ -34,7 +38,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([safe_cell(name) for name in header])
-    writer.writerows(_safe_rows(rows))
+    # Python 3.11's writer quotes a field with a line feed but not one with a lone carriage return,
+    # which would then break the row: carriage returns become line feeds.
+    writer.writerows([_unix_breaks(value) for value in row] for row in _safe_rows(rows))
     return buffer.getvalue()
 
 

@@ -11,14 +11,21 @@ from openpyxl import load_workbook
 from jaga.core.tables import csv_download, csv_text, xlsx_download
 
 # What a spreadsheet program would run: each way a formula can start (OWASP, "CSV injection").
-HOSTILE = ['=HYPERLINK("http://evil.example","klik")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","klik")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_csv_files_make_a_formula_plain_text(value: str) -> None:
     for text in (csv_download(["name"], [[value]]).decode("utf-8-sig"), csv_text(["name"], [[value]])):
-        cell = list(csv.reader(io.StringIO(text, newline="")))[1][0]
-        assert cell == "'" + value
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert len(rows) == 2 and rows[1][0].replace("\n", "\r") == "'" + value.replace("\n", "\r")
 
 
 @pytest.mark.parametrize("value", HOSTILE)
