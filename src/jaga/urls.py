@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from jaga.accounts.api import MeView, TokenView
+from jaga.accounts.api import ElevateView, MeView, TokenView
 from jaga.cases.api import (
     CaseActionView,
     CaseDetailView,
@@ -34,6 +34,7 @@ from jaga.stats.urls import public_urlpatterns as statistik_urls
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),
+    path("auth/elevate/", ElevateView.as_view(), name="auth_elevate"),
     path("me/", MeView.as_view(), name="me"),
     path("regions/", RegionListView.as_view(), name="regions"),
     path("cases/", CaseListView.as_view(), name="cases"),

@@ -53,6 +53,20 @@ def reauthenticated_recently(request: HttpRequest) -> bool:
     return at is not None and timezone.now().timestamp() - at < settings.JAGA_REAUTH_MINUTES * 60
 
 
+def api_elevated(request: Any) -> bool:
+    """Whether an API request re-authenticated recently: its token was elevated, or its session re-authenticated.
+
+    ``request`` is DRF's request (``auth`` is the ApiToken for token requests) or Django's.
+    """
+    from jaga.accounts.models import ApiToken
+
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken):
+        return auth.is_elevated()
+    session = getattr(request, "session", None)
+    return session is not None and reauthenticated_recently(request)
+
+
 def redirect_to_reauth(request: HttpRequest, next_url: str | None = None) -> HttpResponse:
     return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': next_url or request.get_full_path()})}")
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -84,6 +84,49 @@ class TokenView(APIView):
         user, token = auth
         services.api_token_revoke(user=user, token=token, request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ElevateSerializer(serializers.Serializer):
+    secret = serializers.CharField(
+        trim_whitespace=False, max_length=200, help_text="Your password, or a code from your authenticator app"
+    )
+
+
+class ElevateView(APIView):
+    @extend_schema(
+        summary="Re-authenticate before reading identities",
+        description=(
+            "The password or an MFA code again. For JAGA_REAUTH_MINUTES (5) afterwards the token (or the "
+            "browser session) may read the child's identity in GET /api/v1/cases/{id}/, as the pages ask "
+            "before showing it. Wrong secrets count towards the login lockout."
+        ),
+        request=ElevateSerializer,
+        responses={
+            200: inline_serializer("Elevated", {"elevated_until": serializers.DateTimeField()}),
+            400: OpenApiResponse(description="The secret is missing or not right"),
+            401: OpenApiResponse(description="No or invalid credentials"),
+            403: OpenApiResponse(description="Locked out after repeated failures"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        from axes.handlers.proxy import AxesProxyHandler
+
+        serializer = ElevateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        django_request = request._request
+        credentials = {"username": user.email}
+        if AxesProxyHandler.is_locked(django_request, credentials):
+            from jaga.accounts.views import lockout_response
+
+            return lockout_response(django_request)  # type: ignore[return-value]
+        secret = serializer.validated_data["secret"]
+        if not (user.check_password(secret) or services.mfa_verify(user, secret) is not None):
+            user_login_failed.send(sender=__name__, credentials=credentials, request=django_request)
+            return Response({"secret": [_("That is not right. Try again.")]}, status=status.HTTP_400_BAD_REQUEST)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        until = services.api_elevate(user=user, token=token, session=django_request.session, request=django_request)
+        return Response({"elevated_until": until})
 
 
 class MeView(APIView):

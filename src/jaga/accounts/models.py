@@ -184,6 +184,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Until when this token may read identities: set by re-authenticating (POST /api/v1/auth/elevate/).
+    elevated_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"token {self.id}"
+
+    def is_elevated(self) -> bool:
+        return self.elevated_until is not None and self.elevated_until > timezone.now()

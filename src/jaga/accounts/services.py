@@ -413,6 +413,28 @@ def api_token_issue(*, user: User, request: HttpRequest | None = None) -> str:
 
 
 @transaction.atomic
+def api_elevate(*, user: User, token: ApiToken | None, session: Any, request: HttpRequest | None = None) -> Any:
+    """After the password or an MFA code again: identity reads for ``JAGA_REAUTH_MINUTES``.
+
+    A token is elevated by itself; a browser session the way the re-authentication page does it.
+    """
+    until = timezone.now() + timedelta(minutes=settings.JAGA_REAUTH_MINUTES)
+    if token is not None:
+        token.elevated_until = until
+        token.save(update_fields=["elevated_until"])
+    else:
+        session["jaga_reauth_at"] = timezone.now().timestamp()
+    record(
+        "accounts.reauth.succeeded",
+        actor=user,
+        target=user,
+        request=request,
+        details={"via": "api_token" if token is not None else "api_session"},
+    )
+    return until
+
+
+@transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken, request: HttpRequest | None = None) -> None:
     record("accounts.token.revoked", actor=user, target=token, request=request)
     token.delete()

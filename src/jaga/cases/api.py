@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jaga.accounts.access import api_elevated
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
@@ -207,6 +208,9 @@ class CaseOutSerializer(serializers.ModelSerializer):
         }
         if self.context.get("identity"):
             data.update(services.identity_of(child))
+        elif self.context.get("withheld"):
+            # The caller's role may see identities, but has not re-authenticated in the last minutes.
+            data["identity_withheld"] = "Re-authenticate with POST /api/v1/auth/elevate/ to read the identity."
         return data
 
 
@@ -308,13 +312,19 @@ class CaseListView(APIView):
         serializer.is_valid(raise_exception=True)
         with service_errors():
             case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
-        body = CaseOutSerializer(case, context={"identity": may_see_identity(request.user)}).data
+        # The answer never repeats the identity just sent: only GET /cases/{id}/, elevated and audited, shows it.
+        body = CaseOutSerializer(case, context={"identity": False}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(APIView):
     @extend_schema(
-        summary="One case; the child's identity only for roles allowed to see it (audited)",
+        summary="One case; the child's identity only for roles allowed to see it, re-authenticated (audited)",
+        description=(
+            "The identity fields (name, NIK, date of birth, address, phone, guardian) are in `child` only for "
+            "roles that may see identities and only within JAGA_REAUTH_MINUTES of POST /api/v1/auth/elevate/; "
+            "otherwise `child.identity_withheld` says how to get them. Every read is audited."
+        ),
         responses={
             200: CaseOutSerializer,
             404: OpenApiResponse(description="No such case in your scope"),
@@ -325,9 +335,10 @@ class CaseDetailView(APIView):
         if not user_has_perm(request.user, "cases.view"):
             raise NotFound
         case = access_case(request.user, case_id)
-        identity = may_see_identity(request.user)
+        allowed = may_see_identity(request.user)
+        identity = allowed and api_elevated(request)
         services.case_viewed(actor=request.user, case=case, via="api", identity=identity, request=request._request)  # type: ignore[arg-type]
-        return Response(CaseOutSerializer(case, context={"identity": identity}).data)
+        return Response(CaseOutSerializer(case, context={"identity": identity, "withheld": allowed}).data)
 
 
 class ReferralInSerializer(serializers.Serializer):
@@ -468,7 +479,8 @@ class CasePartView(APIView):
         serializer.is_valid(raise_exception=True)
         with service_errors():
             instance = service(actor=request.user, case=case, request=request._request, **serializer.validated_data)
-        return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+        body = _without_identity([serializer_class(instance).data], serializer_class.Meta.model, identity=False)[0]
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class StatusInSerializer(serializers.Serializer):
@@ -522,4 +534,4 @@ class CaseActionView(APIView):
                     actor=actor, case=case, consent=services.ConsentInput(**data), request=django_request
                 )  # type: ignore[arg-type]
         case.refresh_from_db()
-        return Response(CaseOutSerializer(case, context={"identity": may_see_identity(actor)}).data)
+        return Response(CaseOutSerializer(case, context={"identity": False}).data)

@@ -425,6 +425,8 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
 def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The four rights on one page; each action needs a recent re-authentication."""
     case = access_case(request.user, case_id)
+    if not is_owner(request.user, case):
+        raise Http404  # the rights are exercised where the child's file is kept, not by a referral's receiver
     if not reauthenticated_recently(request):
         return redirect_to_reauth(request)
     child = case.child
@@ -456,6 +458,8 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
             return redirect("cases:detail", case_id=case.pk)
     except ValidationError as exc:
         _form_errors(correct if action == "correct" else erase, exc)
+    # The page shows the identity (in the correction form): a read like any other, audited.
+    services.case_viewed(actor=request.user, case=case, via="data_subject", identity=True, request=request)  # type: ignore[arg-type]
     return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
 
 

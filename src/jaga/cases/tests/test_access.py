@@ -74,7 +74,38 @@ def test_the_case_api_follows_the_matrix(persona: Callable[[str], User], jakarta
     detail = client.get(f"/api/v1/cases/{jakarta_case.pk}/")
     assert detail.status_code == (200 if name in SEES_JAKARTA_CASE else 404)
     if detail.status_code == 200:
-        assert detail.json()["child"]["full_name"] == "Sinta Maharani Uji"
+        assert "full_name" not in detail.json()["child"], "identity only after re-authenticating"
+        assert "elevate" in detail.json()["child"]["identity_withheld"]
+        elevated = client.post("/api/v1/auth/elevate/", {"secret": PASSWORD}, content_type="application/json")
+        assert elevated.status_code == 200
+        again = client.get(f"/api/v1/cases/{jakarta_case.pk}/")
+        assert again.json()["child"]["full_name"] == "Sinta Maharani Uji"
+
+
+def test_the_api_shows_identity_only_within_minutes_of_re_authenticating(
+    caseworker_jakarta: User, jakarta_case: Case
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jaga.accounts.models import ApiToken
+
+    client = api_client(caseworker_jakarta)
+    url = f"/api/v1/cases/{jakarta_case.pk}/"
+    wrong = client.post("/api/v1/auth/elevate/", {"secret": "not it"}, content_type="application/json")
+    assert wrong.status_code == 400 and "secret" in wrong.json()
+    assert AuditEvent.objects.filter(action="accounts.login.failed").exists(), "a wrong secret counts as a failure"
+    client.post("/api/v1/auth/elevate/", {"secret": PASSWORD}, content_type="application/json")
+    assert client.get(url).json()["child"]["nik"]
+    ApiToken.objects.update(elevated_until=timezone.now() - timedelta(seconds=1))
+    assert "nik" not in client.get(url).json()["child"]
+    # Other answers never carry the identity, elevated or not.
+    ApiToken.objects.update(elevated_until=timezone.now() + timedelta(minutes=5))
+    note = client.post(f"{url}do/notes/", {"text": "Kunjungan rumah"}, content_type="application/json")
+    assert note.status_code == 200 and "full_name" not in note.json()["child"]
+    reads = list(AuditEvent.objects.filter(target_id=str(jakarta_case.pk)).values_list("action", flat=True))
+    assert reads.count("cases.case.identity_viewed") == 1 and reads.count("cases.case.viewed") == 1
 
 
 def test_anonymous_gets_nothing(anonymous: Client, jakarta_case: Case) -> None:
@@ -96,7 +127,7 @@ def test_every_read_writes_one_audit_row(
         .values_list("action", "details")
         .order_by("seq")
     )
-    assert reads == [("cases.case.viewed", {"via": "page"}), ("cases.case.identity_viewed", {"via": "api"})]
+    assert reads == [("cases.case.viewed", {"via": "page"}), ("cases.case.viewed", {"via": "api"})]
 
 
 @pytest.fixture
