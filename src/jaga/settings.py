@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jaga.audit.refusals.RefusalAuditMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jaga.accounts.middleware.SessionLimitsMiddleware",
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jaga.core.middleware.NoStoreForAuthenticatedMiddleware",
+    "jaga.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -219,6 +221,10 @@ JAGA_LINKAGE_MATCH_THRESHOLD = env_fraction("JAGA_LINKAGE_MATCH_THRESHOLD", 0.95
 JAGA_LINKAGE_REVIEW_THRESHOLD = env_fraction("JAGA_LINKAGE_REVIEW_THRESHOLD", 0.60)
 if JAGA_LINKAGE_REVIEW_THRESHOLD > JAGA_LINKAGE_MATCH_THRESHOLD:
     raise SettingError("JAGA_LINKAGE_REVIEW_THRESHOLD", "must not be above JAGA_LINKAGE_MATCH_THRESHOLD")
+# Refused requests (401, 403, 404, 429) in the audit log: at most this many rows a minute per account or
+# address, and an alert to the system admins when one reaches the second number within ten minutes.
+JAGA_AUDIT_REFUSALS_PER_MINUTE = env_int("JAGA_AUDIT_REFUSALS_PER_MINUTE", 30, minimum=1)
+JAGA_REFUSAL_ALERT = env_int("JAGA_REFUSAL_ALERT", 20, minimum=2)
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

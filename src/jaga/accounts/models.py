@@ -80,14 +80,10 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
-        """Used by ``jaga createsuperuser``: a system admin in a national organisation."""
-        from jaga.accounts.services import bootstrap_organisation
+        """Used by ``jaga createsuperuser``: a system admin in a national organisation, audited."""
+        from jaga.accounts.services import system_admin_create
 
-        fields.setdefault("full_name", "System admin")
-        fields.setdefault("organisation", bootstrap_organisation())
-        user = self.create_user(email, password, **fields)
-        UserRole.objects.create(user=user, role=Role.SYSTEM_ADMIN)
-        return user
+        return system_admin_create(email=email, password=password, **fields)
 
 
 class User(AbstractBaseUser):

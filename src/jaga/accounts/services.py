@@ -46,6 +46,22 @@ def bootstrap_organisation() -> Organisation:
 
 
 @transaction.atomic
+def system_admin_create(*, email: str, password: str | None, **fields: Any) -> User:
+    """A system admin made from the command line (``jaga createsuperuser``): no actor, but an audit row."""
+    fields.setdefault("full_name", "System admin")
+    fields.setdefault("organisation", bootstrap_organisation())
+    user = User.objects.create_user(email, password, **fields)
+    UserRole.objects.create(user=user, role=Role.SYSTEM_ADMIN)
+    record(
+        "accounts.user.system_admin_created",
+        target=user,
+        organisation=user.organisation,
+        details={"via": "command line", "roles": [Role.SYSTEM_ADMIN.value]},
+    )
+    return user
+
+
+@transaction.atomic
 def organisation_create(
     *,
     actor: User,

@@ -164,6 +164,9 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
             form.add_error("token", exc.message_dict["token"])
         else:
             device.refresh_from_db()
+            # A new session key now that the session is fully authenticated (OWASP: renew the session
+            # identifier on every privilege change), so a key seen before enrolment is worth nothing.
+            request.session.cycle_key()
             otp_login(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
     secret = _base32_secret(device.bin_key)

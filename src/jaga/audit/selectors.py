@@ -13,6 +13,7 @@ from jaga.audit.models import AuditEvent
 def audit_event_list(
     *,
     action: str = "",
+    security: bool = False,
     actor_email: str = "",
     organisation: Any = None,
     since: date | None = None,
@@ -21,6 +22,8 @@ def audit_event_list(
     events = AuditEvent.objects.all()
     if action:
         events = events.filter(action__startswith=action)
+    if security:  # refusals (security.access.*) and alerts (security.alert.*)
+        events = events.filter(action__startswith="security.")
     if actor_email:
         events = events.filter(actor_id__in=User.objects.filter(email__iexact=actor_email).values("pk"))
     if organisation is not None:

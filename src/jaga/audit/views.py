@@ -20,6 +20,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(
         action=filters.get("action", ""),
+        security=filters.get("security", False),
         actor_email=filters.get("actor", ""),
         organisation=filters.get("organisation"),
         since=filters.get("since"),

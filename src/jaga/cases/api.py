@@ -272,10 +272,12 @@ def _listing(request: Request, data: Any, *, url: bool) -> Response:
 
 
 class CaseSearchSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, help_text="A reference, a NIK (16 digits), or a name (roles allowed)")
+    q = serializers.CharField(
+        required=False, max_length=60, help_text="A reference, a NIK (16 digits), or a name (roles allowed)"
+    )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     form = serializers.ChoiceField(choices=Form.choices, required=False)
-    region = serializers.CharField(required=False)
+    region = serializers.CharField(required=False, max_length=5)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
     mine = serializers.BooleanField(required=False)
@@ -289,8 +291,15 @@ class CaseSearchView(APIView):
         responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        return _listing(request, {k: v for k, v in data.items() if v is not None}, url=False)
+        if not user_has_perm(request.user, "cases.view"):
+            raise PermissionDenied
+        serializer = CaseSearchSerializer(data=request.data if isinstance(request.data, dict) else {})
+        serializer.is_valid(raise_exception=True)  # each field's type first: {"since": [1]} is a 400, not a 500
+        data = {
+            key: value.isoformat() if hasattr(value, "isoformat") else value
+            for key, value in serializer.validated_data.items()
+        }
+        return _listing(request, data, url=False)
 
 
 class CaseListView(APIView):

@@ -137,7 +137,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
     if draft_id is None:
         if request.method == "GET":
             return render(request, "cases/draft_list.html", {"drafts": user.intake_drafts.all()})  # type: ignore[union-attr]
-        draft = IntakeDraft.objects.create(user=user)  # type: ignore[misc]
+        draft = services.intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
         return redirect("cases:draft", draft_id=draft.pk)
     draft = IntakeDraft.objects.filter(pk=draft_id, user=user).first()
     if draft is None:
@@ -149,7 +149,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
     if request.method == "POST":
         action = request.POST.get("action", "next")
         if action == "discard":
-            draft.delete()
+            services.intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)  # type: ignore[arg-type]
             messages.info(request, _("The draft is deleted."))
             return redirect("cases:list")
         names = sections[step][1]
@@ -159,8 +159,8 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         form = CaseIntakeForm(stored)
         step_has_errors = any(name in form.errors for name in names)
         if action == "back" or (not step_has_errors and step < len(sections) - 1):
-            draft.data, draft.step = json.dumps(stored), max(step - 1, 0) if action == "back" else step + 1
-            draft.save()
+            next_step = max(step - 1, 0) if action == "back" else step + 1
+            services.intake_draft_save(actor=user, draft=draft, data=stored, step=next_step, request=request)  # type: ignore[arg-type]
             return redirect("cases:draft", draft_id=draft.pk)
         if not step_has_errors and form.is_valid():
             try:
@@ -168,13 +168,12 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                draft.delete()
+                services.intake_draft_delete(actor=user, draft=draft, reason="registered", request=request)  # type: ignore[arg-type]
                 messages.success(request, _("Case %(reference)s is registered.") % {"reference": case.reference})
                 return redirect("cases:detail", case_id=case.pk)
         # Show the first step that needs attention, with its errors.
         step = _first_step_with_errors(form, step)
-        draft.data, draft.step = json.dumps(stored), step
-        draft.save()
+        services.intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)  # type: ignore[arg-type]
         return _intake_page(request, draft, form, step)
     return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
 

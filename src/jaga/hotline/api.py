@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -75,10 +76,16 @@ LIMITED = OpenApiResponse(description="Too many reports or checks from this addr
 
 
 class PublicReportView(APIView):
-    """A report from the public: no account, the same rules and limits as the form at /lapor/."""
+    """A report from the public: no account, the same rules and limits as the form at /lapor/.
+
+    JSON only: a form on another site can post form-encoded or plain text bodies without the
+    browser asking first, never ``application/json``, so this endpoint cannot be used across sites
+    (the page at /lapor/ has its CSRF token for the same reason).
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="hotline_public_report",
@@ -87,11 +94,12 @@ class PublicReportView(APIView):
         description="Answers the tracking code and the secret, once: keep both to check the status.",
     )
     def post(self, request: Request) -> Response:
+        serializer = PublicReportInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Only a report that would be stored counts against the hour's limits.
         reason = ratelimit.refusal(request._request, "submit")
         if reason:
             return too_many(reason)
-        serializer = PublicReportInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         try:
             submitted = services.report_submit(to_input(serializer.validated_data), channel=Channel.PUBLIC_API)
         except DjangoValidationError as exc:
@@ -102,12 +110,50 @@ class PublicReportView(APIView):
         )
 
 
+class ReportStatusInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text="The tracking code, e.g. JG-7K3Q-9XW2")
+    secret = serializers.CharField(max_length=100, help_text="The secret shown with the code")
+
+
+def _status_answer(request: Request, code: str, secret: str) -> Response:
+    reason = ratelimit.refusal(request._request, "status")
+    if reason:
+        response = too_many(reason)
+    else:
+        state = services.report_status(code, secret)
+        if state is None:
+            response = Response({"detail": "No report matches this code and secret."}, status=status.HTTP_404_NOT_FOUND)
+        else:
+            response = Response({"status": state, "label": str(Report(state=state).get_state_display())})
+    response["Cache-Control"] = "no-store"  # the answer belongs to whoever holds the secret
+    return response
+
+
 class PublicStatusView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="hotline_public_status_check",
+        request=ReportStatusInSerializer,
+        responses={
+            200: STATUS,
+            400: OpenApiResponse(description="Field errors"),
+            404: OpenApiResponse(description="No report matches this code and secret"),
+            429: LIMITED,
+        },
+        description="The status of a report, with the code and secret in the body (never in a URL or a log).",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ReportStatusInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _status_answer(request, serializer.validated_data["code"], serializer.validated_data["secret"])
 
     @extend_schema(
         operation_id="hotline_public_status",
+        deprecated=True,
+        description="Kept for older clients: prefer POST, which keeps the secret out of URLs and logs.",
         parameters=[
             OpenApiParameter("code", str, required=True, description="The tracking code, e.g. JG-7K3Q-9XW2"),
             OpenApiParameter("secret", str, required=True, description="The secret shown with the code"),
@@ -119,13 +165,7 @@ class PublicStatusView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        reason = ratelimit.refusal(request._request, "status")
-        if reason:
-            return too_many(reason)
-        state = services.report_status(request.query_params.get("code", ""), request.query_params.get("secret", ""))
-        if state is None:
-            return Response({"detail": "No report matches this code and secret."}, status=status.HTTP_404_NOT_FOUND)
-        return Response({"status": state, "label": str(Report(state=state).get_state_display())})
+        return _status_answer(request, request.query_params.get("code", ""), request.query_params.get("secret", ""))
 
 
 class PartnerReportView(APIView):
@@ -160,6 +200,10 @@ class PartnerReportView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
+        from jaga.accounts.permissions import user_has_perm
+
+        if not user_has_perm(request.user, "hotline.submit_reports"):
+            raise PermissionDenied  # before the body is read: the role decides first
         body = request.data
         if isinstance(body, list):  # a bare list is a batch too
             batch: Any = {"reports": body}

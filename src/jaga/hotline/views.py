@@ -37,14 +37,16 @@ def report_view(request: HttpRequest) -> HttpResponse:
     """/lapor/: anyone may report, without an account; the code and secret are shown once."""
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        reason = ratelimit.refusal(request, "submit")
-        if reason:
-            return _too_many(request, "hotline/report_form.html", {"form": form}, reason)
         if form.is_robot():
             # Robots get what a person gets, with a code that leads nowhere: nothing tells them they were caught.
             decoy = {"code": services.new_code(), "secret": secrets.token_urlsafe(12)}
             return render(request, "hotline/report_done.html", decoy, status=201)
         if form.is_valid():
+            # Only a report that would be stored counts against the hour's limits: a person correcting
+            # a field is not refused for it.
+            reason = ratelimit.refusal(request, "submit")
+            if reason:
+                return _too_many(request, "hotline/report_form.html", {"form": form}, reason)
             submitted = services.report_submit(form.to_input(), channel=Channel.WEB)
             return render(
                 request,

@@ -226,7 +226,9 @@ class TrainingSessionListView(APIView):
     @extend_schema(
         operation_id="programs_training_sessions",
         summary="Training sessions with attendance, mean pre/post scores, knowledge gain and certificates (no names)",
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Sessions starting in this year")],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="Sessions starting in this year (1900 to 2100)")
+        ],
         responses={
             200: TrainingSessionSerializer(many=True),
             400: OpenApiResponse(description="Bad year"),
@@ -238,8 +240,8 @@ class TrainingSessionListView(APIView):
         sessions = TrainingSession.objects.select_related("module").prefetch_related("organisations")
         year = request.query_params.get("year", "")
         if year:
-            if not year.isdigit():
-                raise ValidationError({"year": "A year, for example 2026."})
+            if not (year.isdigit() and 1900 <= int(year) <= 2100):
+                raise ValidationError({"year": "A year from 1900 to 2100, for example 2026."})
             sessions = sessions.filter(starts_on__year=int(year))
         return Response(TrainingSessionSerializer(sessions, many=True).data)
 

@@ -153,8 +153,10 @@ def test_enrolment_shows_a_qr_code_and_gives_recovery_codes(
     device = TOTPDevice.objects.get(user=caseworker_jakarta, confirmed=False)
     bad = client.post("/accounts/mfa/setup/", {"token": "000000"})
     assert "Kode itu tidak benar" in bad.content.decode()
+    key_before = client.session.session_key
     done = client.post("/accounts/mfa/setup/", {"token": totp_now(device)})
     assert done.status_code == 200
+    assert client.session.session_key != key_before, "a new session key once MFA is set up"
     assert len(done.context["codes"]) == 10
     assert services.mfa_enrolled(caseworker_jakarta)
     assert AuditEvent.objects.filter(action="accounts.mfa.enrolled", actor_id=caseworker_jakarta.pk).exists()

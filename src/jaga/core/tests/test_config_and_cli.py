@@ -106,6 +106,7 @@ print(json.dumps({
     "login_location": login.headers.get("Location"),
     "cookies": {name: dict(morsel) for name, morsel in client.cookies.items()},
     "setup_headers": dict(setup.headers),
+    "login_footer": login_page.content.decode().split("<footer>")[1],
 }))
 """
     result = jaga("shell", "-c", script, env=env, data_dir=tmp_path)
@@ -117,6 +118,9 @@ print(json.dumps({
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+    footer = seen["login_footer"]
+    assert "demo" not in footer and "sintetis" not in footer and "audit" not in footer, footer
     assert seen["plain_status"] == 301 and seen["plain_location"].startswith("https://")
     assert seen["login_location"] == "/accounts/mfa/setup/", "production requires MFA"
     session = seen["cookies"]["sessionid"]
@@ -146,3 +150,6 @@ def test_createsuperuser_makes_a_system_admin_who_can_log_in(tmp_path: Path) -> 
         "print(r.status_code, c.get('/accounts/organisations/').status_code)"
     )
     assert jaga("shell", "-c", script, data_dir=tmp_path).stdout.strip().splitlines()[-1].split() == ["302", "200"]
+    with sqlite3.connect(tmp_path / "jaga.sqlite3") as db:
+        rows = db.execute("SELECT details FROM audit_auditevent WHERE action = 'accounts.user.system_admin_created'")
+        assert [json.loads(details) for (details,) in rows] == [{"via": "command line", "roles": ["system_admin"]}]
