@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 PORT ?= 8000
 
-.PHONY: run test lint check-i18n messages bench install clean
+.PHONY: run test lint check-i18n messages bench fuzz install clean
 
 install: $(STAMP)
 
@@ -29,6 +29,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The API fuzzed against its OpenAPI schema for every role with every phase and more examples (about
+# 15 minutes); `make test` runs the same on a small budget. Figures in docs/security.md.
+fuzz: $(STAMP)
+	FUZZ_PHASES=examples,coverage,fuzzing,stateful FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} \
+	  $(BIN)/python -m pytest -q -s src/jaga/core/tests/test_api_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src bench

@@ -4,12 +4,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from jaga.accounts.api import ElevateView, MeView, TokenView
 from jaga.cases.api import (
-    CaseActionView,
+    CaseConsentView,
     CaseDetailView,
+    CaseLegalView,
     CaseListView,
-    CasePartView,
+    CaseNotesView,
+    CasePerpetratorsView,
     CaseReferralView,
     CaseSearchView,
+    CaseServicesView,
+    CaseStatusView,
     ReferralActionView,
     ReferralListView,
 )
@@ -41,8 +45,12 @@ api_v1 = [
     path("cases/search/", CaseSearchView.as_view(), name="case_search"),
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
-    path("cases/<uuid:case_id>/do/<str:action>/", CaseActionView.as_view(), name="case_action"),
-    path("cases/<uuid:case_id>/<str:part>/", CasePartView.as_view(), name="case_part"),
+    path("cases/<uuid:case_id>/do/status/", CaseStatusView.as_view(), name="case_status"),
+    path("cases/<uuid:case_id>/do/notes/", CaseNotesView.as_view(), name="case_notes"),
+    path("cases/<uuid:case_id>/do/consent/", CaseConsentView.as_view(), name="case_consent"),
+    path("cases/<uuid:case_id>/perpetrators/", CasePerpetratorsView.as_view(), name="case_perpetrators"),
+    path("cases/<uuid:case_id>/services/", CaseServicesView.as_view(), name="case_services"),
+    path("cases/<uuid:case_id>/legal/", CaseLegalView.as_view(), name="case_legal"),
     path("referrals/", ReferralListView.as_view(), name="referrals"),
     path("referrals/<uuid:referral_id>/<str:action>/", ReferralActionView.as_view(), name="referral_action"),
     path("hotline/reports/", PartnerReportView.as_view(), name="hotline_reports"),

@@ -18,8 +18,8 @@ from jaga.accounts.permissions import user_permissions
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(trim_whitespace=False, min_length=1, max_length=200)
     otp = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
@@ -33,7 +33,12 @@ class TokenView(APIView):
         responses={
             200: inline_serializer(
                 "TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
-            )
+            ),
+            400: OpenApiResponse(description="A field is missing or malformed, or the MFA code is missing"),
+            401: OpenApiResponse(
+                description="Wrong email, password or MFA code (code: invalid_credentials, invalid_otp)"
+            ),
+            403: OpenApiResponse(description="Locked out after repeated failures, or MFA not yet set up"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -76,7 +81,15 @@ class TokenView(APIView):
         token = ApiToken.objects.get(token_hash=services.token_hash(raw))
         return Response({"token": raw, "expires_at": token.expires_at})
 
-    @extend_schema(summary="Revoke the token used for this request", responses={204: None})
+    @extend_schema(
+        summary="Revoke the token used for this request",
+        responses={
+            204: None,
+            400: OpenApiResponse(description="No token in the Authorization header"),
+            401: OpenApiResponse(description="The token is not valid or has expired"),
+            403: OpenApiResponse(description="The token is not valid or has expired"),
+        },
+    )
     def delete(self, request: Request) -> Response:
         auth = ApiTokenAuthentication().authenticate(request)
         if auth is None:
@@ -88,7 +101,10 @@ class TokenView(APIView):
 
 class ElevateSerializer(serializers.Serializer):
     secret = serializers.CharField(
-        trim_whitespace=False, max_length=200, help_text="Your password, or a code from your authenticator app"
+        trim_whitespace=False,
+        min_length=1,
+        max_length=200,
+        help_text="Your password, or a code from your authenticator app",
     )
 
 
@@ -103,9 +119,9 @@ class ElevateView(APIView):
         request=ElevateSerializer,
         responses={
             200: inline_serializer("Elevated", {"elevated_until": serializers.DateTimeField()}),
-            400: OpenApiResponse(description="The secret is missing or not right"),
+            400: OpenApiResponse(description="The secret is missing"),
             401: OpenApiResponse(description="No or invalid credentials"),
-            403: OpenApiResponse(description="Locked out after repeated failures"),
+            403: OpenApiResponse(description="The secret is not right (code: wrong_secret), or locked out"),
         },
     )
     def post(self, request: Request) -> Response:
@@ -123,7 +139,9 @@ class ElevateView(APIView):
         secret = serializer.validated_data["secret"]
         if not (user.check_password(secret) or services.mfa_verify(user, secret) is not None):
             user_login_failed.send(sender=__name__, credentials=credentials, request=django_request)
-            return Response({"secret": [_("That is not right. Try again.")]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("That is not right. Try again."), "code": "wrong_secret"}, status=status.HTTP_403_FORBIDDEN
+            )
         token = request.auth if isinstance(request.auth, ApiToken) else None
         until = services.api_elevate(user=user, token=token, session=django_request.session, request=django_request)
         return Response({"elevated_until": until})

@@ -39,6 +39,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.selectors import case_list
+from jaga.core.api_fields import IdOrNullField, query_booleans
 from jaga.core.fields import EncryptedTextField
 from jaga.core.pagination import CappedPaginator
 
@@ -77,9 +78,11 @@ class ConsentInSerializer(serializers.Serializer):
 class CaseInSerializer(serializers.Serializer):
     registered_on = serializers.DateField()
     source = serializers.ChoiceField(choices=Source.choices)
-    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), allow_empty=False)
-    regency_code = serializers.CharField(max_length=5)
-    residence_regency_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), min_length=1)
+    regency_code = serializers.RegexField(r"^[0-9]{2}\.[0-9]{2}$", max_length=5, help_text="e.g. 31.71")
+    residence_regency_code = serializers.RegexField(
+        r"^([0-9]{2}\.[0-9]{2})?$", max_length=5, required=False, allow_blank=True
+    )
     exploitation_date = serializers.DateField(required=False, allow_null=True)
     modus = serializers.CharField(required=False, allow_blank=True)
     place_type = serializers.CharField(required=False, allow_blank=True)
@@ -129,6 +132,8 @@ class PerpetratorSerializer(serializers.ModelSerializer):
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
+    provider = IdOrNullField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+
     class Meta:
         model = ServiceRecord
         fields = ["id", "service", "provider", "state", "started_on", "ended_on", "outcome"]
@@ -219,20 +224,6 @@ class CasePagination(PageNumberPagination):
     django_paginator_class = CappedPaginator  # "count" stops at 1,001 on very large lists
 
 
-LIST_FILTERS = [
-    OpenApiParameter(
-        "q",
-        OpenApiTypes.STR,
-        description="A reference or its start (2026-00123). NIKs and names go in POST /api/v1/cases/search/",
-    ),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
-    OpenApiParameter("form", OpenApiTypes.STR, enum=Form.values, description="Form of exploitation"),
-    OpenApiParameter("region", OpenApiTypes.STR, description="Province or regency code of exploitation, e.g. 51"),
-    OpenApiParameter("since", OpenApiTypes.DATE, description="Registered on or after"),
-    OpenApiParameter("until", OpenApiTypes.DATE, description="Registered on or before"),
-    OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only cases assigned to me"),
-    OpenApiParameter("page", OpenApiTypes.INT),
-]
 REFERENCE = re.compile(r"[0-9]{1,4}(-[0-9]{0,6})?")
 
 
@@ -271,16 +262,56 @@ def _listing(request: Request, data: Any, *, url: bool) -> Response:
     return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
 
 
+REGION_CODE = r"^[0-9]{2}(\.[0-9]{2})?$"
+
+
 class CaseSearchSerializer(serializers.Serializer):
+    """The case list's filters, strictly typed: the same for GET's query string and the search's body."""
+
     q = serializers.CharField(
-        required=False, max_length=60, help_text="A reference, a NIK (16 digits), or a name (roles allowed)"
-    )
+        required=False, allow_blank=True, max_length=60,
+        help_text="A reference, a NIK (16 digits), or a name (roles allowed)",
+    )  # fmt: skip
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     form = serializers.ChoiceField(choices=Form.choices, required=False)
-    region = serializers.CharField(required=False, max_length=5)
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
-    mine = serializers.BooleanField(required=False)
+    region = serializers.RegexField(
+        REGION_CODE, required=False, max_length=5, help_text="Province or regency code of exploitation, e.g. 51"
+    )
+    since = serializers.DateField(required=False, help_text="Registered on or after")
+    until = serializers.DateField(required=False, help_text="Registered on or before")
+    mine = serializers.BooleanField(required=False, help_text="Only cases assigned to me")
+
+
+class CaseListQuerySerializer(CaseSearchSerializer):
+    """In a URL, ``q`` is a reference or its start only: identities never go in URLs."""
+
+    q = serializers.RegexField(
+        r"^[0-9]{1,4}(-[0-9]{0,6})?$",
+        required=False,
+        help_text="A reference or its start (2026-00123). NIKs and names go in POST /api/v1/cases/search/",
+        error_messages={
+            "invalid": "A URL may search a reference only (e.g. 2026-00123): identities never go in URLs. "
+            "Send a NIK or a name in the body of POST /api/v1/cases/search/."
+        },
+    )
+
+
+def _filters(data: Any, serializer_class: type[serializers.Serializer] = CaseSearchSerializer) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)  # each field's type first: {"since": [1]} is a 400, not a 500
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in serializer.validated_data.items()
+    }
+
+
+class CasePageSerializer(serializers.Serializer):
+    """One page of cases (the count stops at 1,001 on very large lists)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CaseOutSerializer(many=True)
 
 
 class CaseSearchView(APIView):
@@ -288,28 +319,29 @@ class CaseSearchView(APIView):
         summary="Search the cases you may see by NIK or name (in the body, never the URL), with the list's filters",
         request=CaseSearchSerializer,
         parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
-        responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
+        responses={200: CasePageSerializer, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
         if not user_has_perm(request.user, "cases.view"):
             raise PermissionDenied
-        serializer = CaseSearchSerializer(data=request.data if isinstance(request.data, dict) else {})
-        serializer.is_valid(raise_exception=True)  # each field's type first: {"since": [1]} is a 400, not a 500
-        data = {
-            key: value.isoformat() if hasattr(value, "isoformat") else value
-            for key, value in serializer.validated_data.items()
-        }
-        return _listing(request, data, url=False)
+        return _listing(request, _filters(request.data if isinstance(request.data, dict) else {}), url=False)
 
 
 class CaseListView(APIView):
     @extend_schema(
+        operation_id="v1_cases_list",
         summary="Cases you may see, newest first, with the case list's filters (no identity fields)",
-        parameters=LIST_FILTERS,
-        responses={200: CaseOutSerializer(many=True), **ERROR_RESPONSES},
+        parameters=[CaseListQuerySerializer, OpenApiParameter("page", OpenApiTypes.INT, description="From 1")],
+        responses={200: CasePageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        return _listing(request, request.query_params, url=True)
+        if not user_has_perm(request.user, "cases.view"):
+            raise PermissionDenied
+        unknown = set(request.query_params) - set(CaseListQuerySerializer().fields) - {"page"}
+        if unknown:
+            raise ValidationError({name: ["Unknown filter."] for name in sorted(unknown)})
+        params = query_booleans(request.query_params.dict(), "mine")
+        return _listing(request, _filters(params, CaseListQuerySerializer), url=True)
 
     @extend_schema(
         summary="Register a case", request=CaseInSerializer, responses={201: CaseOutSerializer, **ERROR_RESPONSES}
@@ -328,6 +360,7 @@ class CaseListView(APIView):
 
 class CaseDetailView(APIView):
     @extend_schema(
+        operation_id="v1_cases_detail",
         summary="One case; the child's identity only for roles allowed to see it, re-authenticated (audited)",
         description=(
             "The identity fields (name, NIK, date of birth, address, phone, guardian) are in `child` only for "
@@ -431,7 +464,9 @@ REFERRAL_ACTIONS = ("accept", "decline", "complete", "revoke")
 
 class ReferralActionView(APIView):
     @extend_schema(
+        operation_id="v1_referrals_action",
         summary="Accept, decline, complete or revoke a referral",
+        parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(REFERRAL_ACTIONS))],
         request=None,
         responses={
             200: ReferralOutSerializer,
@@ -498,7 +533,7 @@ class StatusInSerializer(serializers.Serializer):
 
 
 class NoteInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(min_length=1, max_length=5000)
 
 
 class CaseActionView(APIView):
@@ -544,3 +579,48 @@ class CaseActionView(APIView):
                 )  # type: ignore[arg-type]
         case.refresh_from_db()
         return Response(CaseOutSerializer(case, context={"identity": False}).data)
+
+
+# One route per part and per action, each with its own documented body (the generic views above take
+# the name from the URL; these fix it, so that the schema says exactly what each route reads).
+_CASE_404 = OpenApiResponse(description="No such case in your scope")
+
+
+def _part_view(part: str, summary: str) -> type[APIView]:
+    serializer_class = PART_SERIALIZERS[part][0]
+
+    class PartView(CasePartView):
+        @extend_schema(
+            operation_id=f"v1_cases_{part}_create",
+            summary=summary,
+            request=serializer_class,
+            responses={201: serializer_class, 404: _CASE_404, **ERROR_RESPONSES},
+        )
+        def post(self, request: Request, case_id: Any) -> Response:  # type: ignore[override]
+            return super().post(request, case_id, part)
+
+    PartView.__name__ = PartView.__qualname__ = f"Case{part.title()}View"
+    return PartView
+
+
+def _action_view(action: str, serializer_class: type[serializers.Serializer], summary: str) -> type[APIView]:
+    class ActionView(CaseActionView):
+        @extend_schema(
+            operation_id=f"v1_cases_{action}_create",
+            summary=summary,
+            request=serializer_class,
+            responses={200: CaseOutSerializer, 404: _CASE_404, **ERROR_RESPONSES},
+        )
+        def post(self, request: Request, case_id: Any) -> Response:  # type: ignore[override]
+            return super().post(request, case_id, action)
+
+    ActionView.__name__ = ActionView.__qualname__ = f"Case{action.title()}ActionView"
+    return ActionView
+
+
+CasePerpetratorsView = _part_view("perpetrators", "Add a perpetrator (identifying details encrypted)")
+CaseServicesView = _part_view("services", "Add a service the child received")
+CaseLegalView = _part_view("legal", "Set the legal process")
+CaseStatusView = _action_view("status", StatusInSerializer, "Change the status (closing needs a supervisor)")
+CaseNotesView = _action_view("notes", NoteInSerializer, "Add a note (encrypted)")
+CaseConsentView = _action_view("consent", ConsentInSerializer, "Record a new consent")

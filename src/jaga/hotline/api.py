@@ -23,9 +23,9 @@ from jaga.hotline.services import MAX_BATCH, MAX_CONTACT, MAX_DESCRIPTION, MAX_U
 
 
 class ReportInSerializer(serializers.Serializer):
-    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), allow_empty=False)
-    description = serializers.CharField(max_length=MAX_DESCRIPTION)
-    regency_code = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), min_length=1)
+    description = serializers.CharField(min_length=1, max_length=MAX_DESCRIPTION)
+    regency_code = serializers.RegexField(r"^([0-9]{2}\.[0-9]{2})?$", required=False, allow_blank=True, max_length=5)
     urls = serializers.ListField(
         child=serializers.CharField(max_length=2000), required=False, max_length=MAX_URLS, default=list
     )
@@ -111,8 +111,8 @@ class PublicReportView(APIView):
 
 
 class ReportStatusInSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=40, help_text="The tracking code, e.g. JG-7K3Q-9XW2")
-    secret = serializers.CharField(max_length=100, help_text="The secret shown with the code")
+    code = serializers.CharField(min_length=1, max_length=40, help_text="The tracking code, e.g. JG-7K3Q-9XW2")
+    secret = serializers.CharField(min_length=1, max_length=100, help_text="The secret shown with the code")
 
 
 def _status_answer(request: Request, code: str, secret: str) -> Response:

@@ -5,6 +5,7 @@ Contact people are not in the API: they are personal data, shown on the partner 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -54,18 +55,29 @@ class AgreementSerializer(serializers.Serializer):
         return bool(agreement.document_name)
 
 
+PROVINCE = OpenApiParameter(
+    "province", OpenApiTypes.STR, description="Kemendagri province code, e.g. 51; all when absent", pattern="^[0-9]{2}$"
+)
+
+
 def _province(request: Request, errors: dict[str, str]) -> str:
     """The ``province`` filter: empty, or a province code (else an error under its name)."""
-    value = request.query_params.get("province", "")
-    if value and not Region.objects.filter(code=value, level=Region.Level.PROVINCE).exists():
-        errors["province"] = "Not a province code (for example 51 for Bali)."
+    value = request.query_params.get("province")
+    if value is None:
+        return ""
+    if not re.fullmatch(r"[0-9]{2}", value):
+        errors["province"] = "Not a province code (two digits, for example 51 for Bali)."
+    elif not Region.objects.filter(code=value, level=Region.Level.PROVINCE).exists():
+        errors["province"] = "No province has this code."
     return value
 
 
 def _choice(request: Request, name: str, allowed: list[str], errors: dict[str, str]) -> str:
     """A filter from the query string: empty, or one of ``allowed`` (else an error under its name)."""
-    value = request.query_params.get(name, "")
-    if value and value not in allowed:
+    value = request.query_params.get(name)
+    if value is None:
+        return ""
+    if value not in allowed:
         errors[name] = f"One of {', '.join(allowed)}."
     return value
 
@@ -76,7 +88,7 @@ class PartnerListView(APIView):
         summary="The partner directory, filtered by type, province and programme",
         parameters=[
             OpenApiParameter("type", OpenApiTypes.STR, enum=Organisation.Type.values),
-            OpenApiParameter("province", OpenApiTypes.STR, description="Kemendagri province code, e.g. 51"),
+            PROVINCE,
             OpenApiParameter("programme", OpenApiTypes.STR, enum=Programme.values),
         ],
         responses={
@@ -227,7 +239,11 @@ class TrainingSessionListView(APIView):
         operation_id="programs_training_sessions",
         summary="Training sessions with attendance, mean pre/post scores, knowledge gain and certificates (no names)",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, description="Sessions starting in this year (1900 to 2100)")
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1900, "maximum": 2100},
+                description="Sessions starting in this year",
+            )
         ],
         responses={
             200: TrainingSessionSerializer(many=True),
@@ -238,8 +254,8 @@ class TrainingSessionListView(APIView):
     def get(self, request: Request) -> Response:
         require_manager(request.user)
         sessions = TrainingSession.objects.select_related("module").prefetch_related("organisations")
-        year = request.query_params.get("year", "")
-        if year:
+        year = request.query_params.get("year")
+        if year is not None:
             if not (year.isdigit() and 1900 <= int(year) <= 2100):
                 raise ValidationError({"year": "A year from 1900 to 2100, for example 2026."})
             sessions = sessions.filter(starts_on__year=int(year))
@@ -304,8 +320,8 @@ class ResultsView(APIView):
         operation_id="programs_results",
         summary="The results framework: each indicator's baseline, target and actual for a year and region",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
-            OpenApiParameter("province", OpenApiTypes.STR, description="Province code; national when absent"),
+            OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True),
+            PROVINCE,
         ],
         responses={
             200: ResultSerializer(many=True),

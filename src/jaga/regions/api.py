@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,8 +25,15 @@ class RegionSerializer(serializers.ModelSerializer):
     summary="List provinces and regencies/cities",
     parameters=[
         OpenApiParameter("level", OpenApiTypes.STR, enum=["province", "regency"]),
-        OpenApiParameter("parent", OpenApiTypes.STR, description="Province code, e.g. 31"),
+        OpenApiParameter(
+            "parent", OpenApiTypes.STR, description="Province code, e.g. 31", pattern=r"^[0-9]{2}(\.[0-9]{2})?$"
+        ),
     ],
+    responses={
+        200: RegionSerializer(many=True),
+        400: OpenApiResponse(description="A malformed level or parent"),
+        404: OpenApiResponse(description="No region has the parent code"),
+    },
 )
 class RegionListView(ListAPIView):
     """Public, read-only: every region with its Kemendagri code and name."""
@@ -36,13 +45,15 @@ class RegionListView(ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         request: Request = self.request
-        level = request.query_params.get("level") or None
-        parent = request.query_params.get("parent") or None
+        level = request.query_params.get("level")
+        parent = request.query_params.get("parent")
         errors = {}
-        if level and level not in Region.Level.values:
+        if level is not None and level not in Region.Level.values:
             errors["level"] = [_("Use province or regency.")]
-        if parent and not Region.objects.filter(code=parent).exists():
-            errors["parent"] = [_("No region has the code %(code)s.") % {"code": parent}]
+        if parent is not None and not re.fullmatch(r"[0-9]{2}(\.[0-9]{2})?", parent):
+            errors["parent"] = [_("A province code such as 31.")]
         if errors:
             raise ValidationError(errors)
+        if parent is not None and not Region.objects.filter(code=parent).exists():
+            raise NotFound(_("No region has the code %(code)s.") % {"code": parent})
         return region_list(level=level, parent=parent)

@@ -11,7 +11,7 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +23,16 @@ from jaga.stats.aggregates import Published, dashboard, latest_refresh, province
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
 
-BAD = OpenApiResponse(description="An unknown year, province, form or dimension, named in the message")
+BAD = OpenApiResponse(description="A malformed year or province, or an unknown dimension, named in the message")
+NOT_FOUND = OpenApiResponse(description="No figures for that year, or no province with that code")
+YEAR = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": 1000, "maximum": 9999},
+    description="A year with figures; default the latest",
+)
+PROVINCE = OpenApiParameter(
+    "province", OpenApiTypes.STR, description="Province code; default all of Indonesia", pattern="^[0-9]{2}$"
+)
 
 
 def _table(table: Published) -> dict[str, Any]:
@@ -39,20 +48,26 @@ def _table(table: Published) -> dict[str, Any]:
 
 
 def _year(request: Request, years: list[int]) -> int:
-    raw = request.query_params.get("year", "")
-    if not raw:
+    raw = request.query_params.get("year")
+    if raw is None:
         if not years:
             raise ValidationError({"year": "No figures have been computed yet."})
         return years[0]
-    if not raw.isdigit() or int(raw) not in years:
-        raise ValidationError({"year": f"Unknown year; figures exist for: {', '.join(map(str, years)) or 'none'}."})
+    if not (raw.isdigit() and len(raw) == 4):
+        raise ValidationError({"year": "A year is four digits, e.g. 2026."})
+    if int(raw) not in years:
+        raise NotFound(f"No figures for {raw}; figures exist for: {', '.join(map(str, years)) or 'none'}.")
     return int(raw)
 
 
 def _province(request: Request) -> str:
-    code = request.query_params.get("province", "")
-    if code and code not in {str(c) for c, _n in DIMENSIONS["province"].choices()}:
-        raise ValidationError({"province": "Unknown province code (two digits, e.g. 51 for Bali)."})
+    code = request.query_params.get("province")
+    if code is None:
+        return ""
+    if not (code.isdigit() and len(code) == 2):
+        raise ValidationError({"province": "A province code is two digits, e.g. 51 for Bali."})
+    if code not in {str(c) for c, _n in DIMENSIONS["province"].choices()}:
+        raise NotFound(f"No province has the code {code}.")
     return code
 
 
@@ -64,10 +79,10 @@ class DashboardView(APIView):
         operation_id="stats_dashboard",
         summary="The public dashboard's tables (disclosure-controlled)",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, description="A year with figures; default the latest"),
-            OpenApiParameter("province", OpenApiTypes.STR, description="Province code; default all of Indonesia"),
+            YEAR,
+            PROVINCE,
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: BAD},
+        responses={200: OpenApiTypes.OBJECT, 400: BAD, 404: NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
         unknown = set(request.query_params) - {"year", "province", "format"}
@@ -102,12 +117,21 @@ class CrosstabView(APIView):
         summary="A cross-tabulation of up to three dimensions (disclosure-controlled)",
         parameters=[
             OpenApiParameter(
-                "dims", OpenApiTypes.STR, required=True, description=f"Comma-separated: {', '.join(DIMENSIONS)}"
+                "dims",
+                OpenApiTypes.STR,
+                required=True,
+                description=f"Comma-separated, one to three of: {', '.join(DIMENSIONS)}",
+                pattern=f"^({'|'.join(DIMENSIONS)})(,({'|'.join(DIMENSIONS)})){{0,2}}$",
             ),
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("province", OpenApiTypes.STR),
+            YEAR,
+            PROVINCE,
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: BAD, 403: OpenApiResponse(description="Your role has no statistics")},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: BAD,
+            403: OpenApiResponse(description="Your role has no statistics"),
+            404: NOT_FOUND,
+        },
     )
     def get(self, request: Request) -> Response:
         if not user_has_perm(request.user, "stats.view"):
@@ -115,9 +139,9 @@ class CrosstabView(APIView):
         dims = [d.strip() for d in request.query_params.get("dims", "").split(",") if d.strip()]
         if len(dims) > MAX_CROSSTAB_DIMENSIONS:
             raise ValidationError({"dims": f"At most {MAX_CROSSTAB_DIMENSIONS} dimensions."})
-        raw_year = request.query_params.get("year", "")
-        if raw_year and not raw_year.isdigit():
-            raise ValidationError({"year": "A year is four digits."})
+        raw_year = request.query_params.get("year")
+        if raw_year is not None and not (raw_year.isdigit() and len(raw_year) == 4):
+            raise ValidationError({"year": "A year is four digits, e.g. 2026."})
         province = province_scope(request.user) or _province(request)
         try:
             result = crosstab(dims=dims, year=int(raw_year) if raw_year else None, province=province)

@@ -162,7 +162,9 @@ def test_the_api_lists_partners_and_agreements_and_refuses_unknown_filters(
     PartnerProgramme.objects.create(organisation=orgs["ngo"], programme="advocacy")
 
     def token(user: Any) -> str:
-        response = client.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD})
+        response = client.post(
+            "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, content_type="application/json"
+        )
         return response.json()["token"]
 
     headers = {"HTTP_AUTHORIZATION": f"Token {token(programme_officer)}"}

@@ -53,12 +53,11 @@ def test_the_api_lists_regions_by_level_and_parent(anonymous: Client, regions: N
 
 
 def test_the_api_explains_bad_filters(anonymous: Client, regions: None) -> None:
-    response = anonymous.get("/api/v1/regions/?level=village&parent=00", HTTP_ACCEPT_LANGUAGE="en")
+    response = anonymous.get("/api/v1/regions/?level=village&parent=x", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.json() == {
-        "level": ["Use province or regency."],
-        "parent": ["No region has the code 00."],
-    }
+    assert response.json() == {"level": ["Use province or regency."], "parent": ["A province code such as 31."]}
+    unknown = anonymous.get("/api/v1/regions/?parent=00", HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "No region has the code 00."}
 
 
 def test_the_api_is_read_only(anonymous: Client, regions: None) -> None:
