@@ -586,36 +586,33 @@ class CaseActionView(APIView):
 _CASE_404 = OpenApiResponse(description="No such case in your scope")
 
 
+def _route_view(
+    base: type[APIView], name: str, body: type[serializers.Serializer], answer: tuple[int, Any], summary: str
+) -> type[APIView]:
+    """``base`` on a route of its own for ``name``, documented with its own request ``body``."""
+    status_code, answer_serializer = answer
+
+    class RouteView(base):  # type: ignore[valid-type,misc]
+        @extend_schema(
+            operation_id=f"v1_cases_{name}_create",
+            summary=summary,
+            request=body,
+            responses={status_code: answer_serializer, 404: _CASE_404, **ERROR_RESPONSES},
+        )
+        def post(self, request: Request, case_id: Any) -> Response:
+            return super().post(request, case_id, name)
+
+    RouteView.__name__ = RouteView.__qualname__ = f"Case{name.title()}View"
+    return RouteView
+
+
 def _part_view(part: str, summary: str) -> type[APIView]:
     serializer_class = PART_SERIALIZERS[part][0]
-
-    class PartView(CasePartView):
-        @extend_schema(
-            operation_id=f"v1_cases_{part}_create",
-            summary=summary,
-            request=serializer_class,
-            responses={201: serializer_class, 404: _CASE_404, **ERROR_RESPONSES},
-        )
-        def post(self, request: Request, case_id: Any) -> Response:  # type: ignore[override]
-            return super().post(request, case_id, part)
-
-    PartView.__name__ = PartView.__qualname__ = f"Case{part.title()}View"
-    return PartView
+    return _route_view(CasePartView, part, serializer_class, (201, serializer_class), summary)
 
 
 def _action_view(action: str, serializer_class: type[serializers.Serializer], summary: str) -> type[APIView]:
-    class ActionView(CaseActionView):
-        @extend_schema(
-            operation_id=f"v1_cases_{action}_create",
-            summary=summary,
-            request=serializer_class,
-            responses={200: CaseOutSerializer, 404: _CASE_404, **ERROR_RESPONSES},
-        )
-        def post(self, request: Request, case_id: Any) -> Response:  # type: ignore[override]
-            return super().post(request, case_id, action)
-
-    ActionView.__name__ = ActionView.__qualname__ = f"Case{action.title()}ActionView"
-    return ActionView
+    return _route_view(CaseActionView, action, serializer_class, (200, CaseOutSerializer), summary)
 
 
 CasePerpetratorsView = _part_view("perpetrators", "Add a perpetrator (identifying details encrypted)")

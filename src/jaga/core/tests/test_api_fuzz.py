@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from jaga.core.tests.test_behind_a_proxy import _free_port, jaga_env
+from jaga.core.tests.servers import gunicorn
 from jaga.core.tests.test_config_and_cli import jaga
 
 CONFIG = Path(__file__).parent / "fuzz" / "schemathesis.toml"
@@ -59,25 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for step in (("migrate", "--noinput"), ("regions", "load"), ("demo", "seed", "--cases", "40")):
         done = jaga(*step, env=env, data_dir=data_dir)
         assert done.returncode == 0, done.stderr
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jaga.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env={**jaga_env(env), "JAGA_DATA_DIR": str(data_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/api/schema/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(data_dir, env, ready_path="/api/schema/") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def token(base: str, login: str) -> str:

@@ -8,12 +8,7 @@ the audit log must see each real client, not the proxy.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from jaga.core.tests.servers import gunicorn
 from jaga.core.tests.test_config_and_cli import ENCRYPTION, PRODUCTION_KEY, jaga
 
 ADMIN = "root@jaga.example"
@@ -32,12 +28,6 @@ REPORT = {
     "description": "Seorang anak ditawarkan lewat aplikasi pesan (laporan uji).",
     "urls": ["https://contoh.example/a"],
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,33 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD}, data_dir=data_dir,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    port = _free_port()
-    process_env = {**jaga_env(env), "JAGA_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "jaga.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=process_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(data_dir, env) as base:
         yield base, data_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def jaga_env(env: dict[str, str]) -> dict[str, str]:
-    skip = ("JAGA_", "DATABASE_URL", "SECRET_KEY", "DJANGO_")
-    return {**{k: v for k, v in os.environ.items() if not k.startswith(skip)}, **env}
 
 
 def call(base: str, method: str, path: str, body: Any, *, client: str) -> tuple[int, dict[str, Any]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from jaga.core.tests.servers import jaga_env
 
 PRODUCTION_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
 # Test-only keys (never used anywhere else): production refuses to start without its encryption keys.
@@ -21,9 +22,7 @@ ENCRYPTION = {
 
 
 def jaga(*args: str, env: dict[str, str] | None = None, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    skip = ("JAGA_", "DATABASE_URL", "SECRET_KEY", "DJANGO_")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
-    full_env = {**base, "JAGA_DATA_DIR": str(data_dir), **(env or {})}
+    full_env = jaga_env({"JAGA_DATA_DIR": str(data_dir), **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "jaga", *args], capture_output=True, text=True, env=full_env, timeout=120
     )
