@@ -180,3 +180,15 @@ def totp_now(device: Any, steps_ahead: int = 0) -> str:
     device.refresh_from_db()
     t0 = device.t0 - steps_ahead * device.step
     return f"{totp(device.bin_key, device.step, t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database as migrations make it, but for one trigger: on PostgreSQL Django empties the
+    tables between transactional tests with TRUNCATE, which the audit log refuses in production
+    (audit migration 0003). ``test_postgresql_refuses_truncate`` switches it on again."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")

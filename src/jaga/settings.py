@@ -162,7 +162,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
         # start of a transaction, which serialises audit-chain appends without deadlocks.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
+        # synchronous=FULL: a commit is on disk before it is answered, even if the machine loses
+        # power (NORMAL could lose the last commits then); one more fsync per commit.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
         "PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
     }
@@ -268,6 +270,10 @@ AXES_VERBOSE = False
 
 # --- Background work: a database-backed queue, worked by `jaga db_worker` (`make run` starts one) ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job that has not moved for this long was left by a worker that died: it is marked failed, to be
+# retried or cancelled; the file of a failed job is erased after the second number.
+JAGA_JOB_STALE_MINUTES = env_int("JAGA_JOB_STALE_MINUTES", 10, minimum=1)
+JAGA_JOB_KEEP_HOURS = env_int("JAGA_JOB_KEEP_HOURS", 24, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -39,6 +39,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.selectors import case_list
+from jaga.core import idempotency
 from jaga.core.api_fields import IdOrNullField, query_booleans
 from jaga.core.fields import EncryptedTextField
 from jaga.core.pagination import CappedPaginator
@@ -344,18 +345,26 @@ class CaseListView(APIView):
         return _listing(request, _filters(params, CaseListQuerySerializer), url=True)
 
     @extend_schema(
-        summary="Register a case", request=CaseInSerializer, responses={201: CaseOutSerializer, **ERROR_RESPONSES}
+        summary="Register a case",
+        description="Send an Idempotency-Key to make a retry safe: the same key and body answer the first answer.",
+        request=CaseInSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={201: CaseOutSerializer, 409: idempotency.CONFLICT, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
         if not user_has_perm(request.user, "cases.edit"):
             raise PermissionDenied
-        serializer = CaseInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
-        # The answer never repeats the identity just sent: only GET /cases/{id}/, elevated and audited, shows it.
-        body = CaseOutSerializer(case, context={"identity": False}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+
+        def register() -> Response:
+            serializer = CaseInSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            with service_errors():
+                case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
+            # The answer never repeats the identity just sent: only GET /cases/{id}/, elevated and audited, shows it.
+            body = CaseOutSerializer(case, context={"identity": False}).data
+            return Response(body, status=status.HTTP_201_CREATED)
+
+        return idempotency.once(request, route="cases.register", create=register)
 
 
 class CaseDetailView(APIView):

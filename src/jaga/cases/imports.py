@@ -11,7 +11,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -276,17 +276,104 @@ def import_job_create(*, actor: User, filename: str, data: bytes, request: Any =
         job.data = crypto.encrypt_bytes(data, context=job.crypto_context)
         job.save()
         record("cases.import.started", actor=actor, target=job, request=request, details={"bytes": len(data)})
-        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+        # robust: the job is stored; a task that could not be queued leaves it waiting, and the stale-job
+        # sweep marks it failed, to be retried from its page.
+        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)), robust=True)
+    return job
+
+
+def _stopped(job: ImportJob, why: str) -> None:
+    """Marks ``job`` failed because its work stopped, not because of its rows; the file is kept for a retry."""
+    job.state, job.finished_at = ImportJob.State.FAILED, timezone.now()
+    job.errors, job.error_count = [[0, "worker", why]], 1
+    job.save(update_fields=["state", "finished_at", "errors", "error_count"])
+    record("cases.import.stopped", actor=job.created_by, target=job, details={"reason": "worker"})
+
+
+def import_jobs_expire_stale() -> int:
+    """Jobs a dead worker left behind become failed (to retry or cancel) within ``JAGA_JOB_STALE_MINUTES``;
+    files of failed jobs nobody retried are erased after ``JAGA_JOB_KEEP_HOURS``. Returns the jobs expired."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    now = timezone.now()
+    stale = now - timedelta(minutes=settings.JAGA_JOB_STALE_MINUTES)
+    expired = 0
+    waiting = Q(state=ImportJob.State.QUEUED, created_at__lt=stale, heartbeat_at__isnull=True)
+    silent = Q(state__in=[ImportJob.State.VALIDATING, ImportJob.State.IMPORTING]) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale)
+    )
+    for job in ImportJob.objects.defer("data").select_related("created_by").filter(waiting | silent):
+        with transaction.atomic():
+            _stopped(
+                job,
+                str(
+                    _("The background work stopped before this import finished. Nothing was imported: retry or cancel.")
+                ),
+            )
+        expired += 1
+    old = now - timedelta(hours=settings.JAGA_JOB_KEEP_HOURS)
+    ImportJob.objects.filter(state=ImportJob.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
+    return expired
+
+
+@transaction.atomic
+def import_job_retry(*, actor: User, job: ImportJob, request: Any = None) -> ImportJob:
+    """A job the worker could not finish, queued again with the same file."""
+    from jaga.cases.tasks import run_import
+
+    if job.organisation_id != actor.organisation_id:
+        raise PermissionError
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.retryable or not job.data:
+        raise ImportFileError(_("Only an import that stopped can be retried; upload the file again."))
+    job.state, job.finished_at, job.heartbeat_at = ImportJob.State.QUEUED, None, None
+    job.errors, job.error_count, job.checked_rows, job.created_at = [], 0, 0, timezone.now()
+    job.save()
+    record("cases.import.retried", actor=actor, target=job, request=request)
+    transaction.on_commit(lambda: run_import.enqueue(str(job.pk)), robust=True)
+    return job
+
+
+@transaction.atomic
+def import_job_cancel(*, actor: User, job: ImportJob, request: Any = None) -> ImportJob:
+    """A waiting or stopped job is dropped and its file erased."""
+    if job.organisation_id != actor.organisation_id:
+        raise PermissionError
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not (job.state == ImportJob.State.QUEUED or job.retryable):
+        raise ImportFileError(_("This import can no longer be cancelled."))
+    job.state, job.finished_at, job.data = ImportJob.State.CANCELLED, timezone.now(), b""
+    job.save(update_fields=["state", "finished_at", "data"])
+    record("cases.import.cancelled", actor=actor, target=job, request=request)
     return job
 
 
 def import_job_run(job_id: str) -> ImportJob:
-    """What the background worker does: check every row, then import all or none."""
+    """What the background worker does: check every row, then import all or none.
+
+    Any error on the way (a dropped database connection, a bug) marks the job failed, to be retried;
+    where even that fails, the stale-job sweep does it.
+    """
     job = ImportJob.objects.select_related("created_by__organisation").get(pk=job_id)
+    if job.state != ImportJob.State.QUEUED:
+        return job  # cancelled meanwhile, or taken by another worker
+    try:
+        return _run(job)
+    except Exception:
+        from django.db import connection
+
+        connection.close_if_unusable_or_obsolete()
+        _stopped(job, str(_("The import stopped on an error. Nothing was imported: retry or cancel.")))
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
     actor = job.created_by
     data = crypto.decrypt_bytes(job.data, context=job.crypto_context)
 
     def save(**fields: Any) -> None:
+        fields["heartbeat_at"] = timezone.now()
         for name, value in fields.items():
             setattr(job, name, value)
         job.save(update_fields=list(fields))
@@ -318,7 +405,9 @@ def import_job_run(job_id: str) -> ImportJob:
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
         from jaga.stats.tasks import refresh_soon
 
-        transaction.on_commit(refresh_soon)  # the new cases reach the dashboards (bulk inserts send no signals)
+        transaction.on_commit(
+            refresh_soon, robust=True
+        )  # the new cases reach the dashboards (bulk inserts send no signals)
     return job
 
 

@@ -527,6 +527,7 @@ class ImportJob(models.Model):
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Not imported: see the errors")
+        CANCELLED = "cancelled", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -542,6 +543,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker at every step: a running job whose heartbeat stops was left by a worker that died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     ENCRYPTED_BLOB_FIELD = "data"
 
@@ -562,6 +565,15 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def retryable(self) -> bool:
+        """Failed for a reason other than its rows (the worker stopped), with the file still kept."""
+        return self.state == self.State.FAILED and self.stopped
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.errors) and self.errors[0][:2] == [0, "worker"]
 
 
 class IntakeDraft(models.Model):

@@ -506,6 +506,7 @@ def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: 
 @require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
 def import_list_view(request: HttpRequest) -> HttpResponse:
+    imports.import_jobs_expire_stale()
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -532,9 +533,24 @@ def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
 
 
 @require_perm("cases.edit")
+@require_http_methods(["GET", "POST"])
 def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
-    """Progress while the worker runs (the page refreshes itself, no script), then the outcome."""
-    return render(request, "cases/import_detail.html", {"job": _job_for(request, job_id)})
+    """Progress while the worker runs (the page refreshes itself, no script), then the outcome; a job
+    the worker could not finish can be retried or cancelled here."""
+    imports.import_jobs_expire_stale()
+    job = _job_for(request, job_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        service = {"retry": imports.import_job_retry, "cancel": imports.import_job_cancel}.get(action or "")
+        if service is None:
+            return HttpResponse(status=400)
+        try:
+            service(actor=request.user, job=job, request=request)  # type: ignore[arg-type]
+        except imports.ImportFileError as exc:
+            messages.error(request, str(exc))
+        return redirect("cases:import", job_id=job.pk)
+    keeps_file = ImportJob.objects.filter(pk=job.pk).exclude(data=b"").exists()
+    return render(request, "cases/import_detail.html", {"job": job, "keeps_file": keeps_file})
 
 
 @require_perm("cases.edit")

@@ -229,7 +229,7 @@ def _volume_alert(count: int) -> None:
         )
 
     if recipients:
-        transaction.on_commit(mail)
+        transaction.on_commit(mail, robust=True)
 
 
 @transaction.atomic

@@ -139,7 +139,7 @@ def run_start(*, actor: User | None, request: HttpRequest | None = None, schedul
         run = _new_run(actor=actor, scheduled=scheduled, request=request)
     from jaga.linkage.tasks import run_linkage
 
-    transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)))
+    transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)), robust=True)  # a lost task: see _expire_stale
     return run
 
 
@@ -272,7 +272,7 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
     )
     from jaga.stats.tasks import refresh_soon
 
-    transaction.on_commit(refresh_soon)  # statistics count children: recount
+    transaction.on_commit(refresh_soon, robust=True)  # statistics count children: recount
 
 
 def _summary(clusters: dict[str, str], cases: dict[str, tuple[Any, str]]) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def stats_refresh() -> Refresh:
     run.finished_at = timezone.now()
     run.save()
     Refresh.objects.exclude(pk=run.pk).delete()  # and their cached tables: they describe old figures
-    transaction.on_commit(lambda: [grids(year=year) for year in years_available()])  # the public pages, ready
+    transaction.on_commit(lambda: [grids(year=year) for year in years_available()], robust=True)  # pages, ready
     return run
 
 

@@ -17,7 +17,9 @@ class StatsConfig(AppConfig):
         from jaga.stats.tasks import refresh_soon
 
         def changed(**_kwargs: Any) -> None:
-            transaction.on_commit(refresh_soon)
+            # robust: the change is stored; a queue that fails to take the refresh is logged, never
+            # turned into an error answer for a write that succeeded (the scheduled refresh catches up).
+            transaction.on_commit(refresh_soon, robust=True)
 
         for model in (
             cases.Case,

@@ -175,6 +175,14 @@ def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent]) -> None:
     assert audit_verify().ok
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_truncate(chain: list[AuditEvent]) -> None:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_no_truncate")
+        cursor.execute("TRUNCATE audit_auditevent")
+    assert audit_verify().ok and audit_verify().count == len(chain)
+
+
 def test_it_refuses_details_that_would_not_hash_the_same_after_a_round_trip() -> None:
     with pytest.raises(TypeError, match="float"):
         record("test.event.bad", details={"ratio": 0.5})

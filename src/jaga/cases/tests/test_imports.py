@@ -194,3 +194,58 @@ def test_bulk_registration_stores_what_a_single_registration_stores(caseworker_j
         stored = cursor.fetchall()
     assert len(stored) == 3 and len({row for row in stored}) == 3, "the same name is encrypted afresh each time"
     assert not any("Sinta" in value or "3171074508120003" in value for row in stored for value in row)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_left_by_a_dead_worker_is_failed_then_retried_or_cancelled(
+    login_client: Callable[..., Client], caseworker_jakarta: User, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = login_client(caseworker_jakarta)
+    upload(client, "satu.csv", csv_bytes([GOOD]))
+    upload(client, "dua.csv", csv_bytes([{**GOOD, "child_nik": "", "child_full_name": "Anak Impor Dua"}]))
+    first, second = ImportJob.objects.order_by("created_at")
+    # The worker took the first and died while checking rows; the second never reached a worker.
+    ImportJob.objects.filter(pk=first.pk).update(
+        state="validating", heartbeat_at=timezone.now() - timedelta(minutes=11)
+    )
+    ImportJob.objects.filter(pk=second.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    page = client.get(f"/cases/imports/{first.pk}/").content.decode()
+    first.refresh_from_db()
+    assert first.state == "failed" and first.retryable
+    assert 'http-equiv="refresh"' not in page and "Coba lagi impor" in page
+    assert AuditEvent.objects.filter(action="cases.import.stopped").count() == 2
+
+    assert client.post(f"/cases/imports/{first.pk}/", {"action": "retry"}).status_code == 302
+    run_worker()
+    first.refresh_from_db()
+    assert (first.state, first.imported, first.data) == ("done", 1, b"")
+
+    client.post(f"/cases/imports/{second.pk}/", {"action": "cancel"})
+    second.refresh_from_db()
+    assert (second.state, second.data) == ("cancelled", b"")
+    run_worker()
+    assert Case.objects.count() == 1, "a cancelled import imports nothing"
+    assert client.post(f"/cases/imports/{second.pk}/", {"action": "retry"}).status_code == 302
+    second.refresh_from_db()
+    assert second.state == "cancelled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_the_worker_marks_the_job_failed_not_stuck(
+    login_client: Callable[..., Client], caseworker_jakarta: User, monkeypatch: Any
+) -> None:
+    from jaga.cases import imports
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports, "cases_bulk_register", broken)
+    client = login_client(caseworker_jakarta)
+    upload(client, "satu.csv", csv_bytes([GOOD]))
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == "failed" and job.retryable and Case.objects.count() == 0

@@ -152,3 +152,14 @@ def test_createsuperuser_makes_a_system_admin_who_can_log_in(tmp_path: Path) -> 
     with sqlite3.connect(tmp_path / "jaga.sqlite3") as db:
         rows = db.execute("SELECT details FROM audit_auditevent WHERE action = 'accounts.user.system_admin_created'")
         assert [json.loads(details) for (details,) in rows] == [{"via": "command line", "roles": ["system_admin"]}]
+
+
+@pytest.mark.django_db
+def test_the_embedded_database_writes_each_commit_to_disk_before_answering() -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("an SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2, "FULL"

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a create sent with an ``Idempotency-Key``, so that a retry gets it again.
+
+    The answer holds no identity (creates never echo one); the request is kept only as a keyed hash,
+    to tell a retry from another request that reuses the key.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(max_length=60)
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "route", "key"], name="idempotent_request_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.route} {self.key}"
