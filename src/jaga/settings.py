@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "jaga.core.middleware.NoStoreForAuthenticatedMiddleware",
     "jaga.core.middleware.PermissionsPolicyMiddleware",
+    "jaga.core.middleware.BusyDatabaseMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

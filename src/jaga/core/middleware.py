@@ -66,3 +66,34 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class BusyDatabaseMiddleware:
+    """A write that waited for the database's lock longer than its timeout (a long import on SQLite, a
+    lock on PostgreSQL) is answered 503 with Retry-After, not 500: nothing was stored, and trying again
+    in a few seconds works. The timeout is SQLite's busy_timeout (10 s) or PostgreSQL's lock_timeout."""
+
+    RETRY_AFTER = "5"
+    SIGNS = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import OperationalError
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        if not (isinstance(exception, OperationalError) and any(s in str(exception) for s in self.SIGNS)):
+            return None
+        message = _("Jaga is busy with a large piece of work. Nothing was saved: please try again in a few seconds.")
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": message, "code": "busy"}, status=503)
+        else:
+            response = render(request, "core/error.html", {"code": 503, "reason": message}, status=503)
+        response["Retry-After"] = self.RETRY_AFTER
+        return response

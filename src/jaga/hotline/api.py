@@ -102,6 +102,8 @@ class PublicReportView(APIView):
             return too_many(reason)
         try:
             submitted = services.report_submit(to_input(serializer.validated_data), channel=Channel.PUBLIC_API)
+        except services.HotlineFull:
+            return too_many(ratelimit.full())
         except DjangoValidationError as exc:
             raise service_error(exc) from exc
         return Response(

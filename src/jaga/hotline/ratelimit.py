@@ -53,6 +53,10 @@ def seconds_to_next_window() -> int:
     return PERIOD - int(time.time()) % PERIOD
 
 
+def full() -> str:
+    return _("The hotline is receiving very many reports right now. Please try again in an hour, or call SAPA 129.")
+
+
 def refusal(request: HttpRequest, kind: str) -> str | None:
     """Counts this request against its limits; answers why it is refused (for a 429), or None.
 
@@ -61,10 +65,8 @@ def refusal(request: HttpRequest, kind: str) -> str | None:
     """
     address = client_ip(request)
     if kind == "submit":
-        if current(TOTAL) >= settings.JAGA_HOTLINE_LIMIT_TOTAL:
-            return _(
-                "The hotline is receiving very many reports right now. Please try again in an hour, or call SAPA 129."
-            )
+        if current(TOTAL) >= settings.JAGA_HOTLINE_LIMIT_TOTAL:  # a first look; report_submit counts for good
+            return full()
         limit = settings.JAGA_HOTLINE_LIMIT_PER_ADDRESS
     else:
         limit = settings.JAGA_HOTLINE_STATUS_LIMIT

@@ -195,9 +195,16 @@ def store_report(data: ReportInput, urls: list[str], *, channel: str, partner: O
     return Submitted(report=report, secret=secret)
 
 
-def _after_submit(report: Report, *, actor: User | None = None, request: HttpRequest | None = None) -> None:
+class HotlineFull(Exception):
+    """The hour's total of public reports is reached: the report is not stored (429)."""
+
+
+def _after_submit(
+    report: Report, *, actor: User | None = None, request: HttpRequest | None = None, total: int | None = None
+) -> None:
     """Audit a new report and watch the volume. A public report is audited without an actor or the
-    reporter's address (reporters are anonymous); a partner's with its user and request."""
+    reporter's address (reporters are anonymous); a partner's with its user and request. ``total``:
+    the hour's count, when the caller has already counted this report."""
     record(
         "hotline.report.received",
         actor=actor,
@@ -206,7 +213,8 @@ def _after_submit(report: Report, *, actor: User | None = None, request: HttpReq
         request=request,
         details={"channel": report.channel, "forms": report.forms, "urgency": report.urgency},
     )
-    total = ratelimit.hit(ratelimit.TOTAL)
+    if total is None:
+        total = ratelimit.hit(ratelimit.TOTAL)
     if total == settings.JAGA_HOTLINE_ALERT_PER_HOUR:
         _volume_alert(total)
 
@@ -234,10 +242,18 @@ def _volume_alert(count: int) -> None:
 
 @transaction.atomic
 def report_submit(data: ReportInput, *, channel: str) -> Submitted:
-    """A report from the public (web form or public API). Validates, stores, answers the code and secret."""
+    """A report from the public (web form or public API). Validates, stores, answers the code and secret.
+
+    The hour's total is counted in the same transaction as the report, before it is stored: two
+    reporters at once cannot both take the last place (the counter's row is locked until the commit),
+    and a report refused for the total is not counted.
+    """
     urls = validate_report(data)
+    total = ratelimit.hit(ratelimit.TOTAL)
+    if total > settings.JAGA_HOTLINE_LIMIT_TOTAL:
+        raise HotlineFull
     submitted = store_report(data, urls, channel=channel, partner=None)
-    _after_submit(submitted.report)
+    _after_submit(submitted.report, total=total)
     return submitted
 
 

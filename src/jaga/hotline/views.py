@@ -47,7 +47,10 @@ def report_view(request: HttpRequest) -> HttpResponse:
             reason = ratelimit.refusal(request, "submit")
             if reason:
                 return _too_many(request, "hotline/report_form.html", {"form": form}, reason)
-            submitted = services.report_submit(form.to_input(), channel=Channel.WEB)
+            try:
+                submitted = services.report_submit(form.to_input(), channel=Channel.WEB)
+            except services.HotlineFull:
+                return _too_many(request, "hotline/report_form.html", {"form": form}, ratelimit.full())
             return render(
                 request,
                 "hotline/report_done.html",

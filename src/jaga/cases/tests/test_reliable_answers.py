@@ -3,9 +3,11 @@ write into an error answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
@@ -56,3 +58,22 @@ def test_a_queue_that_fails_after_the_commit_does_not_turn_a_stored_case_into_an
     response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
     assert response.status_code == 201
     assert Case.objects.filter(pk=response.json()["id"]).exists()
+
+
+def test_a_write_that_waits_too_long_for_the_lock_answers_503_and_stores_nothing(
+    caseworker_jakarta: User, login_client: Callable[..., Client], monkeypatch: Any
+) -> None:
+    from django.db import OperationalError
+
+    from jaga.cases import services
+
+    def locked(**_kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "case_register", locked)
+    response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
+    assert response.status_code == 503 and response["Retry-After"] == "5" and response.json()["code"] == "busy"
+    monkeypatch.setattr(services, "intake_draft_create", locked)
+    page = login_client(caseworker_jakarta).post("/cases/new/")
+    assert page.status_code == 503 and "coba lagi" in page.content.decode().lower()
+    assert not Case.objects.exists()

@@ -360,3 +360,20 @@ def test_hotline_statistics(
     assert login_client(analyst_national).get("/hotline/stats/").status_code == 200
     html = login_client(hotline_operator).get("/hotline/stats/").content.decode()
     assert "Bali" in html
+
+
+def test_the_hours_total_is_counted_with_the_report_so_it_is_never_exceeded(regions: None, settings: Any) -> None:
+    from jaga.hotline import ratelimit
+    from jaga.hotline.services import HotlineFull
+
+    settings.JAGA_HOTLINE_LIMIT_TOTAL = 2
+    submit()
+    submit()
+    with pytest.raises(HotlineFull):
+        submit()
+    assert Report.objects.count() == 2 and ratelimit.current(ratelimit.TOTAL) == 2, "the refused one is not counted"
+    # And the public API says so with a 429, storing nothing.
+    settings.JAGA_HOTLINE_LIMIT_TOTAL = 3
+    ratelimit.hit(ratelimit.TOTAL)  # another reporter took the last place
+    response = Client().post("/api/v1/hotline/public-reports/", {**FORM, "urls": []}, content_type="application/json")
+    assert response.status_code == 429 and Report.objects.count() == 2
