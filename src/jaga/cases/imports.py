@@ -30,6 +30,10 @@ from jaga.core.bulk import gc_paused
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a bigger XLSX is refused before it is opened (zip bombs)
+# Spreadsheets compress 5 to 20 times; a file that unpacks 100 times its size is built to exhaust
+# memory (a 290 KB file that held a 391 MB cell), and is refused before it is opened.
+MAX_UNZIP_RATIO = 100
+MAX_CELL_CHARS = 10_000  # no field of Jaga takes more; a longer cell is refused, not cut
 MAX_LISTED_ERRORS = 1000
 PROGRESS_EVERY = 500
 
@@ -103,7 +107,33 @@ def _cell(value: Any) -> str:
 
 
 def read_table(data: bytes) -> Iterator[list[str]]:
-    """Rows of cells from CSV (UTF-8, comma or semicolon) or XLSX bytes; the header is the first row."""
+    """Rows of cells from CSV (UTF-8, comma or semicolon) or XLSX bytes; the header is the first row.
+
+    Refused with a message, before anything is imported: a file over the size limits or that
+    unpacks far beyond its size, a header that names a column twice, a cell longer than any field,
+    and a formula whose value the file does not carry (it would import as an empty cell).
+    """
+    rows = _rows(data)
+    header = next(rows, None)
+    if header is None:
+        return
+    names = [name.strip().lower() for name in header]
+    twice = sorted({name for name in names if name and names.count(name) > 1})
+    if twice:
+        raise ImportFileError(_("The header names a column twice: %(names)s.") % {"names": ", ".join(twice)[:200]})
+    yield header
+    for number, row in enumerate(rows, start=2):
+        for index, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                column = names[index] if index < len(names) and names[index] else str(index + 1)
+                raise ImportFileError(
+                    _("Row %(row)s, column %(column)s: the cell is longer than %(max)s characters.")
+                    % {"row": number, "column": column[:60], "max": f"{MAX_CELL_CHARS:,}"}
+                )
+        yield row
+
+
+def _rows(data: bytes) -> Iterator[list[str]]:
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
     if data.startswith(b"PK\x03\x04"):
@@ -130,14 +160,45 @@ def read_table(data: bytes) -> Iterator[list[str]]:
 def _read_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNZIPPED_BYTES:
             raise ImportFileError(_("The spreadsheet unpacks to more than 300 MB. Split it into smaller files."))
+        if unpacked > MAX_UNZIP_RATIO * max(len(data), 64 * 1024):
+            raise ImportFileError(
+                _(
+                    "The spreadsheet unpacks to far more than its size, as files built to break programs do. "
+                    "Save it again or send it as CSV."
+                )
+            )
+        formulas = any(
+            b"<f>" in archive.read(info) or b"<f " in archive.read(info)
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/")
+        )
         from openpyxl import load_workbook  # uses defusedxml, which is installed, against XML attacks
 
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell(value) for value in row]
+        if not formulas:
+            for row in sheet.iter_rows(values_only=True):
+                yield [_cell(value) for value in row]
+        else:
+            # A formula that was never calculated (a file written by a program, not a person) has no
+            # value to import: refuse it rather than import an empty cell.
+            written = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+            for number, (values, cells) in enumerate(
+                zip(sheet.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=False), start=1
+            ):
+                for index, (value, source) in enumerate(zip(values, cells, strict=False)):
+                    if value is None and isinstance(source, str) and source.startswith("="):
+                        raise ImportFileError(
+                            _(
+                                "Row %(row)s, column %(column)s holds a formula without a value. Open the file "
+                                "in a spreadsheet program, save it, and upload it again."
+                            )
+                            % {"row": number, "column": index + 1}
+                        )
+                yield [_cell(value) for value in values]
         workbook.close()
     except ImportFileError:
         raise
@@ -257,6 +318,8 @@ def check_rows(rows: Iterator[list[str]], progress: Callable[[int], None] = lamb
                 checked.inputs.append(data)
             if (number - 1) % PROGRESS_EVERY == 0:
                 progress(number - 1)
+    if not checked.inputs and not checked.errors:
+        raise ImportFileError(_("The file has a header but no cases."))
     return checked
 
 

@@ -522,7 +522,8 @@ def import_list_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("cases:import", job_id=job.pk)
     jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).defer("data")[:20]  # type: ignore[union-attr]
-    return render(request, "cases/import_list.html", {"form": form, "jobs": jobs, "columns": imports.COLUMNS})
+    context = {"form": form, "jobs": jobs, "columns": imports.COLUMNS}
+    return render(request, "cases/import_list.html", context, status=400 if form.errors else 200)
 
 
 def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:

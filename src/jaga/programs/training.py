@@ -365,6 +365,9 @@ def _yes_no(value: str) -> bool:
     raise ValueError(_("must be yes or no"))
 
 
+IMPORT_LIMITS = {"full_name": 200, "organisation": 200, "role": 120}
+
+
 @transaction.atomic
 def participants_import(*, actor: User, session: TrainingSession, data: bytes, request: Any = None) -> int:
     """Participants (and optionally attendance and scores) from XLSX or CSV: every row is checked, then all or none.
@@ -400,6 +403,9 @@ def participants_import(*, actor: User, session: TrainingSession, data: bytes, r
         before = len(errors)
         if not cells.get("full_name", "").strip():
             errors.append((number, "full_name", _("is required")))
+        for column, most in IMPORT_LIMITS.items():  # the same limits as the forms: refused, never cut
+            if len(cells.get(column, "")) > most:
+                errors.append((number, column, _("is longer than %(max)s characters") % {"max": most}))
         sex = SEXES.get(cells.get("sex", "").strip().lower())
         if sex is None:
             errors.append((number, "sex", _("must be female or male (perempuan or laki-laki)")))

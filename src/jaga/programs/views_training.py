@@ -292,6 +292,7 @@ def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
             "import_errors": import_errors,
             "revoke_form": RevokeForm(),
         },
+        status=400 if any(form.errors for form in forms.values()) else 200,
     )
 
 

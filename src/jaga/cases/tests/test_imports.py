@@ -249,3 +249,51 @@ def test_an_error_in_the_worker_marks_the_job_failed_not_stuck(
     run_worker()
     job = ImportJob.objects.get()
     assert job.state == "failed" and job.retryable and Case.objects.count() == 0
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_hostile_and_broken_spreadsheets_are_refused_with_a_reason_before_anything_is_read(regions: None) -> None:
+    # A zip bomb: one cell of 50 million characters, packed to a few hundred kilobytes.
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_xlsx([HEADER]))) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b"</sheetData>",
+                    b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+                    + b"A" * 50_000_000
+                    + b"</t></is></c></row></sheetData>",
+                )
+            out.writestr(info, body)
+    cases = {
+        "spreadsheet unpacks": bomb.getvalue(),
+        "names a column twice": csv_bytes([GOOD]).replace(b"source,", b"source,source,", 1),
+        "header but no cases": csv_bytes([]),
+        "longer than 10,000": csv_bytes([{**GOOD, "child_full_name": "x" * 10_001}]),
+        "formula without a value": _xlsx([HEADER, ["=TODAY()", *list(GOOD.values())[1:]]]),
+    }
+    for reason, data in cases.items():
+        with pytest.raises(ImportFileError) as refused, translation.override("en"):
+            check_rows(read_table(data))
+        assert reason in str(refused.value), (reason, str(refused.value))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_refused_says_why_with_a_400(login_client: Callable[..., Client], caseworker_jakarta: User) -> None:
+    client = login_client(caseworker_jakarta)
+    response = upload(client, "kosong.csv", b"")
+    assert response.status_code == 400 and ImportJob.objects.count() == 0

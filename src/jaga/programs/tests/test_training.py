@@ -351,3 +351,11 @@ def test_a_formula_typed_into_the_public_registration_never_runs_in_the_officers
     cells = [cell for row in workbook.active.iter_rows() for cell in row]
     assert hostile in [cell.value for cell in cells]
     assert "f" not in {cell.data_type for cell in cells}
+
+
+def test_an_import_refuses_a_name_longer_than_the_forms_allow(programme_officer: Any, session: TrainingSession) -> None:
+    data = ("full_name,sex\n" + "N" * 201 + ",perempuan\n").encode()  # the form takes 200
+    with pytest.raises(training.ImportRejected) as refused:
+        training.participants_import(actor=programme_officer, session=session, data=data)
+    assert [error[:2] for error in refused.value.errors] == [(2, "full_name")]
+    assert not Participant.objects.exists()
