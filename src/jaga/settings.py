@@ -230,7 +230,11 @@ JAGA_AUDIT_REFUSALS_PER_MINUTE = env_int("JAGA_AUDIT_REFUSALS_PER_MINUTE", 30, m
 JAGA_REFUSAL_ALERT = env_int("JAGA_REFUSAL_ALERT", 20, minimum=2)
 JAGA_ATTACHMENT_MAX_MB = env_int("JAGA_ATTACHMENT_MAX_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (JAGA_ATTACHMENT_MAX_MB + 1) * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Uploads (case imports up to 50 MB, documents, participant lists) stay in memory and are encrypted
+# before they are stored: Django would otherwise write files over 2.5 MB to /tmp in clear, where a
+# crash leaves them. A larger body is refused by the proxy (client_max_body_size 51m) and the forms.
+FILE_UPLOAD_HANDLERS = ["jaga.core.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 51 * 1024 * 1024
 
 SESSION_COOKIE_AGE = JAGA_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request
@@ -383,7 +387,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The development server logs each request line: without its query string, which may hold a
+    # hotline secret or a NIK sent where it does not belong.
+    "filters": {"no_query_strings": {"()": "jaga.core.logs.WithoutQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env_str("JAGA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -87,6 +87,7 @@ urlpatterns = [
     path("api/docs/try/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs_try"),
 ]
 
+handler400 = "jaga.core.views.error_400"
 handler403 = "jaga.core.views.error_403"
 handler404 = "jaga.core.views.error_404"
 handler500 = "jaga.core.views.error_500"

@@ -29,6 +29,14 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "core/error.html", {"code": 403, "reason": reason}, status=403)
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request refused before any view (an upload over the limit, say), with the reason when there is one."""
+    from django.core.exceptions import RequestDataTooBig
+
+    reason = str(exception) if isinstance(exception, RequestDataTooBig) and exception.args else ""
+    return render(request, "core/error.html", {"code": 400, "reason": reason}, status=400)
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/error.html", {"code": 404}, status=404)
 

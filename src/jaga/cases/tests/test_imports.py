@@ -297,3 +297,39 @@ def test_an_upload_refused_says_why_with_a_400(login_client: Callable[..., Clien
     client = login_client(caseworker_jakarta)
     response = upload(client, "kosong.csv", b"")
     assert response.status_code == 400 and ImportJob.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_never_touches_the_disk_in_clear(
+    login_client: Callable[..., Client], caseworker_jakarta: User, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    import tempfile
+
+    from django.core.files import uploadedfile
+
+    written: list[str] = []
+    original = uploadedfile.TemporaryUploadedFile.__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:  # Django's upload kept in a file on disk
+        written.append(str(args[0] if args else kwargs.get("name")))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(uploadedfile.TemporaryUploadedFile, "__init__", spy)
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    tempfile.tempdir = str(tmp_path)
+    try:
+        planted = "Anak Tertanam Rahasia"
+        rows = [{**GOOD, "child_full_name": f"{planted} {n}", "child_nik": ""} for n in range(110_000)]
+        data = csv_bytes(rows)
+        assert len(data) > 12 * 1024 * 1024, "past the 11 MB at which Jaga used to write uploads to a temporary file"
+        client = login_client(caseworker_jakarta)
+        assert upload(client, "besar.csv", data).status_code == 302
+        assert written == [], "the upload was held in a temporary file"
+        leftovers = [path for path in tmp_path.rglob("*") if path.is_file()]
+        assert all(planted.encode() not in path.read_bytes() for path in leftovers), leftovers
+        job = ImportJob.objects.get()
+        assert planted.encode() not in bytes(job.data), "stored encrypted"
+    finally:
+        tempfile.tempdir = None
+    too_big = client.post("/cases/imports/", {"file": SimpleUploadedFile("x.csv", b"x" * (52 * 1024 * 1024))})
+    assert too_big.status_code == 400 and "51 MB" in too_big.content.decode()

@@ -112,3 +112,16 @@ def test_the_api_token_endpoint_does_not_reveal_whether_an_email_exists(anonymou
         "/api/v1/auth/token/", {"email": "nobody@x.example", "password": PASSWORD}, content_type="application/json"
     )
     assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_credentials"
+
+
+def test_logs_never_carry_a_query_string() -> None:
+    import logging
+
+    from jaga.core.logs import WithoutQueryStrings
+
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+        ("GET /api/v1/cases/?q=3171074508120003 HTTP/1.1", "400", "55"), None,
+    )  # fmt: skip
+    WithoutQueryStrings().filter(record)
+    assert "3171074508120003" not in record.getMessage() and "/api/v1/cases/?" in record.getMessage()
