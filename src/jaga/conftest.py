@@ -192,3 +192,10 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(settings: Any, tmp_path: Any) -> Any:
+    """Each test's signed audit checkpoints in its own folder: they describe that test's database only."""
+    settings.JAGA_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return settings.JAGA_AUDIT_CHECKPOINT_DIR

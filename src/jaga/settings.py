@@ -74,6 +74,14 @@ JAGA_LINKAGE_KEY = _secret("JAGA_LINKAGE_KEY", "linkage_key", lambda: secrets.to
 if len(JAGA_LINKAGE_KEY) < 32:
     raise SettingError("JAGA_LINKAGE_KEY", "must be at least 32 characters long")
 
+# Signs the audit log's checkpoints, which Jaga writes outside the database (docs/adr/0003): with them
+# an emptied, shortened or rewritten log is detected without an operator's own checkpoint. Keep the
+# directory on another disk or synchronise it off the server.
+JAGA_AUDIT_KEY = _secret("JAGA_AUDIT_KEY", "audit_key", lambda: secrets.token_urlsafe(32))
+if len(JAGA_AUDIT_KEY) < 32:
+    raise SettingError("JAGA_AUDIT_KEY", "must be at least 32 characters long")
+JAGA_AUDIT_CHECKPOINT_DIR = Path(env_str("JAGA_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints")))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise SettingError("ALLOWED_HOSTS", "is required when JAGA_ENV=production, e.g. jaga.example.go.id")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -134,8 +139,64 @@ def record_many(
 
 
 def audit_verify(*, checkpoint: Checkpoint | None = None) -> VerifyResult:
+    """The whole chain, held to ``checkpoint`` or else to the newest signed checkpoint Jaga saved."""
+    if checkpoint is None:
+        checkpoint = saved_checkpoint()
     rows = AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
     return verify_rows(rows, checkpoint)
+
+
+# --- Signed checkpoints, kept outside the database ----------------------------------------------------
+
+
+KEEP_CHECKPOINTS = 500
+
+
+def _mac(count: int, head: str, at: str) -> str:
+    message = f"jaga-audit-checkpoint:{count}:{head}:{at}".encode()
+    return hmac.new(settings.JAGA_AUDIT_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def audit_checkpoint_save() -> Path:
+    """Writes the chain's head, signed with ``JAGA_AUDIT_KEY``, to ``JAGA_AUDIT_CHECKPOINT_DIR``.
+
+    Someone who can change the database cannot forge one without the key, which is kept outside it,
+    so ``audit_verify`` then detects an emptied table, removed newest rows, or history rewritten.
+    """
+    head = audit_checkpoint()
+    at = timezone.now().strftime("%Y%m%dT%H%M%S.%fZ")
+    folder = Path(settings.JAGA_AUDIT_CHECKPOINT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"checkpoint-{at}-{head.count}.json"
+    body = {"count": head.count, "head": head.head, "at": at, "mac": _mac(head.count, head.head, at)}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    for old in sorted(folder.glob("checkpoint-*.json"))[:-KEEP_CHECKPOINTS]:  # the newest ones say it all
+        old.unlink(missing_ok=True)
+    return path
+
+
+def saved_checkpoints() -> tuple[list[Checkpoint], int]:
+    """The signed checkpoints saved so far, oldest first, and how many files failed their signature."""
+    folder = Path(settings.JAGA_AUDIT_CHECKPOINT_DIR)
+    found: list[Checkpoint] = []
+    forged = 0
+    for path in sorted(folder.glob("checkpoint-*.json")) if folder.is_dir() else []:
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+            valid = hmac.compare_digest(body["mac"], _mac(int(body["count"]), str(body["head"]), str(body["at"])))
+        except (ValueError, KeyError, TypeError, OSError):
+            valid = False
+        if valid:
+            found.append(Checkpoint(int(body["count"]), str(body["head"])))
+        else:
+            forged += 1
+    return found, forged
+
+
+def saved_checkpoint() -> Checkpoint | None:
+    """The longest valid signed checkpoint: a chain shorter than it, or different at its row, is broken."""
+    found, _forged = saved_checkpoints()
+    return max(found, key=lambda c: c.count) if found else None
 
 
 def audit_checkpoint() -> Checkpoint:

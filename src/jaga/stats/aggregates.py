@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaga.audit.services import audit_checkpoint_save
 from jaga.cases.models import Case
 from jaga.core.bulk import bulk_insert
 from jaga.linkage.models import ClusterMember
@@ -78,6 +79,9 @@ def stats_refresh() -> Refresh:
     run.save()
     Refresh.objects.exclude(pk=run.pk).delete()  # and their cached tables: they describe old figures
     transaction.on_commit(lambda: [grids(year=year) for year in years_available()], robust=True)  # pages, ready
+    # The refresh runs on a schedule (`jaga stats refresh`, and after changes): it also signs and saves
+    # the audit log's head outside the database, so a rewritten or emptied log is detected.
+    transaction.on_commit(audit_checkpoint_save, robust=True)
     return run
 
 

@@ -210,3 +210,36 @@ def test_canonical_many_is_canonical_row_by_row() -> None:
     for entries in (same, mixed, same[:1], []):
         expected = [canonical(seq=7 + n, created_at=when, **entry) for n, entry in enumerate(entries)]
         assert canonical_many(7, when, entries) == expected
+
+
+def _empty_the_log() -> None:
+    """What someone with write access to the database could do (on PostgreSQL, past the triggers)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_update_delete")
+        cursor.execute("DELETE FROM audit_auditevent")
+
+
+def test_a_signed_checkpoint_saved_outside_the_database_reveals_an_emptied_log(chain: list[AuditEvent]) -> None:
+    from jaga.audit.services import audit_checkpoint_save
+
+    audit_checkpoint_save()
+    assert audit_verify().ok
+    _empty_the_log()
+    result = audit_verify()
+    assert not result.ok and f"the checkpoint has {len(chain)} rows, the log 0" in result.reason
+
+
+def test_a_forged_checkpoint_is_ignored(chain: list[AuditEvent], audit_checkpoints: Any) -> None:
+    import json
+
+    from jaga.audit.services import audit_checkpoint_save, saved_checkpoints
+
+    path = audit_checkpoint_save()
+    body = json.loads(path.read_text())
+    forged = audit_checkpoints / "checkpoint-99999999T000000.000000Z-0.json"
+    forged.write_text(json.dumps({**body, "count": 0, "head": "0" * 64, "at": "99999999T000000.000000Z"}))
+    found, bad = saved_checkpoints()
+    assert [c.count for c in found] == [len(chain)] and bad == 1
+    _empty_the_log()
+    assert not audit_verify().ok, "the forged, empty checkpoint does not excuse the emptied log"

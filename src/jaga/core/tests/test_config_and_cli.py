@@ -18,6 +18,7 @@ ENCRYPTION = {
     "JAGA_FIELD_KEYS": "1:" + "A" * 43,
     "JAGA_BLIND_INDEX_KEY": "blind-index-key-for-tests-only-0123456789",
     "JAGA_LINKAGE_KEY": "linkage-key-for-tests-only-0123456789abcdef",
+    "JAGA_AUDIT_KEY": "audit-key-for-tests-only-0123456789abcdefgh",
 }
 
 
@@ -81,6 +82,11 @@ def test_the_audit_chain_is_verified_from_the_command_line(tmp_path: Path) -> No
     broken = jaga("audit", "verify", data_dir=tmp_path)
     assert broken.returncode == 1
     assert "BROKEN at row 1" in broken.stderr
+    # Emptied, with no checkpoint given: the signed checkpoint the statistics refresh saved still tells.
+    with sqlite3.connect(tmp_path / "jaga.sqlite3") as db:
+        db.execute("DELETE FROM audit_auditevent")
+    emptied = jaga("audit", "verify", data_dir=tmp_path)
+    assert emptied.returncode == 1 and "the log 0" in emptied.stderr, emptied.stderr
 
 
 def test_production_hardening_headers_and_cookies(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaga.audit.chain import Checkpoint
-from jaga.audit.services import audit_checkpoint, audit_verify
+from jaga.audit.services import audit_checkpoint, audit_checkpoint_save, audit_verify, saved_checkpoints
 
 
 class Command(BaseCommand):
@@ -19,12 +19,24 @@ class Command(BaseCommand):
             "--checkpoint",
             help="COUNT:HASH from an earlier `jaga audit checkpoint`; also detects removed newest rows",
         )
-        sub.add_parser("checkpoint", help="print COUNT:HASH of the newest row")
+        saving = sub.add_parser("checkpoint", help="print COUNT:HASH of the newest row")
+        saving.add_argument(
+            "--save",
+            action="store_true",
+            help="also write it, signed with JAGA_AUDIT_KEY, to JAGA_AUDIT_CHECKPOINT_DIR (e.g. hourly from cron)",
+        )
 
-    def handle(self, *args: Any, action: str, checkpoint: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, action: str, checkpoint: str | None = None, save: bool = False, **options: Any
+    ) -> None:
         if action == "checkpoint":
             self.stdout.write(str(audit_checkpoint()))
+            if save:
+                self.stderr.write(f"saved {audit_checkpoint_save()}")
             return
+        _found, forged = saved_checkpoints()
+        if forged:
+            self.stderr.write(f"WARNING: {forged} saved checkpoint file(s) fail their signature and were ignored")
         parsed = None
         if checkpoint:
             try:
