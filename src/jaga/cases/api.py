@@ -141,6 +141,8 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
 
 
 class LegalProcessSerializer(serializers.ModelSerializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
     class Meta:
         model = LegalProcess
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]

@@ -249,8 +249,19 @@ class LegalProcessForm(forms.ModelForm):
     class Meta:
         model = LegalProcess
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
-        widgets = {"reported_on": DATE, "stage_on": DATE, "police_report_number": forms.TextInput()}
+        widgets = {
+            "reported_on": DATE,
+            "stage_on": DATE,
+            "police_report_number": forms.TextInput(),
+            "outcome": forms.TextInput(attrs={"maxlength": 200}),
+        }
         help_texts = {"police_report_number": _("Leave empty to keep the number already recorded.")}
+
+    def clean_outcome(self) -> str:
+        outcome = str(self.cleaned_data.get("outcome", ""))
+        if len(outcome) > 200:
+            raise forms.ValidationError(_("At most 200 characters."))
+        return outcome
 
 
 class SubjectCorrectForm(forms.Form):

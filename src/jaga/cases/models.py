@@ -486,7 +486,8 @@ class LegalProcess(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     stage_on = models.DateField(_("stage reached on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    # Free text where a perpetrator's name may be typed ("Budi sentenced to 8 years"): encrypted.
+    outcome = EncryptedTextField(_("outcome"), blank=True)
 
     def __str__(self) -> str:
         return f"legal process of {self.case_id}"

@@ -134,3 +134,20 @@ def test_malformed_keys_stop_start_up_naming_the_variable(tmp_path: Path) -> Non
     env.update({"JAGA_DATA_DIR": str(tmp_path), "JAGA_FIELD_KEYS": "1:tooshort"})
     result = subprocess.run([sys.executable, "-m", "jaga", "check"], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "Setting JAGA_FIELD_KEYS:" in result.stderr
+
+
+def test_a_legal_outcome_where_a_name_may_be_typed_is_stored_encrypted(
+    caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    from django.db import connection
+
+    from jaga.cases.services import legal_process_update
+
+    case = register_case(caseworker_jakarta)
+    legal_process_update(actor=caseworker_jakarta, case=case, stage="verdict", outcome="Pelaku Budi Santoso divonis")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT outcome FROM cases_legalprocess")
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("v1:") and "Budi" not in stored
+    case.legal.refresh_from_db()
+    assert case.legal.outcome == "Pelaku Budi Santoso divonis"
