@@ -15,6 +15,7 @@ from jaga.accounts.models import User
 from jaga.audit.services import record
 from jaga.cases.models import Attachment, Case, CaseEvent
 from jaga.core import crypto
+from jaga.core.files import active_content
 
 # (magic bytes, content type, label). Office files are ZIP packages and are checked further below.
 SIGNATURES = [
@@ -60,6 +61,9 @@ def attachment_add(
     content_type = detect_type(data)
     if content_type is None:
         raise ValidationError({"file": _("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached.")})
+    danger = active_content(data)
+    if danger:
+        raise ValidationError({"file": danger})
     attachment = Attachment(
         case=case, filename=filename[:200], content_type=content_type, size=len(data), uploaded_by=actor
     )

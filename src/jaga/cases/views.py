@@ -39,6 +39,7 @@ from jaga.cases.forms import (
 from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
 from jaga.cases.selectors import case_list
 from jaga.core import crypto
+from jaga.core.files import download
 from jaga.core.pagination import CappedPaginator
 from jaga.core.tables import csv_download
 from jaga.linkage import services as linkage
@@ -495,9 +496,7 @@ def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: 
     if not reauthenticated_recently(request):
         return redirect_to_reauth(request)
     data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)  # type: ignore[arg-type]
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="jaga-{attachment.pk}"'
-    return response
+    return download(data, content_type=attachment.content_type, filename=f"jaga-{attachment.pk}")
 
 
 # --- Imports -------------------------------------------------------------------------------------

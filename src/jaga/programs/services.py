@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import Organisation, User
 from jaga.audit.services import record
 from jaga.cases.attachments import detect_type
+from jaga.core.files import active_content
 from jaga.programs.access import require_manager
 from jaga.programs.models import Agreement, Contact, PartnerProgramme, Programme
 
@@ -143,6 +144,8 @@ def _agreement_problems(data: AgreementInput) -> dict[str, list[str]]:
     limit = settings.JAGA_ATTACHMENT_MAX_MB * 1024 * 1024
     if data.document and detect_type(data.document) != "application/pdf":
         errors["document"] = [_("The signed document must be a PDF.")]
+    elif data.document and active_content(data.document):
+        errors["document"] = [str(active_content(data.document))]
     elif len(data.document) > limit:
         errors["document"] = [_("The file is larger than %(mb)s MB.") % {"mb": settings.JAGA_ATTACHMENT_MAX_MB}]
     return errors

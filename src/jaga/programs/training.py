@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import Organisation, User
 from jaga.audit.services import record
 from jaga.cases.imports import ImportFileError, read_table
+from jaga.core.files import active_content
 from jaga.programs.access import require_manager
 from jaga.programs.models import (
     Certificate,
@@ -92,7 +93,10 @@ def module_update(*, actor: User, module: Module, request: HttpRequest | None = 
 
 
 def material_type(name: str, content: bytes) -> tuple[str, str]:
-    """The material's type, read from its content (not its name): PDF, PowerPoint or Word."""
+    """The material's type, read from its content (not its name): PDF, PowerPoint or Word, with nothing that runs."""
+    danger = active_content(content)
+    if danger:
+        raise ValidationError({"file": [danger]})
     if content.startswith(b"%PDF-"):
         return MATERIAL_TYPES["pdf"]
     if content.startswith(b"PK\x03\x04"):

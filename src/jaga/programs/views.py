@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
+from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs import advocacy, campaigns, services
@@ -174,9 +175,7 @@ def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResp
     if not agreement.document:
         return redirect("programs:partner", organisation_id=agreement.parties.first().pk)
     body = services.agreement_document(actor=request.user, agreement=agreement, request=request)  # type: ignore[arg-type]
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="agreement-{agreement.pk}.pdf"'
-    return response
+    return download(body, content_type="application/pdf", filename=f"agreement-{agreement.pk}.pdf")
 
 
 # --- Advocacy -------------------------------------------------------------------------------------

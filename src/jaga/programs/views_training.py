@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from jaga.accounts.access import require_perm
 from jaga.audit.services import client_ip, record
 from jaga.cases.imports import ImportFileError
+from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
 from jaga.core.tables import table_response
@@ -168,9 +169,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
 @require_perm("programs.manage")
 def material_download_view(request: HttpRequest, material_id: Any) -> HttpResponse:
     material = get_object_or_404(Material, pk=material_id)
-    response = HttpResponse(bytes(material.content), content_type=material.file_type)
-    response["Content-Disposition"] = f'attachment; filename="{material.file_name}"'
-    return response
+    return download(bytes(material.content), content_type=material.file_type, filename=material.file_name)
 
 
 @require_perm("programs.manage")

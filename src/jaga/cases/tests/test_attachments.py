@@ -64,6 +64,7 @@ def test_a_document_is_encrypted_at_rest_and_downloaded_after_reauthentication(
     response = client.get(url)
     assert response.content == PDF and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"].startswith("sandbox"), "a browser that renders it runs nothing"
     assert AuditEvent.objects.filter(action="cases.attachment.downloaded").count() == 1
 
 
@@ -90,3 +91,40 @@ def test_key_rotation_re_encrypts_documents(settings: Any, case: Case, caseworke
     attachment.refresh_from_db()
     assert bytes(attachment.data).startswith(b"v2:")
     assert attachment_read(actor=caseworker_jakarta, attachment=attachment) == PDF
+
+
+def _office(*parts: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+        for name, body in parts:
+            package.writestr(name, body)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF", "JavaScript"),
+        (b"%PDF-1.7\n1 0 obj << /OpenAction << /S /#4Aava#53cript >> >> endobj\n%%EOF", "JavaScript"),
+        (b"%PDF-1.7\n1 0 obj << /Type /Action /S /Launch /F (cmd.exe) >> endobj\n%%EOF", "Launch"),
+        (_office(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")), "makro"),
+        (_office(("word/activeX/activeX1.xml", b"<ax/>")), "makro"),
+        (
+            _office(
+                (
+                    "word/_rels/settings.xml.rels",
+                    b'<Relationship Target="http://x.example/t.dotm" TargetMode="External"/>',
+                )
+            ),
+            "di tempat lain",
+        ),
+    ],
+)
+def test_a_file_with_content_that_runs_is_refused_with_the_reason(
+    login_client: Callable[..., Client], case: Case, caseworker_jakarta: User, data: bytes, says: str
+) -> None:
+    page = upload(login_client(caseworker_jakarta), case, "dokumen", data).content.decode()
+    assert says in page, page[:300]
+    assert not Attachment.objects.exists()
