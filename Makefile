@@ -25,7 +25,7 @@ run: $(STAMP)
 	@echo; echo "Jaga is starting on http://127.0.0.1:$(PORT)/ : log in with a demo login above. Ctrl-C stops it."; echo
 	@# The background worker (imports, linkage, refreshes) runs as its own process beside the web server,
 	@# is started again if it dies, and stops with the server.
-	@(while true; do $(BIN)/jaga db_worker --no-startup-delay --no-reload; \
+	@(while true; do $(BIN)/jaga worker --no-startup-delay --no-reload; \
 	    echo "jaga: the background worker stopped; starting it again in 2 s" >&2; sleep 2; done) & worker=$$!; \
 	  trap "pkill -P $$worker 2>/dev/null; kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/jaga runserver 127.0.0.1:$(PORT)

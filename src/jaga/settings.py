@@ -287,6 +287,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # retried or cancelled; the file of a failed job is erased after the second number.
 JAGA_JOB_STALE_MINUTES = env_int("JAGA_JOB_STALE_MINUTES", 10, minimum=1)
 JAGA_JOB_KEEP_HOURS = env_int("JAGA_JOB_KEEP_HOURS", 24, minimum=1)
+# Run every minute by `jaga worker` (jobs a dead worker left behind become failed, to retry or cancel).
+JAGA_WORKER_SWEEPS = ["jaga.cases.imports.import_jobs_expire_stale"]
+# /readyz answers 503 when no worker has written its heartbeat for this long.
+JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

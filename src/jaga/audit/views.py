@@ -38,8 +38,11 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         row.organisation_label = orgs.get(row.organisation_id, "")
     query = request.GET.copy()
     query.pop("page", None)
+    from jaga.core.models import WorkerBeat
+
+    worker = WorkerBeat.objects.order_by("-beat_at").first()
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "worker": worker},
     )

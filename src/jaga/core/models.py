@@ -25,3 +25,16 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} {self.key}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life, written every ``BEAT_SECONDS`` by ``jaga worker``."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host}"

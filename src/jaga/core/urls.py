@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("healthz", views.health_view, name="health"),
+    path("readyz", views.ready_view, name="ready"),
 ]

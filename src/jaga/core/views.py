@@ -23,6 +23,29 @@ def health_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def ready_view(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitors: the database answers and a background worker is alive."""
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+    from django.http import JsonResponse
+    from django.utils import timezone
+
+    from jaga.core.models import WorkerBeat
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        last = WorkerBeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    except DatabaseError:
+        return JsonResponse({"database": "unreachable", "worker": "unknown"}, status=503)
+    silent = int((timezone.now() - last).total_seconds()) if last else None
+    worker_ok = silent is not None and silent <= settings.JAGA_WORKER_SILENT_SECONDS
+    body = {"database": "ok", "worker": "ok" if worker_ok else "silent", "worker_last_seen_seconds": silent}
+    response = JsonResponse(body, status=200 if worker_ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Says why when the refusal gave a reason (a restricted case, say)."""
     reason = str(exception) if exception is not None and exception.args else ""
