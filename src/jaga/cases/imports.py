@@ -366,18 +366,23 @@ def import_jobs_expire_stale() -> int:
     silent = Q(state__in=[ImportJob.State.VALIDATING, ImportJob.State.IMPORTING]) & (
         Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale)
     )
+    why = _("The background work stopped before this import finished. Nothing was imported: retry or cancel.")
     for job in ImportJob.objects.defer("data").select_related("created_by").filter(waiting | silent):
         with transaction.atomic():
-            _stopped(
-                job,
-                str(
-                    _("The background work stopped before this import finished. Nothing was imported: retry or cancel.")
-                ),
-            )
+            _stopped(job, str(why))
         expired += 1
     old = now - timedelta(hours=settings.JAGA_JOB_KEEP_HOURS)
     ImportJob.objects.filter(state=ImportJob.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
     return expired
+
+
+def _locked(actor: User, job: ImportJob) -> ImportJob:
+    """``job`` read again under a row lock, for one of its organisation's people with ``cases.edit``."""
+    from jaga.accounts.permissions import user_has_perm
+
+    if job.organisation_id != actor.organisation_id or not user_has_perm(actor, "cases.edit"):
+        raise PermissionError
+    return ImportJob.objects.select_for_update().get(pk=job.pk)
 
 
 @transaction.atomic
@@ -385,9 +390,7 @@ def import_job_retry(*, actor: User, job: ImportJob, request: Any = None) -> Imp
     """A job the worker could not finish, queued again with the same file."""
     from jaga.cases.tasks import run_import
 
-    if job.organisation_id != actor.organisation_id:
-        raise PermissionError
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = _locked(actor, job)
     if not job.retryable or not job.data:
         raise ImportFileError(_("Only an import that stopped can be retried; upload the file again."))
     job.state, job.finished_at, job.heartbeat_at = ImportJob.State.QUEUED, None, None
@@ -401,9 +404,7 @@ def import_job_retry(*, actor: User, job: ImportJob, request: Any = None) -> Imp
 @transaction.atomic
 def import_job_cancel(*, actor: User, job: ImportJob, request: Any = None) -> ImportJob:
     """A waiting or stopped job is dropped and its file erased."""
-    if job.organisation_id != actor.organisation_id:
-        raise PermissionError
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = _locked(actor, job)
     if not (job.state == ImportJob.State.QUEUED or job.retryable):
         raise ImportFileError(_("This import can no longer be cancelled."))
     job.state, job.finished_at, job.data = ImportJob.State.CANCELLED, timezone.now(), b""
