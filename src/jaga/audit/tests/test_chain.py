@@ -243,3 +243,41 @@ def test_a_forged_checkpoint_is_ignored(chain: list[AuditEvent], audit_checkpoin
     assert [c.count for c in found] == [len(chain)] and bad == 1
     _empty_the_log()
     assert not audit_verify().ok, "the forged, empty checkpoint does not excuse the emptied log"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_the_application_role_cannot_rewrite_or_empty_the_audit_log() -> None:
+    import uuid
+
+    import psycopg
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            pytest.skip("creating a role needs a superuser")
+        role = f"jaga_app_{uuid.uuid4().hex[:8]}"
+        cursor.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        call_command("grant_app_role", role, verbosity=0)
+        record("test.event.one")
+        params = connection.settings_dict
+        with psycopg.connect(
+            host=params["HOST"], port=params["PORT"] or 5432, dbname=params["NAME"], user=role, autocommit=True
+        ) as app:
+            assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == 1, "it reads"
+            for statement, refusal in [
+                ("UPDATE audit_auditevent SET action = 'x'", "append-only"),
+                ("DELETE FROM audit_auditevent", "append-only"),
+                ("TRUNCATE audit_auditevent", "permission denied"),
+                ("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL", "must be owner"),
+                ("DROP TABLE audit_auditevent", "must be owner"),
+            ]:
+                with pytest.raises(psycopg.Error, match=refusal):
+                    app.execute(statement)
+        assert audit_verify().ok
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
