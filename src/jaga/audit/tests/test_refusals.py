@@ -75,3 +75,11 @@ def test_the_audit_browser_filters_refusals(
     page = login_client(system_admin).get("/audit/", {"security": "on"})
     body = page.content.decode()
     assert "security.access.denied" in body and "accounts.login.succeeded" not in body
+
+
+def test_a_refusal_through_an_api_token_names_the_tokens_user(analyst_national: User) -> None:
+    from jaga.cases.tests.test_access import api_client
+
+    assert api_client(analyst_national).get("/api/v1/cases/").status_code == 403
+    (row,) = refusals()
+    assert row.actor_id == analyst_national.pk and row.details["route"] == "api/v1/cases/"
