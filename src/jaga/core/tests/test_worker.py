@@ -26,11 +26,9 @@ def test_readyz_answers_503_until_a_worker_beats_then_200(anonymous: Client, set
     assert silent.status_code == 503 and silent.json()["worker"] == "silent"
     run_worker()
     ready = anonymous.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {
-        "database": "ok",
-        "worker": "ok",
-        "worker_last_seen_seconds": 0,
-    }
+    body = ready.json()
+    assert ready.status_code == 200 and (body["database"], body["worker"]) == ("ok", "ok")
+    assert 0 <= body["worker_last_seen_seconds"] < 30
     WorkerBeat.objects.update(beat_at=timezone.now() - timedelta(seconds=settings.JAGA_WORKER_SILENT_SECONDS + 1))
     assert anonymous.get("/readyz").status_code == 503
 
