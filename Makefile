@@ -33,8 +33,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The API fuzzed against its OpenAPI schema for every role with every phase and more examples (about
-# 15 minutes); `make test` runs the same on a small budget. Figures in docs/security.md.
+# The API fuzzed against its OpenAPI schema for every role with every phase and more examples (about 11
+# minutes); `make test` runs the same on a small budget. Figures in docs/security.md.
 fuzz: $(STAMP)
 	FUZZ_PHASES=examples,coverage,fuzzing,stateful FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} \
 	  $(BIN)/python -m pytest -q -s src/jaga/core/tests/test_api_fuzz.py
