@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -51,6 +52,22 @@ def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def reauthenticated_recently(request: HttpRequest) -> bool:
     at = request.session.get("jaga_reauth_at")
     return at is not None and timezone.now().timestamp() - at < settings.JAGA_REAUTH_MINUTES * 60
+
+
+def secret_check(request: HttpRequest, user: User, secret: str) -> str:
+    """The password or an MFA code again (the re-authentication page and ``POST /api/v1/auth/elevate/``):
+    "ok", "wrong" (counted towards the lockout, as a failed login is) or "locked"."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from jaga.accounts.services import mfa_verify
+
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return "locked"
+    if user.check_password(secret) or mfa_verify(user, secret) is not None:
+        return "ok"
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return "wrong"
 
 
 def api_elevated(request: Any) -> bool:

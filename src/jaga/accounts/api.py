@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts import services
+from jaga.accounts.access import secret_check
 from jaga.accounts.authentication import ApiTokenAuthentication
 from jaga.accounts.models import ApiToken, User
 from jaga.accounts.permissions import user_permissions
@@ -125,20 +126,16 @@ class ElevateView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        from axes.handlers.proxy import AxesProxyHandler
-
         serializer = ElevateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user: User = request.user  # type: ignore[assignment]
         django_request = request._request
-        credentials = {"username": user.email}
-        if AxesProxyHandler.is_locked(django_request, credentials):
+        verdict = secret_check(django_request, user, serializer.validated_data["secret"])
+        if verdict == "locked":
             from jaga.accounts.views import lockout_response
 
             return lockout_response(django_request)  # type: ignore[return-value]
-        secret = serializer.validated_data["secret"]
-        if not (user.check_password(secret) or services.mfa_verify(user, secret) is not None):
-            user_login_failed.send(sender=__name__, credentials=credentials, request=django_request)
+        if verdict == "wrong":
             return Response(
                 {"detail": _("That is not right. Try again."), "code": "wrong_secret"}, status=status.HTTP_403_FORBIDDEN
             )

@@ -82,11 +82,7 @@ class RolesForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.set_organisation(organisation or actor.organisation)
-
-    def set_organisation(self, organisation: Organisation) -> None:
-        allowed = grantable_roles(self.actor, organisation)
+        allowed = grantable_roles(actor, organisation or actor.organisation)
         self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in allowed]
 
     @property

@@ -80,7 +80,6 @@ ORG_ADMIN_MAY_GRANT: dict[str, frozenset[str]] = {
     Organisation.Type.ACADEMIA: frozenset({Role.ORG_ADMIN}),
     Organisation.Type.INTERNATIONAL_BODY: frozenset({Role.ORG_ADMIN}),
 }
-NATIONAL_ROLES = frozenset(Role.values) - frozenset().union(*ORG_ADMIN_MAY_GRANT.values())
 
 
 def grantable_roles(actor: Any, organisation: Any) -> frozenset[str]:

@@ -29,6 +29,7 @@ from jaga.accounts.access import (
     require_login,
     require_perm,
     require_reauth,
+    secret_check,
 )
 from jaga.accounts.forms import (
     InviteForm,
@@ -198,22 +199,18 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reauth_view(request: HttpRequest) -> HttpResponse:
     """Asks again for the password or an MFA code before something sensitive."""
-    from axes.handlers.proxy import AxesProxyHandler
-
     user: User = request.user  # type: ignore[assignment]
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    credentials = {"username": user.email}
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if AxesProxyHandler.is_locked(request, credentials):
+        verdict = secret_check(request, user, form.cleaned_data["secret"])
+        if verdict == "locked":
             logout(request)
             return lockout_response(request)
-        secret = form.cleaned_data["secret"]
-        if user.check_password(secret) or services.mfa_verify(user, secret) is not None:
+        if verdict == "ok":
             request.session["jaga_reauth_at"] = timezone.now().timestamp()
             record("accounts.reauth.succeeded", actor=user, target=user, request=request)
             return redirect(next_url)
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         form.add_error("secret", _("That is not right. Try again."))
     return render(
         request,
