@@ -40,9 +40,9 @@ BURST_WINDOW = timedelta(minutes=10)
 QUIET_PREFIXES = ("/static/", "/favicon.ico", "/robots.txt")
 
 
-def _target(request: HttpRequest) -> tuple[str, str]:
-    match = getattr(request, "resolver_match", None)
-    for name, value in (match.kwargs if match else {}).items():
+def _target(kwargs: dict[str, Any]) -> tuple[str, str]:
+    """The object a route named by an ``*_id`` (never a token or other value of the path)."""
+    for name, value in kwargs.items():
         if name.endswith("_id"):
             return name.removesuffix("_id"), str(value)[:64]
     return "", ""
@@ -55,25 +55,25 @@ def _same_source(actor_id: Any, address: str | None) -> Q:
 def refusal_record(request: HttpRequest, status: int) -> AuditEvent | None:
     """One audit row for a refused request, unless this source already filled its rows for the minute."""
     user = getattr(request, "user", None)
-    actor_id = user.pk if user is not None and user.is_authenticated else None
+    actor = user if user is not None and user.is_authenticated else None
     address = client_ip(request)
     now = timezone.now()
-    source = _same_source(actor_id, address)
+    source = _same_source(actor.pk if actor else None, address)
     recent = AuditEvent.objects.filter(source, action__startswith=REFUSAL_PREFIX)
     if recent.filter(created_at__gte=now - timedelta(minutes=1)).count() >= settings.JAGA_AUDIT_REFUSALS_PER_MINUTE:
         return None
     match = getattr(request, "resolver_match", None)
-    target_type, target_id = _target(request)
+    target_type, target_id = _target(match.kwargs if match else {})
     event = record(
         REFUSED[status],
-        actor=user if actor_id else None,
+        actor=actor,
         request=request,
         target_type=target_type,
         target_id=target_id,
         details={"status": status, "method": request.method or "", "route": match.route if match else ""},
     )
     if recent.filter(created_at__gte=now - BURST_WINDOW).count() == settings.JAGA_REFUSAL_ALERT:
-        _alert(actor=user if actor_id else None, address=address, request=request)
+        _alert(actor=actor, address=address, request=request)
     return event
 
 

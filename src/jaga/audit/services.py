@@ -193,10 +193,14 @@ def saved_checkpoints() -> tuple[list[Checkpoint], int]:
     return found, forged
 
 
+def longest(checkpoints: list[Checkpoint]) -> Checkpoint | None:
+    """The checkpoint with the most rows: a chain shorter than it, or different at its row, is broken."""
+    return max(checkpoints, key=lambda c: c.count) if checkpoints else None
+
+
 def saved_checkpoint() -> Checkpoint | None:
-    """The longest valid signed checkpoint: a chain shorter than it, or different at its row, is broken."""
-    found, _forged = saved_checkpoints()
-    return max(found, key=lambda c: c.count) if found else None
+    """The longest valid signed checkpoint saved."""
+    return longest(saved_checkpoints()[0])
 
 
 def audit_checkpoint() -> Checkpoint:

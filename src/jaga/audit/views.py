@@ -10,6 +10,7 @@ from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation, User
 from jaga.audit.forms import AuditFilterForm
 from jaga.audit.selectors import audit_event_list
+from jaga.core.models import WorkerBeat
 
 PAGE_SIZE = 50
 
@@ -38,8 +39,6 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         row.organisation_label = orgs.get(row.organisation_id, "")
     query = request.GET.copy()
     query.pop("page", None)
-    from jaga.core.models import WorkerBeat
-
     worker = WorkerBeat.objects.order_by("-beat_at").first()
     return render(
         request,

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaga.audit.chain import Checkpoint
-from jaga.audit.services import audit_checkpoint, audit_checkpoint_save, audit_verify, saved_checkpoints
+from jaga.audit.services import audit_checkpoint, audit_checkpoint_save, audit_verify, longest, saved_checkpoints
 
 
 class Command(BaseCommand):
@@ -34,10 +34,10 @@ class Command(BaseCommand):
             if save:
                 self.stderr.write(f"saved {audit_checkpoint_save()}")
             return
-        _found, forged = saved_checkpoints()
+        found, forged = saved_checkpoints()
         if forged:
             self.stderr.write(f"WARNING: {forged} saved checkpoint file(s) fail their signature and were ignored")
-        parsed = None
+        parsed = longest(found)  # the saved files are read once, here, not again by audit_verify
         if checkpoint:
             try:
                 parsed = Checkpoint.parse(checkpoint)
