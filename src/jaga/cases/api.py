@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -43,6 +42,7 @@ from jaga.core import idempotency
 from jaga.core.api_fields import IdOrNullField, query_booleans
 from jaga.core.fields import EncryptedTextField
 from jaga.core.pagination import CappedPaginator
+from jaga.regions.codes import REGENCY_CODE, REGENCY_CODE_OR_EMPTY, REGION_CODE
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(
@@ -80,9 +80,9 @@ class CaseInSerializer(serializers.Serializer):
     registered_on = serializers.DateField()
     source = serializers.ChoiceField(choices=Source.choices)
     forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), min_length=1)
-    regency_code = serializers.RegexField(r"^[0-9]{2}\.[0-9]{2}$", max_length=5, help_text="e.g. 31.71")
+    regency_code = serializers.RegexField(REGENCY_CODE, max_length=5, help_text="e.g. 31.71")
     residence_regency_code = serializers.RegexField(
-        r"^([0-9]{2}\.[0-9]{2})?$", max_length=5, required=False, allow_blank=True
+        REGENCY_CODE_OR_EMPTY, max_length=5, required=False, allow_blank=True
     )
     exploitation_date = serializers.DateField(required=False, allow_null=True)
     modus = serializers.CharField(required=False, allow_blank=True)
@@ -227,26 +227,13 @@ class CasePagination(PageNumberPagination):
     django_paginator_class = CappedPaginator  # "count" stops at 1,001 on very large lists
 
 
-REFERENCE = re.compile(r"[0-9]{1,4}(-[0-9]{0,6})?")
-
-
-def _listing(request: Request, data: Any, *, url: bool) -> Response:
-    """One page of the cases the caller may see, filtered as on the case list page."""
-    if not user_has_perm(request.user, "cases.view"):
-        raise PermissionDenied
+def _listing(request: Request, data: Any) -> Response:
+    """One page of the cases the caller may see (the views check the role first), filtered as on the
+    case list page; ``data`` has passed the filters' serializer."""
     form = CaseFilterForm(data)
     if not form.is_valid():
         raise ValidationError(form.errors)
     filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-    if url and filters.get("q") and not REFERENCE.fullmatch(filters["q"]):
-        raise ValidationError(
-            {
-                "q": [
-                    "A URL may search a reference only (e.g. 2026-00123): identities never go in URLs. "
-                    "Send a NIK or a name in the body of POST /api/v1/cases/search/."
-                ]
-            }
-        )
     paginator = CasePagination()
     cases = (
         case_list(user=request.user, **filters)
@@ -263,9 +250,6 @@ def _listing(request: Request, data: Any, *, url: bool) -> Response:
             details={"results": paginator.page.paginator.count, "via": "api"},
         )
     return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
-
-
-REGION_CODE = r"^[0-9]{2}(\.[0-9]{2})?$"
 
 
 class CaseSearchSerializer(serializers.Serializer):
@@ -327,7 +311,7 @@ class CaseSearchView(APIView):
     def post(self, request: Request) -> Response:
         if not user_has_perm(request.user, "cases.view"):
             raise PermissionDenied
-        return _listing(request, _filters(request.data if isinstance(request.data, dict) else {}), url=False)
+        return _listing(request, _filters(request.data if isinstance(request.data, dict) else {}))
 
 
 class CaseListView(APIView):
@@ -344,7 +328,7 @@ class CaseListView(APIView):
         if unknown:
             raise ValidationError({name: ["Unknown filter."] for name in sorted(unknown)})
         params = query_booleans(request.query_params.dict(), "mine")
-        return _listing(request, _filters(params, CaseListQuerySerializer), url=True)
+        return _listing(request, _filters(params, CaseListQuerySerializer))
 
     @extend_schema(
         summary="Register a case",

@@ -20,12 +20,13 @@ from jaga.cases.models import Form, PlaceType, Sex
 from jaga.hotline import ratelimit, services
 from jaga.hotline.models import Channel, Report
 from jaga.hotline.services import MAX_BATCH, MAX_CONTACT, MAX_DESCRIPTION, MAX_URLS, ReportInput
+from jaga.regions.codes import REGENCY_CODE_OR_EMPTY
 
 
 class ReportInSerializer(serializers.Serializer):
     forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), min_length=1)
     description = serializers.CharField(min_length=1, max_length=MAX_DESCRIPTION)
-    regency_code = serializers.RegexField(r"^([0-9]{2}\.[0-9]{2})?$", required=False, allow_blank=True, max_length=5)
+    regency_code = serializers.RegexField(REGENCY_CODE_OR_EMPTY, required=False, allow_blank=True, max_length=5)
     urls = serializers.ListField(
         child=serializers.CharField(max_length=2000), required=False, max_length=MAX_URLS, default=list
     )

@@ -20,6 +20,7 @@ from jaga.accounts.models import Organisation
 from jaga.programs import results, services, training
 from jaga.programs.access import require_manager
 from jaga.programs.models import Agreement, Ask, Campaign, CodeMember, Programme, Stage, TrainingSession
+from jaga.regions.codes import PROVINCE_CODE
 from jaga.regions.models import Region
 
 FORBIDDEN = OpenApiResponse(description="Your role does not manage programmes")
@@ -56,7 +57,10 @@ class AgreementSerializer(serializers.Serializer):
 
 
 PROVINCE = OpenApiParameter(
-    "province", OpenApiTypes.STR, description="Kemendagri province code, e.g. 51; all when absent", pattern="^[0-9]{2}$"
+    "province",
+    OpenApiTypes.STR,
+    description="Kemendagri province code, e.g. 51; all when absent",
+    pattern=PROVINCE_CODE,
 )
 
 
@@ -65,7 +69,7 @@ def _province(request: Request, errors: dict[str, str]) -> str:
     value = request.query_params.get("province")
     if value is None:
         return ""
-    if not re.fullmatch(r"[0-9]{2}", value):
+    if not re.fullmatch(PROVINCE_CODE, value):
         errors["province"] = "Not a province code (two digits, for example 51 for Bali)."
     elif not Region.objects.filter(code=value, level=Region.Level.PROVINCE).exists():
         errors["province"] = "No province has this code."

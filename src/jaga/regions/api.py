@@ -11,6 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
+from jaga.regions.codes import REGION_CODE
 from jaga.regions.models import Region
 from jaga.regions.selectors import region_list
 
@@ -25,9 +26,7 @@ class RegionSerializer(serializers.ModelSerializer):
     summary="List provinces and regencies/cities",
     parameters=[
         OpenApiParameter("level", OpenApiTypes.STR, enum=["province", "regency"]),
-        OpenApiParameter(
-            "parent", OpenApiTypes.STR, description="Province code, e.g. 31", pattern=r"^[0-9]{2}(\.[0-9]{2})?$"
-        ),
+        OpenApiParameter("parent", OpenApiTypes.STR, description="Province code, e.g. 31", pattern=REGION_CODE),
     ],
     responses={
         200: RegionSerializer(many=True),
@@ -50,7 +49,7 @@ class RegionListView(ListAPIView):
         errors = {}
         if level is not None and level not in Region.Level.values:
             errors["level"] = [_("Use province or regency.")]
-        if parent is not None and not re.fullmatch(r"[0-9]{2}(\.[0-9]{2})?", parent):
+        if parent is not None and not re.fullmatch(REGION_CODE, parent):
             errors["parent"] = [_("A province code such as 31.")]
         if errors:
             raise ValidationError(errors)

@@ -7,6 +7,7 @@ Every hidden cell is ``null`` with its label (``"<5"`` or ``"x"``) beside it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts.permissions import user_has_perm
+from jaga.regions.codes import PROVINCE_CODE
 from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Published, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
@@ -31,7 +33,7 @@ YEAR = OpenApiParameter(
     description="A year with figures; default the latest",
 )
 PROVINCE = OpenApiParameter(
-    "province", OpenApiTypes.STR, description="Province code; default all of Indonesia", pattern="^[0-9]{2}$"
+    "province", OpenApiTypes.STR, description="Province code; default all of Indonesia", pattern=PROVINCE_CODE
 )
 
 
@@ -64,7 +66,7 @@ def _province(request: Request) -> str:
     code = request.query_params.get("province")
     if code is None:
         return ""
-    if not (code.isdigit() and len(code) == 2):
+    if not re.fullmatch(PROVINCE_CODE, code):
         raise ValidationError({"province": "A province code is two digits, e.g. 51 for Bali."})
     if code not in {str(c) for c, _n in DIMENSIONS["province"].choices()}:
         raise NotFound(f"No province has the code {code}.")
