@@ -246,6 +246,9 @@ class ServiceRecordForm(forms.ModelForm):
 
 
 class LegalProcessForm(forms.ModelForm):
+    # The model field is encrypted text without a length; the form keeps the 200 characters it had.
+    outcome = forms.CharField(label=_("outcome"), max_length=200, required=False)
+
     class Meta:
         model = LegalProcess
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
@@ -253,15 +256,8 @@ class LegalProcessForm(forms.ModelForm):
             "reported_on": DATE,
             "stage_on": DATE,
             "police_report_number": forms.TextInput(),
-            "outcome": forms.TextInput(attrs={"maxlength": 200}),
         }
         help_texts = {"police_report_number": _("Leave empty to keep the number already recorded.")}
-
-    def clean_outcome(self) -> str:
-        outcome = str(self.cleaned_data.get("outcome", ""))
-        if len(outcome) > 200:
-            raise forms.ValidationError(_("At most 200 characters."))
-        return outcome
 
 
 class SubjectCorrectForm(forms.Form):

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,11 +172,8 @@ def _read_xlsx(data: bytes) -> Iterator[list[str]]:
                     "Save it again or send it as CSV."
                 )
             )
-        formulas = any(
-            b"<f>" in archive.read(info) or b"<f " in archive.read(info)
-            for info in archive.infolist()
-            if info.filename.startswith("xl/worksheets/")
-        )
+        sheets = (archive.read(info) for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+        formulas = any(b"<f>" in xml or b"<f " in xml for xml in sheets)
         from openpyxl import load_workbook  # uses defusedxml, which is installed, against XML attacks
 
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -356,9 +355,6 @@ def _stopped(job: ImportJob, why: str) -> None:
 def import_jobs_expire_stale() -> int:
     """Jobs a dead worker left behind become failed (to retry or cancel) within ``JAGA_JOB_STALE_MINUTES``;
     files of failed jobs nobody retried are erased after ``JAGA_JOB_KEEP_HOURS``. Returns the jobs expired."""
-    from django.conf import settings
-    from django.db.models import Q
-
     now = timezone.now()
     stale = now - timedelta(minutes=settings.JAGA_JOB_STALE_MINUTES)
     expired = 0
@@ -469,9 +465,8 @@ def _run(job: ImportJob) -> ImportJob:
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
         from jaga.stats.tasks import refresh_soon
 
-        transaction.on_commit(
-            refresh_soon, robust=True
-        )  # the new cases reach the dashboards (bulk inserts send no signals)
+        # The new cases reach the dashboards (bulk inserts send no signals).
+        transaction.on_commit(refresh_soon, robust=True)
     return job
 
 

@@ -21,17 +21,19 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from jaga.core.crypto import blind_index
 from jaga.core.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
-_VALID = re.compile(r"[\x21-\x7e]{1,100}")
+KEY_PATTERN = r"^[\x21-\x7e]{1,100}$"  # printable ASCII without spaces
+_VALID = re.compile(KEY_PATTERN)
 
 PARAMETER = OpenApiParameter(
     HEADER,
-    {"type": "string", "pattern": r"^[\x21-\x7e]{1,100}$"},
+    {"type": "string", "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     description="Optional: your own id for this request (e.g. a UUID). A retry with the same key and body "
     "answers the first answer again instead of creating twice; kept 24 hours.",
@@ -76,6 +78,4 @@ def once(request: Request, *, route: str, create: Callable[[], Response]) -> Res
 
 def _json(data: Any) -> Any:
     """The answer as JSON would carry it (UUIDs and dates as text), to be stored and replayed alike."""
-    from rest_framework.utils.encoders import JSONEncoder
-
     return json.loads(json.dumps(data, cls=JSONEncoder))

@@ -3,9 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -83,11 +86,6 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.db import OperationalError
-        from django.http import JsonResponse
-        from django.shortcuts import render
-        from django.utils.translation import gettext as _
-
         if not (isinstance(exception, OperationalError) and any(s in str(exception) for s in self.SIGNS)):
             return None
         message = _("Jaga is busy with a large piece of work. Nothing was saved: please try again in a few seconds.")

@@ -10,12 +10,12 @@ from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jaga.accounts.permissions import user_has_perm
 from jaga.cases.models import Form, PlaceType, Sex
 from jaga.hotline import ratelimit, services
 from jaga.hotline.models import Channel, Report
@@ -79,14 +79,13 @@ LIMITED = OpenApiResponse(description="Too many reports or checks from this addr
 class PublicReportView(APIView):
     """A report from the public: no account, the same rules and limits as the form at /lapor/.
 
-    JSON only: a form on another site can post form-encoded or plain text bodies without the
-    browser asking first, never ``application/json``, so this endpoint cannot be used across sites
-    (the page at /lapor/ has its CSRF token for the same reason).
+    JSON only (the API's only parser, settings.REST_FRAMEWORK): a form on another site can post
+    form-encoded or plain text bodies without the browser asking first, never ``application/json``,
+    so this endpoint cannot be used across sites (the page at /lapor/ has its CSRF token for that).
     """
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="hotline_public_report",
@@ -135,7 +134,6 @@ def _status_answer(request: Request, code: str, secret: str) -> Response:
 class PublicStatusView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="hotline_public_status_check",
@@ -203,8 +201,6 @@ class PartnerReportView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        from jaga.accounts.permissions import user_has_perm
-
         if not user_has_perm(request.user, "hotline.submit_reports"):
             raise PermissionDenied  # before the body is read: the role decides first
         body = request.data
@@ -251,8 +247,6 @@ class PartnerReportView(APIView):
         responses={200: STATUS, 404: OpenApiResponse(description="You sent no report with this id")},
     )
     def get(self, request: Request) -> Response:
-        from jaga.accounts.permissions import user_has_perm
-
         if not user_has_perm(request.user, "hotline.submit_reports"):
             raise PermissionDenied
         report = Report.objects.filter(

@@ -144,8 +144,8 @@ def _agreement_problems(data: AgreementInput) -> dict[str, list[str]]:
     limit = settings.JAGA_ATTACHMENT_MAX_MB * 1024 * 1024
     if data.document and detect_type(data.document) != "application/pdf":
         errors["document"] = [_("The signed document must be a PDF.")]
-    elif data.document and active_content(data.document):
-        errors["document"] = [str(active_content(data.document))]
+    elif data.document and (danger := active_content(data.document)):
+        errors["document"] = [danger]
     elif len(data.document) > limit:
         errors["document"] = [_("The file is larger than %(mb)s MB.") % {"mb": settings.JAGA_ATTACHMENT_MAX_MB}]
     return errors

@@ -151,3 +151,12 @@ def test_a_legal_outcome_where_a_name_may_be_typed_is_stored_encrypted(
     assert stored.startswith("v1:") and "Budi" not in stored
     case.legal.refresh_from_db()
     assert case.legal.outcome == "Pelaku Budi Santoso divonis"
+
+
+def test_the_legal_outcome_keeps_its_200_character_limit_in_the_form_and_the_api() -> None:
+    from jaga.cases.api import LegalProcessSerializer
+    from jaga.cases.forms import LegalProcessForm
+
+    for text, ok in (("x" * 200, True), ("x" * 201, False)):
+        assert LegalProcessForm({"stage": "verdict", "outcome": text}).is_valid() is ok
+        assert LegalProcessSerializer(data={"stage": "verdict", "outcome": text}).is_valid() is ok
