@@ -51,6 +51,7 @@ ERROR_RESPONSES = {
     401: OpenApiResponse(description="No or invalid credentials"),
     403: OpenApiResponse(description="Your role does not allow this"),
 }
+CASE_404 = OpenApiResponse(description="No such case in your scope")
 
 
 class ChildInSerializer(serializers.Serializer):
@@ -364,7 +365,7 @@ class CaseDetailView(APIView):
         ),
         responses={
             200: CaseOutSerializer,
-            404: OpenApiResponse(description="No such case in your scope"),
+            404: CASE_404,
             **ERROR_RESPONSES,
         },
     )
@@ -413,7 +414,7 @@ class CaseReferralView(APIView):
         request=ReferralInSerializer,
         responses={
             201: ReferralOutSerializer,
-            404: OpenApiResponse(description="No such case in your scope"),
+            404: CASE_404,
             **ERROR_RESPONSES,
         },
     )
@@ -503,7 +504,7 @@ class CasePartView(APIView):
         request=PerpetratorSerializer,
         responses={
             201: PerpetratorSerializer,
-            404: OpenApiResponse(description="No such case in your scope"),
+            404: CASE_404,
             **ERROR_RESPONSES,
         },
     )
@@ -541,7 +542,7 @@ class CaseActionView(APIView):
         request=StatusInSerializer,
         responses={
             200: CaseOutSerializer,
-            404: OpenApiResponse(description="No such case in your scope"),
+            404: CASE_404,
             **ERROR_RESPONSES,
         },
     )
@@ -578,7 +579,6 @@ class CaseActionView(APIView):
 
 # One route per part and per action, each with its own documented body (the generic views above take
 # the name from the URL; these fix it, so that the schema says exactly what each route reads).
-_CASE_404 = OpenApiResponse(description="No such case in your scope")
 
 
 def _route_view(
@@ -592,7 +592,7 @@ def _route_view(
             operation_id=f"v1_cases_{name}_create",
             summary=summary,
             request=body,
-            responses={status_code: answer_serializer, 404: _CASE_404, **ERROR_RESPONSES},
+            responses={status_code: answer_serializer, 404: CASE_404, **ERROR_RESPONSES},
         )
         def post(self, request: Request, case_id: Any) -> Response:
             return super().post(request, case_id, name)
