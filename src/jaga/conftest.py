@@ -109,6 +109,15 @@ for _name in PERSONAS:
     globals()[_name] = _fixture(_name)
 
 
+def run_worker() -> None:
+    """The real background worker, in this process, until the queue is empty. It closes its database
+    connections after each task, so a test that uses it runs outside a wrapping transaction
+    (``django_db(transaction=True)``)."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
 def case_input(**overrides: Any) -> Any:
     """A valid new case (synthetic child), with any field replaced: ``case_input(child={"nik": ...})``."""
     from datetime import date

@@ -11,13 +11,11 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,13 +26,11 @@ from jaga.cases.nik import regency_codes
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput, cases_bulk_register, validate_case_input
 from jaga.core import crypto
 from jaga.core.bulk import gc_paused
+from jaga.core.files import MAX_UNZIPPED_BYTES, unpacked_size, unpacks_too_far
+from jaga.core.jobs import heartbeat
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a bigger XLSX is refused before it is opened (zip bombs)
-# Spreadsheets compress 5 to 20 times; a file that unpacks 100 times its size is built to exhaust
-# memory (a 290 KB file that held a 391 MB cell), and is refused before it is opened.
-MAX_UNZIP_RATIO = 100
 MAX_CELL_CHARS = 10_000  # no field of Jaga takes more; a longer cell is refused, not cut
 MAX_LISTED_ERRORS = 1000
 PROGRESS_EVERY = 500
@@ -162,10 +158,10 @@ def _rows(data: bytes) -> Iterator[list[str]]:
 def _read_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
+        unpacked = unpacked_size(archive)
         if unpacked > MAX_UNZIPPED_BYTES:
             raise ImportFileError(_("The spreadsheet unpacks to more than 300 MB. Split it into smaller files."))
-        if unpacked > MAX_UNZIP_RATIO * max(len(data), 64 * 1024):
+        if unpacks_too_far(unpacked, len(data)):
             raise ImportFileError(
                 _(
                     "The spreadsheet unpacks to far more than its size, as files built to break programs do. "
@@ -346,29 +342,20 @@ def import_job_create(*, actor: User, filename: str, data: bytes, request: Any =
 
 def _stopped(job: ImportJob, why: str) -> None:
     """Marks ``job`` failed because its work stopped, not because of its rows; the file is kept for a retry."""
-    job.state, job.finished_at = ImportJob.State.FAILED, timezone.now()
-    job.errors, job.error_count = [[0, "worker", why]], 1
-    job.save(update_fields=["state", "finished_at", "errors", "error_count"])
+    job.mark_stopped(why)
     record("cases.import.stopped", actor=job.created_by, target=job, details={"reason": "worker"})
 
 
 def import_jobs_expire_stale() -> int:
     """Jobs a dead worker left behind become failed (to retry or cancel) within ``JAGA_JOB_STALE_MINUTES``;
     files of failed jobs nobody retried are erased after ``JAGA_JOB_KEEP_HOURS``. Returns the jobs expired."""
-    now = timezone.now()
-    stale = now - timedelta(minutes=settings.JAGA_JOB_STALE_MINUTES)
     expired = 0
-    waiting = Q(state=ImportJob.State.QUEUED, created_at__lt=stale, heartbeat_at__isnull=True)
-    silent = Q(state__in=[ImportJob.State.VALIDATING, ImportJob.State.IMPORTING]) & (
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale)
-    )
     why = _("The background work stopped before this import finished. Nothing was imported: retry or cancel.")
-    for job in ImportJob.objects.defer("data").select_related("created_by").filter(waiting | silent):
+    for job in ImportJob.objects.defer("data").select_related("created_by").filter(ImportJob.stale()):
         with transaction.atomic():
             _stopped(job, str(why))
         expired += 1
-    old = now - timedelta(hours=settings.JAGA_JOB_KEEP_HOURS)
-    ImportJob.objects.filter(state=ImportJob.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
+    ImportJob.erase_old_files()
     return expired
 
 
@@ -389,9 +376,7 @@ def import_job_retry(*, actor: User, job: ImportJob, request: Any = None) -> Imp
     job = _locked(actor, job)
     if not job.retryable or not job.data:
         raise ImportFileError(_("Only an import that stopped can be retried; upload the file again."))
-    job.state, job.finished_at, job.heartbeat_at = ImportJob.State.QUEUED, None, None
-    job.errors, job.error_count, job.checked_rows, job.created_at = [], 0, 0, timezone.now()
-    job.save()
+    job.mark_queued_again()
     record("cases.import.retried", actor=actor, target=job, request=request)
     transaction.on_commit(lambda: run_import.enqueue(str(job.pk)), robust=True)
     return job
@@ -403,8 +388,7 @@ def import_job_cancel(*, actor: User, job: ImportJob, request: Any = None) -> Im
     job = _locked(actor, job)
     if not (job.state == ImportJob.State.QUEUED or job.retryable):
         raise ImportFileError(_("This import can no longer be cancelled."))
-    job.state, job.finished_at, job.data = ImportJob.State.CANCELLED, timezone.now(), b""
-    job.save(update_fields=["state", "finished_at", "data"])
+    job.mark_cancelled()
     record("cases.import.cancelled", actor=actor, target=job, request=request)
     return job
 
@@ -419,7 +403,8 @@ def import_job_run(job_id: str) -> ImportJob:
     if job.state != ImportJob.State.QUEUED:
         return job  # cancelled meanwhile, or taken by another worker
     try:
-        return _run(job)
+        with heartbeat(ImportJob, job.pk):
+            return _run(job)
     except Exception:
         from django.db import connection
 
@@ -432,22 +417,16 @@ def _run(job: ImportJob) -> ImportJob:
     actor = job.created_by
     data = crypto.decrypt_bytes(job.data, context=job.crypto_context)
 
-    def save(**fields: Any) -> None:
-        fields["heartbeat_at"] = timezone.now()
-        for name, value in fields.items():
-            setattr(job, name, value)
-        job.save(update_fields=list(fields))
-
-    save(state=ImportJob.State.VALIDATING, total_rows=max(data.count(b"\n"), 1))
+    job.advance(state=ImportJob.State.VALIDATING, total_rows=max(data.count(b"\n"), 1))
     try:
-        checked = check_rows(read_table(data), progress=lambda n: save(checked_rows=n))
+        checked = check_rows(read_table(data), progress=lambda n: job.advance(checked_rows=n))
     except ImportFileError as exc:
         checked = Checked(errors=[(0, "", str(exc))])
     if actor is None or not actor.is_active:
         checked.errors.append((0, "", _("The person who started the import can no longer import.")))
     total = len(checked.inputs) + len({e[0] for e in checked.errors if e[0]})
     if checked.errors:
-        save(
+        job.advance(
             state=ImportJob.State.FAILED,
             total_rows=total,
             checked_rows=total,
@@ -458,10 +437,10 @@ def _run(job: ImportJob) -> ImportJob:
         )
         record("cases.import.failed", actor=actor, target=job, details={"errors": len(checked.errors)})
         return job
-    save(state=ImportJob.State.IMPORTING, total_rows=total, checked_rows=total)
+    job.advance(state=ImportJob.State.IMPORTING, total_rows=total, checked_rows=total)
     with transaction.atomic():
         cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
-        save(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
+        job.advance(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
         from jaga.stats.tasks import refresh_soon
 

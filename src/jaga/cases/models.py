@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from jaga.accounts.models import Organisation
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import FileJob
 from jaga.regions.models import Region
 
 
@@ -519,62 +520,13 @@ class Attachment(models.Model):
         return f"cases.attachment:{self.pk}"
 
 
-class ImportJob(models.Model):
+class ImportJob(FileJob):
     """A spreadsheet of historical cases: validated whole, then imported whole, in the background."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        VALIDATING = "validating", _("Checking rows")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Not imported: see the errors")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    filename = EncryptedTextField()
-    data = models.BinaryField()
-    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
-    total_rows = models.PositiveIntegerField(default=0)
-    checked_rows = models.PositiveIntegerField(default=0)
-    imported = models.PositiveIntegerField(default=0)
-    # [[row, column, message], ...]: messages say which rule failed, never the value.
-    errors = models.JSONField(default=list, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # Set by the worker at every step: a running job whose heartbeat stops was left by a worker that died.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
-    ENCRYPTED_BLOB_FIELD = "data"
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"import {self.pk} ({self.state})"
-
-    @property
-    def crypto_context(self) -> str:
-        return f"cases.importjob:{self.pk}"
-
-    @property
-    def running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.VALIDATING, self.State.IMPORTING)
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
-
-    @property
-    def retryable(self) -> bool:
-        """Failed for a reason other than its rows (the worker stopped), with the file still kept."""
-        return self.state == self.State.FAILED and self.stopped
-
-    @property
-    def stopped(self) -> bool:
-        return bool(self.errors) and self.errors[0][:2] == [0, "worker"]
+    class Meta(FileJob.Meta):
+        pass
 
 
 class IntakeDraft(models.Model):

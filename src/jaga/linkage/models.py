@@ -52,6 +52,8 @@ class LinkageRun(models.Model):
     # {"organisations": [{"id", "name", "records", "linked", "duplicates"}], "provinces": [...]}
     summary = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Written every 30 s while a worker runs it (jaga.core.jobs.heartbeat): when it stops, the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -28,6 +28,7 @@ from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import Case, Child
 from jaga.core.bulk import bulk_insert, instantiate
+from jaga.core.jobs import heartbeat
 from jaga.linkage import matching
 from jaga.linkage.encoding import COLUMNS, EncodingError, Keys, encode
 from jaga.linkage.models import CaseEncoding, ClusterMember, LinkageRun, PairReview, ReferralAsk
@@ -117,21 +118,35 @@ def encodings_refresh(progress: matching.Progress | None = None) -> int:
 # --- Runs ---------------------------------------------------------------------------------------
 
 
-STALE_AFTER = timedelta(hours=6)  # a run still "running" this long died with its worker
+STALE_AFTER = timedelta(hours=6)  # a run still waiting this long was never taken by a worker
 REVIEW_LIMIT = 5000  # uncertain pairs put in the queue per run, strongest first (the run counts them all)
 
 
-def _expire_stale() -> None:
-    LinkageRun.objects.filter(state__in=["queued", "running"], created_at__lt=timezone.now() - STALE_AFTER).update(
-        state=LinkageRun.State.FAILED, error="stale: the worker stopped", finished_at=timezone.now()
+def runs_expire_stale() -> int:
+    """The sweep (``JAGA_WORKER_SWEEPS``, and before a run starts): a running run whose heartbeat stopped
+    for ``JAGA_JOB_STALE_MINUTES`` died with its worker, a run waiting ``STALE_AFTER`` was never taken;
+    both become failed, so that a new run can start. Returns how many."""
+    now = timezone.now()
+    silent = now - timedelta(minutes=settings.JAGA_JOB_STALE_MINUTES)
+    stale = Q(state=LinkageRun.State.QUEUED, created_at__lt=now - STALE_AFTER) | Q(
+        state=LinkageRun.State.RUNNING, heartbeat_at__lt=silent
     )
+    expired = 0
+    for run in LinkageRun.objects.filter(stale):
+        with transaction.atomic():
+            if LinkageRun.objects.filter(pk=run.pk, state=run.state).update(
+                state=LinkageRun.State.FAILED, error="stale: the worker stopped", finished_at=now
+            ):
+                record("linkage.run.stopped", actor=None, target=run, details={"was": run.state})
+                expired += 1
+    return expired
 
 
 def run_start(*, actor: User | None, request: HttpRequest | None = None, scheduled: bool = False) -> LinkageRun:
     """Queues a run unless one is already waiting or running (that one is returned)."""
     if actor is not None and not user_has_perm(actor, "linkage.run"):
         raise PermissionDenied
-    _expire_stale()
+    runs_expire_stale()
     with transaction.atomic():
         current = LinkageRun.objects.select_for_update().filter(state__in=["queued", "running"]).first()
         if current is not None:
@@ -139,13 +154,13 @@ def run_start(*, actor: User | None, request: HttpRequest | None = None, schedul
         run = _new_run(actor=actor, scheduled=scheduled, request=request)
     from jaga.linkage.tasks import run_linkage
 
-    transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)), robust=True)  # a lost task: see _expire_stale
+    transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)), robust=True)  # a lost task: see runs_expire_stale
     return run
 
 
 def run_now(*, scheduled: bool = True) -> LinkageRun:
     """A run in this process (the scheduler's `jaga linkage run`, the demo), unless one is under way."""
-    _expire_stale()
+    runs_expire_stale()
     if LinkageRun.objects.filter(state__in=["queued", "running"]).exists():
         raise ValidationError(_("A linkage run is already queued or running."))
     run = _new_run(actor=None, scheduled=scheduled)
@@ -172,40 +187,10 @@ def run_execute(run_id: str) -> LinkageRun:
     def progress(stage: str, fraction: float) -> None:
         LinkageRun.objects.filter(pk=run.pk).update(stage=stage[:80], progress=int(100 * fraction))
 
-    LinkageRun.objects.filter(pk=run.pk).update(state=LinkageRun.State.RUNNING)
+    LinkageRun.objects.filter(pk=run.pk).update(state=LinkageRun.State.RUNNING, heartbeat_at=timezone.now())
     try:
-        encodings_refresh(progress)
-        rows = []
-        cases = {}
-        eligible = CaseEncoding.objects.filter(
-            fp=keys().fingerprint, case__restricted_at__isnull=True, case__child__erased_at__isnull=True
-        ).select_related("case")
-        for encoding in eligible.iterator(chunk_size=5000):
-            rows.append({"id": str(encoding.case_id), **encoding.data})
-            cases[str(encoding.case_id)] = (encoding.case.organisation_id, encoding.case.exploitation_regency_id)
-        limits = matching.Thresholds(run.match_threshold, run.review_threshold)
-        decided = PairReview.objects.exclude(decision=PairReview.Decision.OPEN).values_list(
-            "case_a_id", "case_b_id", "decision"
-        )
-        same = [(str(a), str(b)) for a, b, d in decided if d == PairReview.Decision.SAME]
-        different = [(str(a), str(b)) for a, b, d in decided if d == PairReview.Decision.DIFFERENT]
-        if len(rows) < 2:
-            result = matching.Result(len(rows), [], [], [], {r["id"]: r["id"] for r in rows}, limits)
-        else:
-            con = matching.connect()
-            matching.load_rows(con, "records", rows)
-            progress("scoring", 0.1)
-            result = matching.run(
-                con,
-                ["records"],
-                limits,
-                same=same,
-                different=different,
-                progress=progress,
-                uncertain_limit=REVIEW_LIMIT,
-            )
-            con.close()
-        _store(run, result, cases)
+        with heartbeat(LinkageRun, run.pk):
+            _execute(run, progress)
     except Exception as exc:
         # Splink and DuckDB errors name columns and SQL, never values; the message is kept short anyway.
         log.exception("linkage run %s failed", run.pk)
@@ -215,6 +200,42 @@ def run_execute(run_id: str) -> LinkageRun:
         raise
     run.refresh_from_db()
     return run
+
+
+def _execute(run: LinkageRun, progress: matching.Progress) -> None:
+    """Encode what is new, score, cluster, store, count."""
+    encodings_refresh(progress)
+    rows = []
+    cases = {}
+    eligible = CaseEncoding.objects.filter(
+        fp=keys().fingerprint, case__restricted_at__isnull=True, case__child__erased_at__isnull=True
+    ).select_related("case")
+    for encoding in eligible.iterator(chunk_size=5000):
+        rows.append({"id": str(encoding.case_id), **encoding.data})
+        cases[str(encoding.case_id)] = (encoding.case.organisation_id, encoding.case.exploitation_regency_id)
+    limits = matching.Thresholds(run.match_threshold, run.review_threshold)
+    decided = PairReview.objects.exclude(decision=PairReview.Decision.OPEN).values_list(
+        "case_a_id", "case_b_id", "decision"
+    )
+    same = [(str(a), str(b)) for a, b, d in decided if d == PairReview.Decision.SAME]
+    different = [(str(a), str(b)) for a, b, d in decided if d == PairReview.Decision.DIFFERENT]
+    if len(rows) < 2:
+        result = matching.Result(len(rows), [], [], [], {r["id"]: r["id"] for r in rows}, limits)
+    else:
+        con = matching.connect()
+        matching.load_rows(con, "records", rows)
+        progress("scoring", 0.1)
+        result = matching.run(
+            con,
+            ["records"],
+            limits,
+            same=same,
+            different=different,
+            progress=progress,
+            uncertain_limit=REVIEW_LIMIT,
+        )
+        con.close()
+    _store(run, result, cases)
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +18,7 @@ from jaga.audit.models import AuditEvent
 from jaga.audit.services import audit_verify
 from jaga.cases.imports import COLUMN_NAMES, ImportFileError, check_rows, read_table, template_xlsx
 from jaga.cases.models import Case, ImportJob
+from jaga.conftest import run_worker
 
 HEADER = COLUMN_NAMES
 GOOD = {
@@ -41,12 +41,6 @@ def csv_bytes(rows: list[dict[str, str]], delimiter: str = ",") -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()
-
-
-def run_worker() -> None:
-    """The real worker, in this process; it closes its database connections after each task, so the
-    tests that use it run outside a wrapping transaction (``transaction=True``)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def upload(client: Client, name: str, data: bytes) -> Any:

@@ -17,6 +17,7 @@ from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case
 from jaga.cases.services import ChildInput
 from jaga.cases.subject import subject_correct, subject_erase
+from jaga.conftest import run_worker
 from jaga.linkage import services
 from jaga.linkage.models import CaseEncoding, ClusterMember, LinkageRun, PairReview, ReferralAsk
 
@@ -38,10 +39,6 @@ OTHER = {
     "phone": "0813-1111-2222",
 }
 PLAIN = ["Sinta", "Maharani", "Maharni", "3171074508120003", "0812-3456-7890", "3456", "Kenanga", "Dewi Lestari"]
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def assert_no_plaintext(text: str) -> None:

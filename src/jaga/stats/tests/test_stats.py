@@ -13,7 +13,7 @@ from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case
 from jaga.cases.services import cases_bulk_register, consent_record
 from jaga.cases.subject import subject_restrict
-from jaga.conftest import case_input
+from jaga.conftest import case_input, run_worker
 from jaga.stats.aggregates import dashboard, grids, province_map_rows, stats_refresh
 from jaga.stats.disclosure import TOTAL, attack
 
@@ -149,7 +149,7 @@ def test_a_new_case_reaches_the_figures_through_one_background_refresh(caseworke
     for _n in range(3):
         case_register(actor=caseworker_jakarta, data=case_input(child={"nik": ""}))
     assert DBTaskResult.objects.filter(task_path__endswith="refresh_statistics").count() == 1, "one refresh queued"
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert Refresh.objects.get().cases == 3
 
 

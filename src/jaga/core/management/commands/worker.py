@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from jaga.core.jobs import BEAT_SECONDS
 from jaga.core.models import WorkerBeat
 
 log = logging.getLogger(__name__)
-BEAT_SECONDS = 30
 SWEEP_SECONDS = 60
 
 
