@@ -180,7 +180,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-elif _db["ENGINE"] != "django.db.backends.postgresql":
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # A kept connection that the server dropped (a restart, a failover, pg_terminate_backend) is
+    # replaced at the start of the next request instead of failing it.
+    _db["CONN_HEALTH_CHECKS"] = True
+else:
     raise SettingError("DATABASE_URL", "must start with sqlite:// or postgres://")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -288,7 +292,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JAGA_JOB_STALE_MINUTES = env_int("JAGA_JOB_STALE_MINUTES", 10, minimum=1)
 JAGA_JOB_KEEP_HOURS = env_int("JAGA_JOB_KEEP_HOURS", 24, minimum=1)
 # Run every minute by `jaga worker` (jobs a dead worker left behind become failed, to retry or cancel).
-JAGA_WORKER_SWEEPS = ["jaga.cases.imports.import_jobs_expire_stale"]
+JAGA_WORKER_SWEEPS = [
+    "jaga.cases.imports.import_jobs_expire_stale",
+    "jaga.programs.participant_imports.participant_imports_expire_stale",
+    "jaga.linkage.services.runs_expire_stale",
+    "jaga.core.jobs.tasks_expire_orphaned",
+]
 # /readyz answers 503 when no worker has written its heartbeat for this long.
 JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import FileJob
 
 
 class Programme(models.TextChoices):
@@ -414,6 +415,15 @@ class Participant(models.Model):
     @property
     def organisation_label(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name
+
+
+class ParticipantImportJob(FileJob):
+    """A spreadsheet of a session's participants, checked whole and imported whole by the worker."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="import_jobs")
+
+    class Meta(FileJob.Meta):
+        pass
 
 
 class Score(models.Model):

@@ -131,6 +131,7 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
             "agreements": organisation.agreements.prefetch_related("parties"),
             "forms": forms,
         },
+        status=400 if any(form.errors for form in forms.values()) else 200,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -22,7 +24,7 @@ from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
 from jaga.core.tables import table_response
 from jaga.hotline import ratelimit
-from jaga.programs import training
+from jaga.programs import participant_imports, training
 from jaga.programs.forms import (
     CodeEntryForm,
     MaterialForm,
@@ -163,6 +165,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
             "material_form": material_form,
             "question_form": question_form,
         },
+        status=400 if material_form.errors or question_form.errors else 200,
     )
 
 
@@ -237,7 +240,7 @@ def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
         ),
     }
     forms["score"].fields["participant"].choices = choices
-    import_errors: list[tuple[int, str, str]] = []
+    participant_imports.participant_imports_expire_stale()
     if request.GET.get("format") == "xlsx":
         return _participants_xlsx(request, session, participants)
     if request.method == "POST":
@@ -254,13 +257,11 @@ def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
-        except training.ImportRejected as exc:
-            import_errors = exc.errors[:200]
-            forms["import"].add_error(
-                "file", _("Nothing was imported: %(count)s problems, listed below.") % {"count": len(exc.errors)}
-            )
         except ImportFileError as exc:
-            forms["import"].add_error("file", str(exc))
+            if action == "import":
+                forms["import"].add_error("file", str(exc))
+            else:
+                messages.error(request, str(exc))
         else:
             if done:
                 messages.success(request, done)
@@ -288,11 +289,18 @@ def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
             "link": link,
             "qr": qr_data_uri(link),
             "forms": forms,
-            "import_errors": import_errors,
+            "import_jobs": (jobs := _recent_imports(session)),
+            "imports_running": any(job.running for job in jobs),
             "revoke_form": RevokeForm(),
         },
         status=400 if any(form.errors for form in forms.values()) else 200,
     )
+
+
+def _recent_imports(session: TrainingSession) -> list[Any]:
+    """The session's imports of the last day (at most three), newest first: progress, errors, retry."""
+    since = timezone.now() - timedelta(days=1)
+    return list(session.import_jobs.defer("data").filter(created_at__gte=since)[:3])
 
 
 def _session_action(
@@ -311,13 +319,22 @@ def _session_action(
         )
         return _("Participant added with code %(code)s.") % {"code": participant.code}
     if action == "import":
-        count = training.participants_import(
+        upload = form.cleaned_data["file"]
+        participant_imports.participant_import_create(
             actor=actor,  # type: ignore[arg-type]
             session=session,
-            data=form.cleaned_data["file"].read(),
+            filename=upload.name,
+            data=upload.read(),
             request=request,
         )
-        return _("%(count)s participants imported.") % {"count": count}
+        return _("The file is being checked and imported in the background; this page shows how it goes.")
+    if action in ("import_retry", "import_cancel"):
+        job = get_object_or_404(session.import_jobs.defer("data"), pk=request.POST.get("job"))
+        if action == "import_retry":
+            participant_imports.participant_import_retry(actor=actor, job=job, request=request)  # type: ignore[arg-type]
+            return _("The import is queued again.")
+        participant_imports.participant_import_cancel(actor=actor, job=job, request=request)  # type: ignore[arg-type]
+        return _("The import is cancelled and its file erased.")
     if action == "score":
         participant = next(p for p in participants if str(p.pk) == form.cleaned_data["participant"])
         training.score_enter(

@@ -65,7 +65,7 @@ def test_contacts_are_encrypted_shown_to_officers_and_every_view_is_audited(
     assert "Ratna" not in stored and "ngo.example" not in stored and "0811" not in stored
     # A bad email is refused with the field named; nothing is written.
     response = client.post(url, {"action": "contact", "full_name": "X", "email": "not-an-email"})
-    assert response.status_code == 200 and "email" in response.content.decode().lower()
+    assert response.status_code == 400 and "email" in response.content.decode().lower()
     assert Contact.objects.count() == 1
     client.post(url, {"action": "remove_contact", "contact": str(contact.pk)})
     assert not Contact.objects.exists()

@@ -12,8 +12,18 @@ from django.db import connection
 from django.test import Client
 
 from jaga.audit.models import AuditEvent
+from jaga.conftest import run_worker
 from jaga.programs import training
-from jaga.programs.models import Certificate, Material, Module, Participant, Question, Score, TrainingSession
+from jaga.programs.models import (
+    Certificate,
+    Material,
+    Module,
+    Participant,
+    ParticipantImportJob,
+    Question,
+    Score,
+    TrainingSession,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +169,7 @@ def test_a_revoked_certificate_says_so(programme_officer: Any, session: Training
     assert "dicabut" in page and "Komang Uji" not in page
 
 
+@pytest.mark.django_db(transaction=True)
 def test_participants_import_is_all_or_nothing_with_row_and_column(
     login_client: Any, programme_officer: Any, session: TrainingSession, orgs: dict
 ) -> None:
@@ -185,10 +196,15 @@ def test_participants_import_is_all_or_nothing_with_row_and_column(
             ["Nyoman Tiga", "", "", "laki-laki", "ya", 140, ""],
         ]
     )
-    page = client.post(url, {"action": "import", "import-file": bad}).content.decode()
-    assert "Tidak ada yang diimpor" in page
+    assert client.post(url, {"action": "import", "import-file": bad}).status_code == 302
+    assert 'http-equiv="refresh"' in client.get(url).content.decode(), "the page follows the job"
+    run_worker()
+    page = client.get(url).content.decode()
+    assert "Tidak ada yang diimpor" in page and 'http-equiv="refresh"' not in page
     assert "<td>3</td><td>sex</td>" in page and "<td>4</td><td>pre_score</td>" in page
     assert not Participant.objects.exists()
+    job = ParticipantImportJob.objects.get()
+    assert (job.state, job.data) == ("failed", b""), "the file is erased when the job ends"
     good = xlsx(
         [
             header,
@@ -197,6 +213,8 @@ def test_participants_import_is_all_or_nothing_with_row_and_column(
         ]
     )
     assert client.post(url, {"action": "import", "import-file": good}).status_code == 302
+    run_worker()
+    assert "2 peserta diimpor" in client.get(url).content.decode()
     wayan = Participant.objects.get(role="Pekerja sosial")
     assert wayan.organisation == orgs["bali"] and wayan.attended
     assert Participant.objects.get(organisation_name="Polres Gianyar").sex == "male"
@@ -359,3 +377,32 @@ def test_an_import_refuses_a_name_longer_than_the_forms_allow(programme_officer:
         training.participants_import(actor=programme_officer, session=session, data=data)
     assert [error[:2] for error in refused.value.errors] == [(2, "full_name")]
     assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_participant_import_left_by_a_dead_worker_is_retried_or_cancelled_from_the_session_page(
+    login_client: Any, programme_officer: Any, session: TrainingSession
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = login_client(programme_officer)
+    url = f"/programs/training/sessions/{session.pk}/"
+    data = io.BytesIO(b"full_name,sex\nWayan Satu,perempuan\n")
+    data.name = "peserta.csv"
+    client.post(url, {"action": "import", "import-file": data})
+    job = ParticipantImportJob.objects.get()
+    assert b"Wayan" not in job.data, "the file waits encrypted"
+    # The worker took it and died while checking rows.
+    ParticipantImportJob.objects.update(state="validating", heartbeat_at=timezone.now() - timedelta(minutes=11))
+    page = client.get(url).content.decode()
+    assert "Coba lagi impor" in page and 'http-equiv="refresh"' not in page
+    assert client.post(url, {"action": "import_retry", "job": job.pk}).status_code == 302
+    run_worker()
+    assert list(Participant.objects.values_list("full_name", flat=True)) == ["Wayan Satu"]
+    refused = client.post(url, {"action": "import_cancel", "job": job.pk}).content.decode()
+    assert "Impor ini tidak dapat dibatalkan lagi." in refused
+    assert ParticipantImportJob.objects.get().state == "done", "a finished import cannot be cancelled"
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"programs.training.import_stopped", "programs.training.import_retried"} <= actions
