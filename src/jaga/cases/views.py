@@ -204,7 +204,9 @@ def _intake_page(request: HttpRequest, draft: IntakeDraft, form: CaseIntakeForm,
     )
 
 
-def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse:
+def _detail(
+    request: HttpRequest, case: Case, *, identity: bool, attachment_form: Any = None, status: int = 200
+) -> HttpResponse:
     services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)  # type: ignore[arg-type]
     return render(
         request,
@@ -226,7 +228,7 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "open_states": services.OPEN_STATES,
             "perpetrators": case.perpetrators.all(),
             "attachments": case.attachments.defer("data"),
-            "attachment_form": AttachmentForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
             "consent_form": ConsentForm(prefix="consent"),
             "service_records": case.services.select_related("provider"),
             "legal": getattr(case, "legal", None),
@@ -246,6 +248,7 @@ def _detail(request: HttpRequest, case: Case, *, identity: bool) -> HttpResponse
             "elsewhere": linkage.known_elsewhere(case),
             "asks": linkage.asks_received(request.user, case),  # type: ignore[arg-type]
         },
+        status=status,
     )
 
 
@@ -466,6 +469,7 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 @require_perm("cases.edit")
 @require_POST
 def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """A refused file answers 400 with the case page and the reason beside the upload field."""
     case = access_case(request.user, case_id)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -479,12 +483,11 @@ def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            form.add_error("file", exc.messages)
         else:
             messages.success(request, _("The document is attached (encrypted)."))
-    else:
-        _flash_form_errors(request, form)
-    return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:detail", case_id=case.pk)
+    return _detail(request, case, identity=False, attachment_form=form, status=400)
 
 
 @require_perm("cases.view_identity")

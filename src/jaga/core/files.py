@@ -21,6 +21,19 @@ _PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedi
 _PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # Parts of an Office package that run or reach out when the file is opened.
 _OFFICE_ACTIVE = ("vbaproject.bin", "activex/", "/embeddings/", "vbadata.xml")
+# Office files compress 5 to 20 times; one that unpacks 100 times its size, or past 300 MB, is built to
+# exhaust the memory of whatever opens it (a 290 KB file that held a 391 MB cell): refused unopened.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_UNZIP_RATIO = 100
+
+
+def unpacked_size(archive: zipfile.ZipFile) -> int:
+    """What the archive says its members unpack to (read from its directory, nothing unpacked)."""
+    return sum(info.file_size for info in archive.infolist())
+
+
+def unpacks_too_far(unpacked: int, size: int) -> bool:
+    return unpacked > MAX_UNZIP_RATIO * max(size, 64 * 1024)
 
 
 def active_content(data: bytes) -> str | None:
@@ -36,6 +49,9 @@ def active_content(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         try:
             archive = zipfile.ZipFile(BytesIO(data))
+            unpacked = unpacked_size(archive)
+            if unpacked > MAX_UNZIPPED_BYTES or unpacks_too_far(unpacked, len(data)):
+                return _("The file unpacks to far more than its size, as files built to break programs do.")
             names = [name.lower() for name in archive.namelist()]
             if any(part in name for name in names for part in _OFFICE_ACTIVE):
                 return _(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -72,12 +72,25 @@ class PermissionsPolicyMiddleware:
 
 
 class BusyDatabaseMiddleware:
-    """A write that waited for the database's lock longer than its timeout (a long import on SQLite, a
-    lock on PostgreSQL) is answered 503 with Retry-After, not 500: nothing was stored, and trying again
-    in a few seconds works. The timeout is SQLite's busy_timeout (10 s) or PostgreSQL's lock_timeout."""
+    """A database that cannot answer now is a 503 with Retry-After, never a 500.
+
+    A write that waited for the lock longer than its timeout (a long import on SQLite; SQLite's
+    busy_timeout is 10 s) stored nothing, and trying again in a few seconds works. A connection the
+    server dropped (a restart, a failover) may have lost the request's work or not: the client tries
+    again, and a create sent with an ``Idempotency-Key`` is stored once either way.
+    """
 
     RETRY_AFTER = "5"
-    SIGNS = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock")
+    BUSY = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock")
+    LOST = (
+        "terminating connection",
+        "server closed the connection",
+        "connection already closed",
+        "connection is closed",
+        "could not connect",
+        "connection refused",
+        "consuming input failed",
+    )
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -86,11 +99,21 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not (isinstance(exception, OperationalError) and any(s in str(exception) for s in self.SIGNS)):
+        if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        message = _("Jaga is busy with a large piece of work. Nothing was saved: please try again in a few seconds.")
+        text = str(exception)
+        if any(sign in text for sign in self.BUSY):
+            code = "busy"
+            message = _(
+                "Jaga is busy with a large piece of work. Nothing was saved: please try again in a few seconds."
+            )
+        elif any(sign in text for sign in self.LOST):
+            code = "unavailable"
+            message = _("Jaga lost its connection to the database for a moment. Please try again in a few seconds.")
+        else:
+            return None
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": message, "code": "busy"}, status=503)
+            response: HttpResponse = JsonResponse({"detail": message, "code": code}, status=503)
         else:
             response = render(request, "core/error.html", {"code": 503, "reason": message}, status=503)
         response["Retry-After"] = self.RETRY_AFTER

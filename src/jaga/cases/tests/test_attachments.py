@@ -95,7 +95,7 @@ def test_key_rotation_re_encrypts_documents(settings: Any, case: Case, caseworke
 
 def _office(*parts: tuple[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr("word/document.xml", "<w:document/>")
         for name, body in parts:
@@ -120,11 +120,13 @@ def _office(*parts: tuple[str, bytes]) -> bytes:
             ),
             "di tempat lain",
         ),
+        (_office(("word/media/big.xml", b"0" * (20 * 1024 * 1024))), "membesar"),  # a zip bomb: 20 MB from 20 KB
     ],
 )
 def test_a_file_with_content_that_runs_is_refused_with_the_reason(
     login_client: Callable[..., Client], case: Case, caseworker_jakarta: User, data: bytes, says: str
 ) -> None:
-    page = upload(login_client(caseworker_jakarta), case, "dokumen", data).content.decode()
-    assert says in page, page[:300]
+    response = upload(login_client(caseworker_jakarta), case, "dokumen", data)
+    assert response.status_code == 400 and not response.redirect_chain, "refused with a 4xx, on the case page"
+    assert says in response.content.decode(), response.content.decode()[:300]
     assert not Attachment.objects.exists()

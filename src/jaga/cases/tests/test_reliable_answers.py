@@ -77,3 +77,18 @@ def test_a_write_that_waits_too_long_for_the_lock_answers_503_and_stores_nothing
     page = login_client(caseworker_jakarta).post("/cases/new/")
     assert page.status_code == 503 and "coba lagi" in page.content.decode().lower()
     assert not Case.objects.exists()
+
+
+def test_a_connection_the_database_dropped_answers_503_to_try_again(caseworker_jakarta: User, monkeypatch: Any) -> None:
+    """A failover or restart of PostgreSQL mid-request (the soak drops real connections: docs/benchmarks.md)."""
+    from django.db import OperationalError
+
+    from jaga.cases import services
+
+    def dropped(**_kwargs: Any) -> Any:
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(services, "case_register", dropped)
+    response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "unavailable"
