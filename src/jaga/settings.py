@@ -298,6 +298,8 @@ JAGA_WORKER_SWEEPS = [
     "jaga.linkage.services.runs_expire_stale",
     "jaga.core.jobs.tasks_expire_orphaned",
 ]
+# What waits for a user, on the home page: functions (user) -> [(label, count, link)].
+JAGA_HOME_ITEMS = ["jaga.cases.assignment.home_items"]
 # /readyz answers 503 when no worker has written its heartbeat for this long.
 JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 

@@ -17,6 +17,7 @@ from jaga.cases.api import (
     ReferralActionView,
     ReferralListView,
 )
+from jaga.cases.api_assignment import CaseAssignView
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
@@ -45,6 +46,7 @@ api_v1 = [
     path("cases/search/", CaseSearchView.as_view(), name="case_search"),
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
+    path("cases/<uuid:case_id>/assign/", CaseAssignView.as_view(), name="case_assign"),
     path("cases/<uuid:case_id>/do/status/", CaseStatusView.as_view(), name="case_status"),
     path("cases/<uuid:case_id>/do/notes/", CaseNotesView.as_view(), name="case_notes"),
     path("cases/<uuid:case_id>/do/consent/", CaseConsentView.as_view(), name="case_consent"),

@@ -17,10 +17,14 @@ PERMISSIONS: dict[str, Any] = {
     "accounts.manage_all_users": _("Manage the users of every organisation"),
     "accounts.manage_organisations": _("Create and change organisations"),
     "audit.view_log": _("Browse and filter the audit log"),
-    "cases.view": _("See the cases of one's organisation and those referred to it"),
+    "cases.view": _(
+        "See cases: those one leads or was assigned (caseworkers), all of one's organisation's"
+        " and those referred to it (with cases.view_all_org)"
+    ),
     "cases.edit": _("Register and update cases"),
     "cases.view_identity": _("See a child's identity (after re-authentication)"),
-    "cases.view_all_org": _("See every case of one's organisation"),
+    "cases.view_all_org": _("See every case of one's organisation (without it: the cases one leads)"),
+    "cases.assign": _("Assign and reassign cases to caseworkers; work the intake queue"),
     "cases.approve_closure": _("Approve the closure of a case"),
     "cases.accept_referral": _("Accept or decline referrals to one's organisation"),
     "cases.subject_rights": _("Export, correct, restrict or erase a child's data on request (UU PDP)"),
@@ -43,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "cases.edit",
             "cases.view_identity",
             "cases.view_all_org",
+            "cases.assign",
             "cases.approve_closure",
             "cases.accept_referral",
             "cases.subject_rights",

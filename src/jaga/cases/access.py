@@ -13,8 +13,10 @@ from jaga.accounts.permissions import user_has_perm
 
 
 def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """The cases of the user's organisation and those referred to it (while the referral is accepted),
-    for holders of ``cases.view``; none for anyone else."""
+    """Need to know, for holders of ``cases.view``: with ``cases.view_all_org`` (supervisors) every case
+    of the user's organisation and those referred to it (while the referral is accepted); without it
+    (caseworkers) the cases they lead and the referred cases their organisation assigned to them.
+    None for anyone else."""
     from django.db.models import Q
 
     from jaga.cases.models import Case, Referral
@@ -22,16 +24,17 @@ def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any
     cases = Case.objects.all() if cases is None else cases
     if not user_has_perm(user, "cases.view"):
         return cases.none()
+    accepted = Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED)
+    own = Q(organisation_id=user.organisation_id)
+    if not user_has_perm(user, "cases.view_all_org"):
+        own &= Q(assigned_to_id=user.pk)
+        accepted = accepted.filter(assigned_to_id=user.pk)
     # The referred ids are fetched first: a literal list lets the database use both indexes,
     # where an OR with a subquery makes it read every case.
-    referred = list(
-        Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED).values_list(
-            "case_id", flat=True
-        )
-    )
+    referred = list(accepted.values_list("case_id", flat=True))
     if not referred:
-        return cases.filter(organisation_id=user.organisation_id)
-    return cases.filter(Q(organisation_id=user.organisation_id) | Q(pk__in=referred))
+        return cases.filter(own)
+    return cases.filter(own | Q(pk__in=referred))
 
 
 def is_owner(user: Any, case: Any) -> bool:

@@ -373,6 +373,10 @@ class Referral(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The receiving organisation's caseworker for the referred case (its supervisor assigns one).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals_assigned"
+    )
 
     class Meta:
         ordering = ["-requested_at"]

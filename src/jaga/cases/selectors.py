@@ -65,8 +65,11 @@ def case_list(
         cases = cases.filter(registered_on__gte=since)
     if until:
         cases = cases.filter(registered_on__lte=until)
-    if mine:
-        cases = cases.filter(assigned_to=user)
+    if mine:  # the cases they lead, and those another organisation referred and theirs gave them
+        from jaga.cases.models import Referral
+
+        given = Referral.objects.filter(assigned_to=user, state=Referral.State.ACCEPTED).values_list("case_id")
+        cases = cases.filter(Q(assigned_to=user) | Q(pk__in=list(given)))
     # Identity columns are never needed in a list: do not even decrypt them.
     return cases.defer(
         *(

@@ -282,8 +282,11 @@ def _build_consent(
     )
 
 
-def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, number: int, now: datetime) -> _Built:
-    """``now`` is shared by every row built together (a bulk insert then prepares it once)."""
+def _build_case(
+    *, actor: User, organisation: Organisation, data: CaseInput, number: int, now: datetime, lead: bool
+) -> _Built:
+    """``now`` is shared by every row built together (a bulk insert then prepares it once). ``lead``:
+    the actor becomes the case's caseworker; otherwise the case waits in the unit's intake queue."""
     assert data.registered_on is not None
     year = data.registered_on.year
     case = instantiate(
@@ -300,7 +303,7 @@ def _build_case(*, actor: User, organisation: Organisation, data: CaseInput, num
         exploitation_regency_id=data.exploitation_regency,
         residence_regency_id=data.residence_regency or None,
         risk_level=data.risk_level,
-        assigned_to_id=actor.pk,
+        assigned_to_id=actor.pk if lead else None,
         created_by_id=actor.pk,
         created_at=now,
         in_statistics=data.consent.statistics or data.consent.given_by == Consent.GivenBy.NOBODY,
@@ -366,9 +369,10 @@ def case_register(
     validate_case_input(data)
     assert data.registered_on is not None
     number = _next_number(organisation, data.registered_on.year)
-    built = _build_case(actor=actor, organisation=organisation, data=data, number=number, now=timezone.now())
-    if from_hotline:
-        built.case.assigned_to_id = None
+    # A caseworker who registers a case leads it; a supervisor's, and a hotline conversion, wait in the
+    # unit's intake queue for a supervisor to assign them.
+    lead = not from_hotline and not user_has_perm(actor, "cases.assign")
+    built = _build_case(actor=actor, organisation=organisation, data=data, number=number, now=timezone.now(), lead=lead)
     case, consent = built.case, data.consent
     case.save(force_insert=True)
     CaseForm.objects.bulk_create(built.forms)
@@ -558,8 +562,16 @@ def referral_request(
 
 
 @transaction.atomic
-def referral_decide(*, actor: User, referral: Referral, accept: bool, request: HttpRequest | None = None) -> Referral:
-    """The receiving organisation's supervisor accepts (which grants access) or declines."""
+def referral_decide(
+    *,
+    actor: User,
+    referral: Referral,
+    accept: bool,
+    assignee: User | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """The receiving organisation's supervisor accepts (which grants access) or declines; accepting,
+    they may name the caseworker who takes the case (otherwise it waits in their intake queue)."""
     if referral.to_organisation_id != actor.organisation_id or not user_has_perm(actor, "cases.accept_referral"):
         raise PermissionDenied
     if referral.state != Referral.State.REQUESTED:
@@ -578,6 +590,10 @@ def referral_decide(*, actor: User, referral: Referral, accept: bool, request: H
     )
     if accept and referral.is_transfer:
         _transfer(actor=actor, case=case, referral=referral, request=request)
+    if accept and assignee is not None:
+        from jaga.cases.assignment import case_assign
+
+        case_assign(actor=actor, case=case, assignee=assignee, reason=_("Referral accepted"), request=request)
     return referral
 
 
@@ -740,7 +756,10 @@ def cases_bulk_register(
             assert data.registered_on is not None
             numbers[data.registered_on.year] += 1
             number = numbers[data.registered_on.year]
-            built.append(_build_case(actor=actor, organisation=organisation, data=data, number=number, now=now))
+            # Imported cases have no assignee: they land in the unit's intake queue.
+            built.append(
+                _build_case(actor=actor, organisation=organisation, data=data, number=number, now=now, lead=False)
+            )
         cases = [b.case for b in built]
         forms = [form for b in built for form in b.forms]
         children, consents, events = [b.child for b in built], [b.consent for b in built], [b.event for b in built]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jaga.cases import views
+from jaga.cases import views, views_assignment
 
 app_name = "cases"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("new/", views.case_create_view, name="create"),
     path("new/<uuid:draft_id>/", views.case_create_view, name="draft"),
     path("export.<str:fmt>", views.case_export_view, name="export"),
+    path("queue/", views_assignment.intake_queue_view, name="queue"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),
     path("<uuid:case_id>/status/", views.case_status_view, name="status"),
+    path("<uuid:case_id>/assign/", views_assignment.case_assign_view, name="assign"),
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
     path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),
     path("<uuid:case_id>/data-subject/", views.subject_view, name="subject"),

@@ -21,6 +21,7 @@ from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases import attachments, exports, imports, services, subject
 from jaga.cases.access import access_case, access_referral, is_owner, may_see_identity
+from jaga.cases.assignment import assignable_caseworkers
 from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
@@ -204,6 +205,21 @@ def _intake_page(request: HttpRequest, draft: IntakeDraft, form: CaseIntakeForm,
     )
 
 
+def _assignment(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """Who works on the case in the viewer's organisation (the lead, or the caseworker the receiving
+    organisation gave a referred case to), and the form to change it for those who assign."""
+    from jaga.cases.views_assignment import AssignForm
+
+    user = request.user
+    lead = case.assigned_to
+    if case.organisation_id != user.organisation_id:  # type: ignore[union-attr]
+        referral = case.referrals.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED)  # type: ignore[union-attr]
+        lead = getattr(referral.select_related("assigned_to").first(), "assigned_to", None)
+    may_assign = user_has_perm(user, "cases.assign") and case.status != "closed"
+    form = AssignForm(organisation_id=user.organisation_id) if may_assign else None  # type: ignore[union-attr]
+    return {"lead": lead, "assign_form": form}
+
+
 def _detail(
     request: HttpRequest, case: Case, *, identity: bool, attachment_form: Any = None, status: int = 200
 ) -> HttpResponse:
@@ -247,6 +263,7 @@ def _detail(
             else None,
             "elsewhere": linkage.known_elsewhere(case),
             "asks": linkage.asks_received(request.user, case),  # type: ignore[arg-type]
+            **_assignment(request, case),
         },
         status=status,
     )
@@ -359,7 +376,14 @@ def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse
     action = request.POST.get("action")
     try:
         if action in ("accept", "decline"):
-            services.referral_decide(actor=request.user, referral=referral, accept=action == "accept", request=request)  # type: ignore[arg-type]
+            assignee = _chosen_caseworker(request) if action == "accept" else None
+            services.referral_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                referral=referral,
+                accept=action == "accept",
+                assignee=assignee,
+                request=request,
+            )
         elif action in ("complete", "revoke"):
             state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
             services.referral_end(actor=request.user, referral=referral, state=state, request=request)  # type: ignore[arg-type]
@@ -377,6 +401,18 @@ def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse
     return redirect("cases:referrals")
 
 
+def _chosen_caseworker(request: HttpRequest) -> Any:
+    """The caseworker picked when accepting a referral (none: the intake queue); refused if not of the unit."""
+    chosen = request.POST.get("assignee", "")
+    if not chosen:
+        return None
+    workers = assignable_caseworkers(request.user.organisation_id)  # type: ignore[union-attr]
+    assignee = next((worker for worker in workers if str(worker.pk) == chosen), None)
+    if assignee is None:
+        raise ValidationError(_("Assign cases to an active caseworker of your organisation."))
+    return assignee
+
+
 @require_perm("cases.view")
 def referral_list_view(request: HttpRequest) -> HttpResponse:
     organisation_id = request.user.organisation_id  # type: ignore[union-attr]
@@ -387,7 +423,8 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
         {
             "incoming": base.filter(to_organisation_id=organisation_id),
             "outgoing": base.filter(from_organisation_id=organisation_id),
-            "may_decide": user_has_perm(request.user, "cases.accept_referral"),
+            "may_decide": (may_decide := user_has_perm(request.user, "cases.accept_referral")),
+            "caseworkers": assignable_caseworkers(organisation_id) if may_decide else [],
         },
     )
 

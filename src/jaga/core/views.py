@@ -11,7 +11,13 @@ from jaga.accounts.services import mfa_enrolled
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
-    return render(request, "core/home.html", {"mfa_enrolled": mfa_enrolled(request.user)})  # type: ignore[arg-type]
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    # Each app says what waits for this user (JAGA_HOME_ITEMS): core does not import the apps above it.
+    work = [item for path in settings.JAGA_HOME_ITEMS for item in import_string(path)(request.user)]
+    context = {"mfa_enrolled": mfa_enrolled(request.user), "work": work}  # type: ignore[arg-type]
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -94,6 +94,7 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
     demo_programmes(organisations)
     if cases:
+        _demo_intake_queue(organisations)
         from jaga.linkage.services import run_now
         from jaga.stats.aggregates import stats_refresh
 
@@ -104,6 +105,20 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
         details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},
     )
     return DemoResult(created=True, password=password, emails=emails, cases=cases)
+
+
+def _demo_intake_queue(organisations: dict[str, Organisation]) -> None:
+    """A few recent open cases of each demo unit wait for a supervisor to assign them, as hotline
+    conversions and transfers would, so the intake queue and the supervisors' homes have work."""
+    from jaga.cases.models import Case, Status
+
+    for key in ("jakarta", "bali"):
+        waiting = (
+            Case.objects.filter(organisation=organisations[key], status=Status.REGISTERED)
+            .order_by("-registered_on")
+            .values_list("pk", flat=True)[:4]
+        )
+        Case.objects.filter(pk__in=list(waiting)).update(assigned_to=None)
 
 
 def _demo_partners(organisations: dict[str, Organisation]) -> None:

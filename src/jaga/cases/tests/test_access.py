@@ -10,6 +10,7 @@ from django.test import Client
 
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
+from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case
 from jaga.conftest import PASSWORD
 
@@ -143,6 +144,8 @@ def three_cases(
         actor=caseworker_bali, case=referred, to_organisation=caseworker_jakarta.organisation, service="shelter"
     )
     services.referral_decide(actor=supervisor_jakarta, referral=referral, accept=True)
+    # The receiving supervisor gives the referred case to a caseworker (who sees it from then on).
+    case_assign(actor=supervisor_jakarta, case=referred, assignee=caseworker_jakarta, reason="Rumah aman")
     return {"jakarta": own, "bali": other, "referred": referred}
 
 

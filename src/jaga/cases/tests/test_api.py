@@ -85,6 +85,15 @@ def test_referrals_through_the_api_grant_and_end_access(
     assert bali_worker.get(f"/api/v1/cases/{case_id}/").status_code == 404
     assert bali_worker.post(f"/api/v1/referrals/{referral_id}/accept/").status_code == 403
     assert bali_supervisor.post(f"/api/v1/referrals/{referral_id}/accept/").json()["state"] == "accepted"
+    assert bali_worker.get(f"/api/v1/cases/{case_id}/").status_code == 404, "not until assigned to them"
+    url = f"/api/v1/cases/{case_id}/assign/"
+    wrong = {"assignee": "caseworker.jakarta@jaga.example", "reason": "Rumah aman"}
+    refused = bali_supervisor.post(url, wrong, content_type="application/json")
+    assert refused.status_code == 400 and list(refused.json()) == ["assignee"], "only the receiver's caseworkers"
+    assert bali_worker.post(url, wrong, content_type="application/json").status_code == 403
+    assign = {"assignee": caseworker_bali.email, "reason": "Rumah aman di Denpasar"}
+    assigned = bali_supervisor.post(url, assign, content_type="application/json")
+    assert assigned.status_code == 200 and assigned.json()["assignee"] == caseworker_bali.email
     bali_worker.post("/api/v1/auth/elevate/", {"secret": PASSWORD}, content_type="application/json")
     assert bali_worker.get(f"/api/v1/cases/{case_id}/").json()["child"]["full_name"] == "Sinta Maharani Uji"
     assert jakarta.post(f"/api/v1/referrals/{referral_id}/revoke/").json()["state"] == "revoked"

@@ -132,6 +132,9 @@ def test_the_list_filters_by_status_form_region_and_assignment(
 
     assert refs(form="trafficking") == [trafficking.reference]
     assert refs(region="31") == [online.reference]
+    assert refs(mine="on") == [], "a supervisor's registration waits in the intake queue"
+    assign = {"assignee": supervisor_jakarta.pk, "reason": "Saya tangani"}
+    assert client.post(f"/cases/{trafficking.pk}/assign/", assign).status_code == 302
     assert refs(mine="on") == [trafficking.reference]
     assert refs(status="closed") == []
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from jaga.accounts.models import Organisation, User
 from jaga.audit.models import AuditEvent
 from jaga.cases import services
+from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case, Referral, Status
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,8 @@ def test_an_accepted_referral_grants_access_until_it_ends(
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation, reason="Butuh rumah aman")
     assert bali.get(f"/cases/{case.pk}/").status_code == 404, "requested is not yet access"
     services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    assert bali.get(f"/cases/{case.pk}/").status_code == 404, "accepted, but not yet given to this caseworker"
+    case_assign(actor=supervisor_bali, case=case, assignee=caseworker_bali, reason="Rumah aman")
     assert bali.get(f"/cases/{case.pk}/").status_code == 200
     assert case.reference in bali.get("/cases/").content.decode()
     # The receiving organisation works on the case but does not move it along its workflow.
@@ -58,7 +61,8 @@ def test_the_owner_can_revoke_and_access_ends(
     case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
 ) -> None:
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True, assignee=caseworker_bali)
+    assert Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
     with pytest.raises(PermissionDenied):
         services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.REVOKED)
     services.referral_end(actor=caseworker_jakarta, referral=referral, state=Referral.State.REVOKED)
@@ -110,6 +114,7 @@ def test_a_transfer_moves_ownership_with_a_new_reference(
     services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
     case.refresh_from_db()
     assert case.organisation == caseworker_bali.organisation and case.status == Status.TRANSFERRED
+    assert case.assigned_to is None, "a transferred case waits in the receiving unit's intake queue"
     assert not Case.objects.visible_to(caseworker_jakarta).filter(pk=case.pk).exists()
     services.case_change_status(actor=caseworker_bali, case=case, status=Status.ASSESSED)
     event = case.events.get(kind="transferred")

@@ -41,3 +41,22 @@ def test_the_same_seed_gives_the_same_children(regions: None) -> None:
     Case.objects.all().delete()
     synth_cases(count=20, seed=9)
     assert sorted(Child.objects.values_list("age_at_registration", "sex", "nik_index")) == first
+
+
+def test_the_demo_gives_caseworkers_and_supervisors_work_on_their_home(regions: None) -> None:
+    """`make run`'s first pages: the caseworker has cases to work on, the supervisor an intake queue."""
+    from django.test import Client
+
+    from jaga.accounts.models import User
+
+    demo_seed(password="demo-pass-12345", cases=400)
+    for email, needle in (
+        ("caseworker.jakarta@jaga.example", "Kasus terbuka yang Anda tangani"),
+        ("supervisor.jakarta@jaga.example", "Kasus menunggu di antrean masuk"),
+    ):
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        page = client.get("/").content.decode()
+        start = page.index(needle) - 40
+        count = int(page[start:].split("<strong>")[1].split("</strong>")[0])
+        assert count > 0, (email, needle)

@@ -1,0 +1,110 @@
+"""Pages of assignment: a supervisor gives one case (from its page) or many (from the intake queue)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jaga.accounts.access import require_perm
+from jaga.cases.access import access_case
+from jaga.cases.assignment import REASON_MAX, assignable_caseworkers, case_assign, cases_assign, intake_queue
+from jaga.core.forms import add_errors
+
+QUEUE_SHOWN = 200
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Caseworker"), queryset=None)  # type: ignore[arg-type]
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_MAX,
+        help_text=gettext_lazy("The caseworker and the case timeline see it."),
+    )
+
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = assignable_caseworkers(organisation_id)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@require_perm("cases.assign")
+@require_POST
+def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    if form.is_valid():
+        try:
+            case_assign(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                assignee=form.cleaned_data["assignee"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The case is assigned to %(name)s.") % {"name": form.cleaned_data["assignee"].full_name}
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_perm("cases.assign")
+@require_http_methods(["GET", "POST"])
+def intake_queue_view(request: HttpRequest) -> HttpResponse:
+    """The unit's unassigned cases, most urgent and oldest first; tick some and give them to a caseworker."""
+    user = request.user
+    queue = intake_queue(user)  # type: ignore[arg-type]
+    form = AssignForm(request.POST or None, organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    chosen: list[str] = []
+    if request.method == "POST":
+        chosen = [value for value in request.POST.getlist("case") if _is_uuid(value)]
+        cases = list(queue.filter(pk__in=chosen)) if chosen else []
+        if not cases:
+            form.add_error(None, _("Tick at least one case."))
+        if form.is_valid() and cases:
+            try:
+                count = cases_assign(
+                    actor=user,  # type: ignore[arg-type]
+                    cases=cases,
+                    assignee=form.cleaned_data["assignee"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s cases assigned to %(name)s.")
+                    % {"count": count, "name": form.cleaned_data["assignee"].full_name},
+                )
+                return redirect("cases:queue")
+    total = queue.count()
+    return render(
+        request,
+        "cases/intake_queue.html",
+        {"cases": queue[:QUEUE_SHOWN], "total": total, "form": form, "chosen": set(chosen)},
+        status=400 if form.errors else 200,
+    )
