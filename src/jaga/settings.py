@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "jaga.stats",
     "jaga.linkage",
     "jaga.programs",
+    "jaga.notifications",
     "jaga.synth",
 ]
 
@@ -297,6 +298,7 @@ JAGA_WORKER_SWEEPS = [
     "jaga.programs.participant_imports.participant_imports_expire_stale",
     "jaga.linkage.services.runs_expire_stale",
     "jaga.core.jobs.tasks_expire_orphaned",
+    "jaga.notifications.services.deliveries_send_due",
 ]
 # What waits for a user, on the home page: functions (user) -> [(label, count, link)].
 JAGA_HOME_ITEMS = ["jaga.cases.assignment.home_items"]
@@ -404,6 +406,15 @@ EMAIL_HOST_USER = env_str("JAGA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("JAGA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("JAGA_EMAIL_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("JAGA_EMAIL_FROM", "jaga@localhost")
+# Notifications: links in emails start with this address; a webhook (an SMS or WhatsApp gateway)
+# receives each notification as signed JSON when its URL is set (docs in the README).
+JAGA_PUBLIC_URL = env_str("JAGA_PUBLIC_URL", "http://127.0.0.1:8000")
+JAGA_NOTIFY_WEBHOOK_URL = env_str("JAGA_NOTIFY_WEBHOOK_URL", "")
+JAGA_NOTIFY_WEBHOOK_SECRET = env_str("JAGA_NOTIFY_WEBHOOK_SECRET", "")
+if JAGA_NOTIFY_WEBHOOK_URL and not JAGA_NOTIFY_WEBHOOK_URL.startswith(("https://", "http://")):
+    raise SettingError("JAGA_NOTIFY_WEBHOOK_URL", "must be an http(s) URL")
+if JAGA_NOTIFY_WEBHOOK_URL and len(JAGA_NOTIFY_WEBHOOK_SECRET) < 32:
+    raise SettingError("JAGA_NOTIFY_WEBHOOK_SECRET", "is required (32+ characters) when JAGA_NOTIFY_WEBHOOK_URL is set")
 
 # --- Logging: never a child's identity; requests are logged without bodies or query strings ------
 LOGGING = {

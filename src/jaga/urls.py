@@ -21,6 +21,7 @@ from jaga.cases.api_assignment import CaseAssignView
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
+from jaga.notifications.api import NotificationListView
 from jaga.programs.api import (
     AgreementListView,
     AskListView,
@@ -54,6 +55,7 @@ api_v1 = [
     path("cases/<uuid:case_id>/services/", CaseServicesView.as_view(), name="case_services"),
     path("cases/<uuid:case_id>/legal/", CaseLegalView.as_view(), name="case_legal"),
     path("referrals/", ReferralListView.as_view(), name="referrals"),
+    path("notifications/", NotificationListView.as_view(), name="notifications"),
     path("referrals/<uuid:referral_id>/<str:action>/", ReferralActionView.as_view(), name="referral_action"),
     path("hotline/reports/", PartnerReportView.as_view(), name="hotline_reports"),
     path("hotline/public-reports/", PublicReportView.as_view(), name="hotline_public_reports"),
@@ -76,6 +78,7 @@ urlpatterns = [
     path("cases/", include("jaga.cases.urls")),
     path("hotline/", include("jaga.hotline.urls")),
     path("linkage/", include("jaga.linkage.urls")),
+    path("notifications/", include("jaga.notifications.urls")),
     path("programs/", include("jaga.programs.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("pelatihan/", include((pelatihan_urls, "pelatihan"))),

@@ -119,3 +119,11 @@ def user_has_perm(user: Any, perm: str, region_code: str | None = None) -> bool:
     if perm not in user_permissions(user):
         return False
     return region_code is None or user.organisation.covers(region_code)
+
+
+def holders(organisation_id: Any, perm: str) -> list[Any]:
+    """The active people of an organisation who hold ``perm`` (whom to tell, whom to offer)."""
+    from jaga.accounts.models import User
+
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True)
+    return [user for user in users.select_related("organisation").order_by("full_name") if user_has_perm(user, perm)]

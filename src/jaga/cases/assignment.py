@@ -16,12 +16,15 @@ from django.db import transaction
 from django.db.models import Case as When_
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import Case, CaseEvent, Referral, RiskLevel, Status
+from jaga.notifications.models import Kind
+from jaga.notifications.services import notify
 
 REASON_MAX = 300
 
@@ -72,6 +75,13 @@ def _assign(*, actor: User, case: Case, assignee: User, reason: str, request: Ht
         referral.save(update_fields=["assigned_to"])
     detail = _("%(name)s: %(reason)s") % {"name": assignee.full_name, "reason": reason.strip()}
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    if assignee != actor:
+        notify(
+            users=[assignee],
+            kind=Kind.CASE_ASSIGNED,
+            url=reverse("cases:detail", args=[case.pk]),
+            reference=case.reference,
+        )
     record(
         "cases.case.assigned",
         actor=actor,
@@ -137,8 +147,6 @@ def intake_queue(user: User) -> QuerySet[Case]:
 
 def home_items(user: User) -> list[tuple[str, int, str]]:
     """What waits for ``user`` in the case registry, for the home page: (label, count, link)."""
-    from django.urls import reverse
-
     items: list[tuple[str, int, str]] = []
     if user_has_perm(user, "cases.view"):
         mine = Case.objects.filter(assigned_to=user).exclude(status=Status.CLOSED).count()

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record, record_many
 from jaga.cases.models import (
     AgeBand,
@@ -44,6 +45,8 @@ from jaga.cases.models import (
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
 from jaga.core.bulk import bulk_insert, gc_paused, instantiate
 from jaga.core.crypto import blind_index, blind_indexes
+from jaga.notifications.models import Kind
+from jaga.notifications.services import notify
 
 ADULT_AGE = 18
 
@@ -391,6 +394,13 @@ def case_register(
             **({"from": "hotline"} if from_hotline else {}),
         },
     )
+    if from_hotline:  # the unit's supervisors find it in their intake queue
+        notify(
+            users=holders(organisation.pk, "cases.assign"),
+            kind=Kind.HOTLINE_CONVERTED,
+            url=reverse("cases:queue"),
+            reference=case.reference,
+        )
     if consent.given_by == Consent.GivenBy.NOBODY:
         record(
             "cases.consent.lawful_basis_recorded",
@@ -558,6 +568,14 @@ def referral_request(
         request=request,
         details={"case": str(case.pk), "to": str(to_organisation.pk), "service": service, "transfer": is_transfer},
     )
+    notify(
+        users=holders(to_organisation.pk, "cases.accept_referral"),
+        kind=Kind.REFERRAL_RECEIVED,
+        url=reverse("cases:referrals"),
+        reference=case.reference,
+        organisation=case.organisation.name,
+        service=str(Service(service).label),
+    )
     return referral
 
 
@@ -587,6 +605,13 @@ def referral_decide(
         target=referral,
         request=request,
         details={"case": str(case.pk)},
+    )
+    notify(
+        users=[referral.requested_by],
+        kind=Kind.REFERRAL_ACCEPTED if accept else Kind.REFERRAL_DECLINED,
+        url=reverse("cases:detail", args=[case.pk]),
+        reference=case.reference,
+        organisation=referral.to_organisation.name,
     )
     if accept and referral.is_transfer:
         _transfer(actor=actor, case=case, referral=referral, request=request)
@@ -648,6 +673,13 @@ def referral_end(*, actor: User, referral: Referral, state: str, request: HttpRe
         target=referral,
         request=request,
         details={"case": str(referral.case_id)},
+    )
+    told = [user for user in (referral.requested_by, referral.assigned_to) if user is not None and user != actor]
+    notify(
+        users=told,
+        kind=Kind.REFERRAL_ENDED,
+        url=reverse("cases:referrals"),
+        reference=referral.case.reference,
     )
     return referral
 

@@ -11,7 +11,14 @@ from jaga.accounts.permissions import user_permissions
 def jaga(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     perms = user_permissions(user) if user is not None and user.is_authenticated else frozenset()
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from django.apps import apps
+
+        # Looked up by name: core does not import the apps above it.
+        unread = apps.get_model("notifications", "Notification").objects.filter(user=user, read_at=None).count()
     return {
+        "jaga_unread": unread,
         "jaga_env": settings.JAGA_ENV,
         "jaga_mfa_required": settings.JAGA_MFA_REQUIRED,
         "jaga_perms": perms,

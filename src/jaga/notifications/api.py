@@ -1,0 +1,44 @@
+"""``GET /api/v1/notifications/``: the user's notifications, newest first."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jaga.core.pagination import CappedPaginator
+from jaga.notifications.models import Kind, Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    text = serializers.CharField(help_text="What happened, with a case reference; never a child's identity")
+    read = serializers.SerializerMethodField()
+    created = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "read", "created"]
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationPagination(PageNumberPagination):
+    page_size = 50
+    django_paginator_class = CappedPaginator
+
+
+class NotificationListView(APIView):
+    @extend_schema(
+        operation_id="v1_notifications_list",
+        summary="Your notifications, newest first",
+        responses={200: NotificationSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = NotificationPagination()
+        page = paginator.paginate_queryset(Notification.objects.filter(user=request.user), request, view=self)
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
