@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 PORT ?= 8000
 
-.PHONY: run test lint check-i18n messages bench fuzz install clean
+.PHONY: run test lint check-i18n messages bench fuzz soak install clean
 
 install: $(STAMP)
 
@@ -60,6 +60,11 @@ check-i18n: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/linkage.py
+
+# The fault review repeated against a real server and worker (kills, dropped connections, hostile files,
+# hotline load), on SQLite and on PostgreSQL when it answers: about 25 minutes. Figures in docs/benchmarks.md.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var
