@@ -458,12 +458,18 @@ class ReferralListView(APIView):
 REFERRAL_ACTIONS = ("accept", "decline", "complete", "revoke")
 
 
+class ReferralDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Required to decline: the sender sees it"
+    )
+
+
 class ReferralActionView(APIView):
     @extend_schema(
         operation_id="v1_referrals_action",
         summary="Accept, decline, complete or revoke a referral",
         parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(REFERRAL_ACTIONS))],
-        request=None,
+        request=ReferralDecisionSerializer,
         responses={
             200: ReferralOutSerializer,
             404: OpenApiResponse(description="No such referral for you"),
@@ -474,12 +480,15 @@ class ReferralActionView(APIView):
         if action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
             raise NotFound
         referral = access_referral(request.user, referral_id)
+        body = ReferralDecisionSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
         with service_errors():
             if action in ("accept", "decline"):
                 services.referral_decide(
                     actor=request.user,
                     referral=referral,
                     accept=action == "accept",
+                    reason=body.validated_data.get("reason", ""),
                     request=request._request,  # type: ignore[arg-type]
                 )
             else:

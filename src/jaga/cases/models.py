@@ -367,6 +367,8 @@ class Referral(models.Model):
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     is_transfer = models.BooleanField(_("transfer the case"), default=False)
     reason = EncryptedTextField(_("reason"), blank=True)
+    # Why the receiver declined, for the sender (encrypted: a reason may describe the child).
+    decline_reason = EncryptedTextField(_("why it was declined"), blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)

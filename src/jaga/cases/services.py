@@ -586,6 +586,7 @@ def referral_decide(
     referral: Referral,
     accept: bool,
     assignee: User | None = None,
+    reason: str = "",
     request: HttpRequest | None = None,
 ) -> Referral:
     """The receiving organisation's supervisor accepts (which grants access) or declines; accepting,
@@ -594,8 +595,13 @@ def referral_decide(
         raise PermissionDenied
     if referral.state != Referral.State.REQUESTED:
         raise ValidationError(_("This referral was already answered."))
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": [_("Say why you decline: the organisation that asked sees it.")]})
+    if len(reason) > 500:
+        raise ValidationError({"reason": [_("Keep the reason under %(max)s characters.") % {"max": 500}]})
     referral.decide(accept=accept, by=actor)
-    referral.save(update_fields=["state", "decided_by", "decided_at"])
+    referral.decline_reason = "" if accept else reason.strip()
+    referral.save(update_fields=["state", "decided_by", "decided_at", "decline_reason"])
     case = referral.case
     kind = CaseEvent.Kind.REFERRAL_ACCEPTED if accept else CaseEvent.Kind.REFERRAL_DECLINED
     _event(case, kind, actor, referral.to_organisation.name)

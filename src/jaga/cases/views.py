@@ -382,6 +382,7 @@ def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse
                 referral=referral,
                 accept=action == "accept",
                 assignee=assignee,
+                reason=request.POST.get("reason", ""),
                 request=request,
             )
         elif action in ("complete", "revoke"):
@@ -421,7 +422,9 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "cases/referral_list.html",
         {
-            "incoming": base.filter(to_organisation_id=organisation_id),
+            "incoming": base.filter(to_organisation_id=organisation_id)
+            .select_related("case__child", "case__exploitation_regency")
+            .prefetch_related("case__form_links", "case__consents"),
             "outgoing": base.filter(from_organisation_id=organisation_id),
             "may_decide": (may_decide := user_has_perm(request.user, "cases.accept_referral")),
             "caseworkers": assignable_caseworkers(organisation_id) if may_decide else [],

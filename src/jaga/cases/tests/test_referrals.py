@@ -75,7 +75,7 @@ def test_a_declined_referral_grants_nothing(
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
     with pytest.raises(PermissionDenied):
         services.referral_decide(actor=caseworker_bali, referral=referral, accept=True)
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
     assert not Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
     with pytest.raises(ValidationError, match="already answered"):
         services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
@@ -157,3 +157,26 @@ def test_withdrawing_consent_to_share_stops_new_referrals(
     refused = client.post(f"/cases/{case.pk}/consent/", {"consent-given_by": "nobody"}, follow=True)
     assert refused.status_code == 200 and case.consents.count() == 2
     assert AuditEvent.objects.filter(action="cases.consent.recorded", target_id=str(case.pk)).count() == 1
+
+
+def test_the_receiver_judges_a_referral_from_its_facts_and_a_decline_says_why(
+    login_client: Callable[..., Client],
+    case: Case,
+    caseworker_jakarta: User,
+    supervisor_bali: User,
+) -> None:
+    from jaga.cases.tests.test_access import api_client
+
+    referral = refer(caseworker_jakarta, case, supervisor_bali.organisation, reason="Butuh rumah aman segera")
+    page = login_client(supervisor_bali).get("/cases/referrals/").content.decode()
+    assert "Butuh rumah aman segera" in page and "10-14" in page and "Perempuan" in page
+    assert "Sinta" not in page, "no identity before the referral is accepted"
+    client = api_client(supervisor_bali)
+    refused = client.post(f"/api/v1/referrals/{referral.pk}/decline/", {}, content_type="application/json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    declined = client.post(
+        f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "Kuota penuh"}, content_type="application/json"
+    )
+    assert declined.json()["state"] == "declined"
+    sender = login_client(caseworker_jakarta).get("/cases/referrals/").content.decode()
+    assert "Kuota penuh" in sender

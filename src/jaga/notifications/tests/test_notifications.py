@@ -65,7 +65,7 @@ def test_referrals_and_hotline_conversions_tell_the_people_who_act_on_them(
         actor=caseworker_jakarta, case=case, to_organisation=caseworker_bali.organisation, service="shelter"
     )
     assert list(Notification.objects.values_list("user", "kind")) == [(supervisor_bali.pk, "referral_received")]
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False)
+    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
     told = Notification.objects.filter(user=caseworker_jakarta).get()
     assert told.kind == "referral_declined" and supervisor_bali.organisation.name in told.text
     deliveries_send_due()
@@ -109,7 +109,7 @@ def test_a_webhook_gets_signed_json_without_an_identity(
     received: list[tuple[bytes, str]] = []
 
     class Gateway(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((body, self.headers["X-Jaga-Signature"]))
             self.send_response(204)
