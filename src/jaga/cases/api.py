@@ -480,15 +480,18 @@ class ReferralActionView(APIView):
         if action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
             raise NotFound
         referral = access_referral(request.user, referral_id)
-        body = ReferralDecisionSerializer(data=request.data or {})
-        body.is_valid(raise_exception=True)
+        reason = ""
+        if action == "decline":  # the only action with a body; the others take none, as before
+            body = ReferralDecisionSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            reason = body.validated_data.get("reason", "")
         with service_errors():
             if action in ("accept", "decline"):
                 services.referral_decide(
                     actor=request.user,
                     referral=referral,
                     accept=action == "accept",
-                    reason=body.validated_data.get("reason", ""),
+                    reason=reason,
                     request=request._request,  # type: ignore[arg-type]
                 )
             else:

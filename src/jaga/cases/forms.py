@@ -288,3 +288,44 @@ class AttachmentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+
+
+class FactsForm(forms.Form):
+    """The facts a caseworker corrects after registration (identity is corrected on the data-subject page)."""
+
+    source = forms.ChoiceField(label=_("Source of the report"), choices=Source.choices)
+    modus = forms.ChoiceField(label=_("Modus"), choices=with_blank(Modus.choices), required=False)
+    place_type = forms.ChoiceField(label=_("Place"), choices=with_blank(PlaceType.choices), required=False)
+    exploitation_regency = forms.ChoiceField(label=_("Regency/city where it happened"))
+    exploitation_date = forms.DateField(label=_("Date it happened (approximate)"), required=False, widget=DATE)
+    residence_regency = forms.ChoiceField(label=_("Regency/city where the child lives"), required=False)
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=with_blank(RiskLevel.choices), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    disability = forms.ChoiceField(label=_("Disability"), choices=YES_NO_UNKNOWN, required=False)
+    schooling = forms.CharField(label=_("Schooling"), max_length=20, required=False)
+    reason = forms.CharField(
+        label=_("Why (needed when the risk is lowered)"), max_length=300, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    # Last in the class body: the field's name hides the forms module below it.
+    forms = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"), choices=Form.choices, widget=forms.CheckboxSelectMultiple
+    )
+    field_order = ["source", "forms"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exploitation_regency"].choices = regency_choices("—")
+        self.fields["residence_regency"].choices = regency_choices("—")
+
+    @staticmethod
+    def initial_from(facts: dict[str, Any]) -> dict[str, Any]:
+        disability = {True: "yes", False: "no"}.get(facts["disability"], "")
+        return {**facts, "disability": disability}
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("reason")
+        data["disability"] = {"yes": True, "no": False}.get(data["disability"])
+        return data

@@ -319,6 +319,7 @@ class CaseEvent(models.Model):
         ATTACHMENT_ADDED = "attachment_added", _("Document attached")
         SERVICE_RECORDED = "service_recorded", _("Service recorded")
         LEGAL_UPDATED = "legal_updated", _("Legal process updated")
+        FACTS_CHANGED = "facts_changed", _("Facts corrected")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -524,6 +525,24 @@ class Attachment(models.Model):
     @property
     def crypto_context(self) -> str:
         return f"cases.attachment:{self.pk}"
+
+
+class CaseChange(models.Model):
+    """One corrected fact: who, when, the old and the new value (codes; never an identity), and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=30)
+    old = models.CharField(max_length=300, blank=True)
+    new = models.CharField(max_length=300, blank=True)
+    reason = EncryptedTextField(blank=True)  # free text: a person may type a name into it
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "field"]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.case_id}"
 
 
 class ImportJob(FileJob):

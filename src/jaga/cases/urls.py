@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),
     path("<uuid:case_id>/status/", views.case_status_view, name="status"),
     path("<uuid:case_id>/assign/", views_assignment.case_assign_view, name="assign"),
+    path("<uuid:case_id>/facts/", views.case_facts_view, name="facts"),
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
     path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),
     path("<uuid:case_id>/data-subject/", views.subject_view, name="subject"),

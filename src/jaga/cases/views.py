@@ -22,12 +22,14 @@ from jaga.audit.services import record
 from jaga.cases import attachments, exports, imports, services, subject
 from jaga.cases.access import access_case, access_referral, is_owner, may_see_identity
 from jaga.cases.assignment import assignable_caseworkers
+from jaga.cases.facts import case_facts_update, change_rows, facts_of
 from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
     CaseIntakeForm,
     ConsentForm,
     EraseForm,
+    FactsForm,
     ImportForm,
     LegalProcessForm,
     NoteForm,
@@ -41,6 +43,7 @@ from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referra
 from jaga.cases.selectors import case_list
 from jaga.core import crypto
 from jaga.core.files import download
+from jaga.core.forms import add_errors
 from jaga.core.pagination import CappedPaginator
 from jaga.core.tables import csv_download
 from jaga.linkage import services as linkage
@@ -221,7 +224,12 @@ def _assignment(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 
 def _detail(
-    request: HttpRequest, case: Case, *, identity: bool, attachment_form: Any = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    identity: bool,
+    attachment_form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)  # type: ignore[arg-type]
     return render(
@@ -264,6 +272,7 @@ def _detail(
             "elsewhere": linkage.known_elsewhere(case),
             "asks": linkage.asks_received(request.user, case),  # type: ignore[arg-type]
             **_assignment(request, case),
+            "changes": change_rows(case),
         },
         status=status,
     )
@@ -504,6 +513,33 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     # The page shows the identity (in the correction form): a read like any other, audited.
     services.case_viewed(actor=request.user, case=case, via="data_subject", identity=True, request=request)  # type: ignore[arg-type]
     return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
+
+
+@require_perm("cases.edit")
+@require_http_methods(["GET", "POST"])
+def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """Corrects the case's facts on a page of its own (two region lists would weigh down every case page);
+    refused input answers 400 with the form as typed."""
+    case = access_case(request.user, case_id)
+    if not is_owner(request.user, case):
+        raise PermissionDenied
+    form = FactsForm(request.POST or None, initial=FactsForm.initial_from(facts_of(case)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = case_facts_update(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The facts are saved.") if changed else _("Nothing was changed."))
+            return redirect("cases:detail", case_id=case.pk)
+    context = {"case": case, "form": form, "changes": change_rows(case)}
+    return render(request, "cases/facts.html", context, status=400 if form.errors else 200)
 
 
 @require_perm("cases.edit")
