@@ -301,7 +301,14 @@ JAGA_WORKER_SWEEPS = [
     "jaga.notifications.services.deliveries_send_due",
 ]
 # What waits for a user, on the home page: functions (user) -> [(label, count, link)].
-JAGA_HOME_ITEMS = ["jaga.cases.assignment.home_items"]
+JAGA_HOME_ITEMS = [
+    "jaga.cases.assignment.home_items",
+    "jaga.hotline.home.home_items",
+    "jaga.programs.home.home_items",
+    "jaga.linkage.home.home_items",
+    "jaga.stats.home.home_items",
+    "jaga.accounts.home.home_items",
+]
 # /readyz answers 503 when no worker has written its heartbeat for this long.
 JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 

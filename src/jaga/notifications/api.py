@@ -27,6 +27,13 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
+class NotificationPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Stops at 1,001 on very long lists")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = NotificationSerializer(many=True)
+
+
 class NotificationPagination(PageNumberPagination):
     page_size = 50
     django_paginator_class = CappedPaginator
@@ -36,7 +43,7 @@ class NotificationListView(APIView):
     @extend_schema(
         operation_id="v1_notifications_list",
         summary="Your notifications, newest first",
-        responses={200: NotificationSerializer(many=True)},
+        responses={200: NotificationPageSerializer},
     )
     def get(self, request: Request) -> Response:
         paginator = NotificationPagination()

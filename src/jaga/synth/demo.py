@@ -113,11 +113,8 @@ def _demo_intake_queue(organisations: dict[str, Organisation]) -> None:
     from jaga.cases.models import Case, Status
 
     for key in ("jakarta", "bali"):
-        waiting = (
-            Case.objects.filter(organisation=organisations[key], status=Status.REGISTERED)
-            .order_by("-registered_on")
-            .values_list("pk", flat=True)[:4]
-        )
+        led = Case.objects.filter(organisation=organisations[key], status=Status.REGISTERED)
+        waiting = led.order_by("-registered_on").values_list("pk", flat=True)[: min(4, led.count() // 2)]
         Case.objects.filter(pk__in=list(waiting)).update(assigned_to=None)
 
 
