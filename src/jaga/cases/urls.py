@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/<uuid:draft_id>/", views.case_create_view, name="draft"),
     path("export.<str:fmt>", views.case_export_view, name="export"),
     path("queue/", views_assignment.intake_queue_view, name="queue"),
+    path("assign/", views_assignment.cases_assign_view, name="assign_many"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),
     path("<uuid:case_id>/status/", views.case_status_view, name="status"),

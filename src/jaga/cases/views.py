@@ -129,9 +129,21 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), **_bulk_assign(request)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _bulk_assign(request: HttpRequest) -> dict[str, Any]:
+    """The form under the list that gives ticked cases to a caseworker, for those who assign."""
+    from jaga.cases.views_assignment import AssignForm
+
+    if not user_has_perm(request.user, "cases.assign"):
+        return {"assign_form": None}
+    form = AssignForm(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    for field in form.fields.values():  # the inputs sit under the table, the form element above it
+        field.widget.attrs["form"] = "assign-many"
+    return {"assign_form": form}
 
 
 @require_perm("cases.edit")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jaga.accounts.access import require_perm
 from jaga.cases.access import access_case
 from jaga.cases.assignment import REASON_MAX, assignable_caseworkers, case_assign, cases_assign, intake_queue
+from jaga.cases.models import Case
 from jaga.core.forms import add_errors
 
 QUEUE_SHOWN = 200
@@ -68,6 +69,39 @@ def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@require_perm("cases.assign")
+@require_POST
+def cases_assign_view(request: HttpRequest) -> HttpResponse:
+    """Ticked cases of the case list, given to one caseworker: all or none, each with the reason."""
+    user = request.user
+    form = AssignForm(request.POST, organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    chosen = [value for value in request.POST.getlist("case") if _is_uuid(value)]
+    cases = list(Case.objects.visible_to(user).filter(pk__in=chosen)) if chosen else []
+    if not cases:
+        messages.error(request, _("Tick at least one case."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            count = cases_assign(
+                actor=user,  # type: ignore[arg-type]
+                cases=cases,
+                assignee=form.cleaned_data["assignee"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(count)s cases assigned to %(name)s.")
+                % {"count": count, "name": form.cleaned_data["assignee"].full_name},
+            )
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/cases/") and "//" not in back else "cases:list")
 
 
 @require_perm("cases.assign")

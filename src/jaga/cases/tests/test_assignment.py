@@ -162,3 +162,25 @@ def test_ticking_something_that_is_not_a_case_is_refused_calmly(
     body = {"case": ["../../etc", "12"], "assignee": caseworker_jakarta.pk, "reason": "x"}
     response = login_client(supervisor_jakarta).post("/cases/queue/", body)
     assert response.status_code == 400 and "Centang minimal satu kasus" in response.content.decode()
+
+
+def test_a_supervisor_assigns_ticked_cases_from_the_list(
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    supervisor_jakarta: User,
+    caseworker_bali: User,
+    register_case: Callable[..., Case],
+) -> None:
+    mine = register_case(supervisor_jakarta)
+    other_unit = register_case(caseworker_bali, exploitation_regency="51.71")
+    boss = login_client(supervisor_jakarta)
+    page = boss.get("/cases/").content.decode()
+    assert 'form="assign-many"' in page and "Tugaskan kasus yang dicentang" in page
+    assert 'form="assign-many"' not in login_client(caseworker_jakarta).get("/cases/").content.decode()
+    body = {"case": [mine.pk, other_unit.pk], "assignee": caseworker_jakarta.pk, "reason": "Giliran", "next": "/cases/"}
+    done = boss.post("/cases/assign/", body, follow=True)
+    assert "1 kasus ditugaskan kepada" in done.content.decode(), "a case outside the scope is not even seen"
+    assert Case.objects.get(pk=mine.pk).assigned_to == caseworker_jakarta
+    assert Case.objects.get(pk=other_unit.pk).assigned_to == caseworker_bali
+    away = boss.post("/cases/assign/", {**body, "next": "https://elsewhere.example/"})
+    assert away["Location"] == "/cases/", "never sent off the site"
