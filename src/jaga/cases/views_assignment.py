@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import require_perm
 from jaga.cases.access import access_case
-from jaga.cases.assignment import REASON_MAX, assignable_caseworkers, case_assign, cases_assign, intake_queue
+from jaga.cases.assignment import REASON_MAX, assignable_caseworkers, cases_assign, intake_queue
 from jaga.cases.models import Case
 from jaga.core.forms import add_errors
 
@@ -46,28 +47,41 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _ticked(request: HttpRequest, cases: QuerySet[Case]) -> list[Case]:
+    """The ticked cases among ``cases`` (anything else ticked, a forged id too, is not seen)."""
+    chosen = [value for value in request.POST.getlist("case") if _is_uuid(value)]
+    return list(cases.filter(pk__in=chosen)) if chosen else []
+
+
+def _give(request: HttpRequest, form: AssignForm, cases: list[Case], *, one: bool = False) -> None:
+    """Assigns ``cases`` as the valid ``form`` says, all or none, and says so; a refusal raises ValidationError."""
+    count = cases_assign(
+        actor=request.user,  # type: ignore[arg-type]
+        cases=cases,
+        assignee=form.cleaned_data["assignee"],
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
+    name = form.cleaned_data["assignee"].full_name
+    said = _("The case is assigned to %(name)s.") if one else _("%(count)s cases assigned to %(name)s.")
+    messages.success(request, said % {"count": count, "name": name})
+
+
+def _form_errors(form: AssignForm) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 @require_perm("cases.assign")
 @require_POST
 def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
-    if form.is_valid():
-        try:
-            case_assign(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                assignee=form.cleaned_data["assignee"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("The case is assigned to %(name)s.") % {"name": form.cleaned_data["assignee"].full_name}
-            )
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        _give(request, form, [case], one=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -75,31 +89,16 @@ def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 @require_POST
 def cases_assign_view(request: HttpRequest) -> HttpResponse:
     """Ticked cases of the case list, given to one caseworker: all or none, each with the reason."""
-    user = request.user
-    form = AssignForm(request.POST, organisation_id=user.organisation_id)  # type: ignore[union-attr]
-    chosen = [value for value in request.POST.getlist("case") if _is_uuid(value)]
-    cases = list(Case.objects.visible_to(user).filter(pk__in=chosen)) if chosen else []
-    if not cases:
-        messages.error(request, _("Tick at least one case."))
-    elif not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            count = cases_assign(
-                actor=user,  # type: ignore[arg-type]
-                cases=cases,
-                assignee=form.cleaned_data["assignee"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("%(count)s cases assigned to %(name)s.")
-                % {"count": count, "name": form.cleaned_data["assignee"].full_name},
-            )
+    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    cases = _ticked(request, Case.objects.visible_to(request.user))
+    try:
+        if not cases:
+            raise ValidationError(_("Tick at least one case."))
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        _give(request, form, cases)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/cases/") and "//" not in back else "cases:list")
 
@@ -111,34 +110,23 @@ def intake_queue_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     queue = intake_queue(user)  # type: ignore[arg-type]
     form = AssignForm(request.POST or None, organisation_id=user.organisation_id)  # type: ignore[union-attr]
-    chosen: list[str] = []
+    chosen: set[str] = set()
     if request.method == "POST":
-        chosen = [value for value in request.POST.getlist("case") if _is_uuid(value)]
-        cases = list(queue.filter(pk__in=chosen)) if chosen else []
+        cases = _ticked(request, queue)
+        chosen = {str(case.pk) for case in cases}
         if not cases:
             form.add_error(None, _("Tick at least one case."))
         if form.is_valid() and cases:
             try:
-                count = cases_assign(
-                    actor=user,  # type: ignore[arg-type]
-                    cases=cases,
-                    assignee=form.cleaned_data["assignee"],
-                    reason=form.cleaned_data["reason"],
-                    request=request,
-                )
+                _give(request, form, cases)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("%(count)s cases assigned to %(name)s.")
-                    % {"count": count, "name": form.cleaned_data["assignee"].full_name},
-                )
                 return redirect("cases:queue")
     total = queue.count()
     return render(
         request,
         "cases/intake_queue.html",
-        {"cases": queue[:QUEUE_SHOWN], "total": total, "form": form, "chosen": set(chosen)},
+        {"cases": queue[:QUEUE_SHOWN], "total": total, "form": form, "chosen": chosen},
         status=400 if form.errors else 200,
     )
