@@ -588,6 +588,9 @@ def drill_database(stack: Stack, figures: dict[str, Any], vendor: str) -> None:
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
         time.sleep(2)
+    from django.db import connection
+
+    connection.close()  # this process's own connection was among those dropped
     cases_before_import = Case.objects.count()
     log(f"  a {LONG_IMPORT_ROWS:,}-row import while writers write")
     assert (
@@ -863,28 +866,28 @@ def postgres_url() -> str | None:
 
 
 def write_doc(results: list[dict[str, Any]]) -> None:
+    """Each database's figures in their own block of docs/benchmarks.md, replaced by the next run on it."""
     machine = (
         f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores"
         f" · Python {platform.python_version()}"
     )
-    lines = ["<!-- soak:start -->", f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}.", ""]
-    for figures in results:
-        lines.append(f"### {figures['database']}")
-        lines.append("")
-        lines.append("```json")
-        lines.append(json.dumps({k: v for k, v in figures.items() if k != "database"}, indent=1, ensure_ascii=False))
-        lines.append("```")
-        lines.append("")
-    lines.append("<!-- soak:end -->")
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
-    block = "\n".join(lines)
-    if "<!-- soak:start -->" in text:
-        text = re.sub(r"<!-- soak:start -->.*<!-- soak:end -->", lambda _m: block, text, flags=re.S)
-    elif "## Soak" in text:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text += "\n## Soak (`make soak`)\n\n" + block + "\n"
+    if "## Soak" not in text:
+        text += "\n## Soak (`make soak`)\n"
+    for figures in results:
+        vendor = figures["database"]
+        body = json.dumps({k: v for k, v in figures.items() if k != "database"}, indent=1, ensure_ascii=False)
+        block = (
+            f"<!-- soak:{vendor}:start -->\n### {vendor}\n\n"
+            f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}.\n\n```json\n{body}\n```\n"
+            f"<!-- soak:{vendor}:end -->"
+        )
+        pattern = rf"<!-- soak:{vendor}:start -->.*<!-- soak:{vendor}:end -->"
+        if re.search(pattern, text, flags=re.S):
+            text = re.sub(pattern, lambda _m, block=block: block, text, flags=re.S)
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text)
 
 
