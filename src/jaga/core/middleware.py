@@ -90,6 +90,7 @@ class BusyDatabaseMiddleware:
         "could not connect",
         "connection refused",
         "consuming input failed",
+        "the connection is lost",
     )
 
     def __init__(self, get_response: Handler) -> None:

@@ -92,3 +92,24 @@ def test_a_connection_the_database_dropped_answers_503_to_try_again(caseworker_j
     response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json()["code"] == "unavailable"
+
+
+def test_housekeeping_after_a_stored_create_never_turns_it_into_an_error(
+    caseworker_jakarta: User, monkeypatch: Any
+) -> None:
+    """The soak dropped PostgreSQL's connection right after a commit: the old-key cleanup failed and the
+    stored case was answered 500. Now the cleanup's failure is logged and the answer is the 201."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    real_delete = QuerySet.delete
+
+    def lost(self: Any) -> Any:
+        if self.model.__name__ == "IdempotentRequest":
+            raise OperationalError("the connection is lost")
+        return real_delete(self)
+
+    monkeypatch.setattr(QuerySet, "delete", lost)
+    client = api_client(caseworker_jakarta)
+    response = client.post("/api/v1/cases/", BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-77")
+    assert response.status_code == 201 and Case.objects.filter(pk=response.json()["id"]).exists()
