@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role
@@ -121,9 +122,9 @@ def user_has_perm(user: Any, perm: str, region_code: str | None = None) -> bool:
     return region_code is None or user.organisation.covers(region_code)
 
 
-def holders(organisation_id: Any, perm: str) -> list[Any]:
-    """The active people of an organisation who hold ``perm`` (whom to tell, whom to offer)."""
+def holders(organisation_id: Any, perm: str) -> QuerySet[Any]:
+    """The active people of an organisation who hold ``perm``, by name (whom to tell, whom to offer)."""
     from jaga.accounts.models import User
 
-    users = User.objects.filter(organisation_id=organisation_id, is_active=True)
-    return [user for user in users.select_related("organisation").order_by("full_name") if user_has_perm(user, perm)]
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True).select_related("organisation")
+    return users.filter(pk__in=[user.pk for user in users if user_has_perm(user, perm)]).order_by("full_name")

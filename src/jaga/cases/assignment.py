@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import Case, CaseEvent, Referral, RiskLevel, Status
 from jaga.notifications.models import Kind
@@ -31,8 +31,7 @@ REASON_MAX = 300
 
 def assignable_caseworkers(organisation_id: Any) -> QuerySet[User]:
     """The active people of an organisation who may lead a case (they hold ``cases.edit``)."""
-    users = User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("full_name")
-    return users.filter(pk__in=[user.pk for user in users if user_has_perm(user, "cases.edit")])
+    return holders(organisation_id, "cases.edit")
 
 
 def _check(actor: User, case: Case, assignee: User, reason: str) -> Referral | None:

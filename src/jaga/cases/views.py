@@ -39,8 +39,9 @@ from jaga.cases.forms import (
     StatusForm,
     SubjectCorrectForm,
 )
-from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral
+from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral, Status
 from jaga.cases.selectors import case_list
+from jaga.cases.views_assignment import AssignForm
 from jaga.core import crypto
 from jaga.core.files import download
 from jaga.core.forms import add_errors
@@ -136,8 +137,6 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 def _bulk_assign(request: HttpRequest) -> dict[str, Any]:
     """The form under the list that gives ticked cases to a caseworker, for those who assign."""
-    from jaga.cases.views_assignment import AssignForm
-
     if not user_has_perm(request.user, "cases.assign"):
         return {"assign_form": None}
     form = AssignForm(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
@@ -223,14 +222,12 @@ def _intake_page(request: HttpRequest, draft: IntakeDraft, form: CaseIntakeForm,
 def _assignment(request: HttpRequest, case: Case) -> dict[str, Any]:
     """Who works on the case in the viewer's organisation (the lead, or the caseworker the receiving
     organisation gave a referred case to), and the form to change it for those who assign."""
-    from jaga.cases.views_assignment import AssignForm
-
     user = request.user
     lead = case.assigned_to
     if case.organisation_id != user.organisation_id:  # type: ignore[union-attr]
         referral = case.referrals.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED)  # type: ignore[union-attr]
         lead = getattr(referral.select_related("assigned_to").first(), "assigned_to", None)
-    may_assign = user_has_perm(user, "cases.assign") and case.status != "closed"
+    may_assign = user_has_perm(user, "cases.assign") and case.status != Status.CLOSED
     form = AssignForm(organisation_id=user.organisation_id) if may_assign else None  # type: ignore[union-attr]
     return {"lead": lead, "assign_form": form}
 

@@ -64,10 +64,6 @@ def notify(*, users: Iterable[User], kind: str, url: str, **params: str) -> list
     return made
 
 
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def notifications_mark_read(*, user: User, ids: Iterable[str] | None = None) -> int:
     """Marks the user's notifications read: those named, or all."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
