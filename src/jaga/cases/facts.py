@@ -137,8 +137,8 @@ def _validate(new: dict[str, Any], old: dict[str, Any], reason: str) -> None:
 def _shown(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
-        return ";".join(value)
+    if isinstance(value, list):  # forms: a set, whatever order they come in
+        return ";".join(sorted(set(value)))
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -79,3 +79,12 @@ def test_bad_values_and_identity_fields_are_refused_by_name(
         case_facts_update(actor=caseworker_bali, case=case, changes={"risk_level": "high"})
     assert case_facts_update(actor=caseworker_jakarta, case=case, changes={"source": "police"}) == []
     assert not CaseChange.objects.exists()
+
+
+def test_the_same_forms_in_another_order_are_no_change(
+    caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    """The page posts the forms in the order of the choices (prostitution before online): no history."""
+    case = register_case(caseworker_jakarta, forms=["online", "prostitution"])
+    assert case_facts_update(actor=caseworker_jakarta, case=case, changes={"forms": ["prostitution", "online"]}) == []
+    assert not CaseChange.objects.exists()
