@@ -299,7 +299,15 @@ JAGA_WORKER_SWEEPS = [
     "jaga.linkage.services.runs_expire_stale",
     "jaga.core.jobs.tasks_expire_orphaned",
     "jaga.notifications.services.deliveries_send_due",
+    "jaga.cases.casetasks.overdue_digest",
 ]
+# Standard deadlines of a case (days): the assessment after registration, the plan after the
+# assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is
+# sent once a day from this hour (local time).
+JAGA_ASSESSMENT_DAYS = env_int("JAGA_ASSESSMENT_DAYS", 7, minimum=1)
+JAGA_PLAN_DAYS = env_int("JAGA_PLAN_DAYS", 14, minimum=1)
+JAGA_FOLLOW_UP_DAYS = env_int("JAGA_FOLLOW_UP_DAYS", 30, minimum=1)
+JAGA_DIGEST_HOUR = env_int("JAGA_DIGEST_HOUR", 7, minimum=0)
 # What waits for a user, on the home page: functions (user) -> [(label, count, link)].
 JAGA_HOME_ITEMS = [
     "jaga.cases.assignment.home_items",

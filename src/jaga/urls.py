@@ -18,6 +18,14 @@ from jaga.cases.api import (
     ReferralListView,
 )
 from jaga.cases.api_assignment import CaseAssignView
+from jaga.cases.api_workflow import (
+    CaseAssessmentView,
+    CaseClosureView,
+    CaseDecideView,
+    CasePlanView,
+    TaskCloseView,
+    TaskListView,
+)
 from jaga.core.api_docs import api_docs_view
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
@@ -48,6 +56,12 @@ api_v1 = [
     path("cases/<uuid:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path("cases/<uuid:case_id>/referrals/", CaseReferralView.as_view(), name="case_referrals"),
     path("cases/<uuid:case_id>/assign/", CaseAssignView.as_view(), name="case_assign"),
+    path("cases/<uuid:case_id>/work/assessment/", CaseAssessmentView.as_view(), name="case_assessment"),
+    path("cases/<uuid:case_id>/work/plan/", CasePlanView.as_view(), name="case_plan"),
+    path("cases/<uuid:case_id>/work/closure/", CaseClosureView.as_view(), name="case_closure"),
+    path("cases/<uuid:case_id>/work/decide/", CaseDecideView.as_view(), name="case_decide"),
+    path("tasks/", TaskListView.as_view(), name="tasks"),
+    path("tasks/<uuid:task_id>/close/", TaskCloseView.as_view(), name="task_close"),
     path("cases/<uuid:case_id>/do/status/", CaseStatusView.as_view(), name="case_status"),
     path("cases/<uuid:case_id>/do/notes/", CaseNotesView.as_view(), name="case_notes"),
     path("cases/<uuid:case_id>/do/consent/", CaseConsentView.as_view(), name="case_consent"),

@@ -15,11 +15,11 @@ from jaga.accounts.permissions import user_has_perm
 def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Need to know, for holders of ``cases.view``: with ``cases.view_all_org`` (supervisors) every case
     of the user's organisation and those referred to it (while the referral is accepted); without it
-    (caseworkers) the cases they lead and the referred cases their organisation assigned to them.
-    None for anyone else."""
+    (caseworkers) the cases they lead or work on as a co-worker, and the referred cases their
+    organisation assigned to them. None for anyone else."""
     from django.db.models import Q
 
-    from jaga.cases.models import Case, Referral
+    from jaga.cases.models import Case, Coworker, Referral
 
     cases = Case.objects.all() if cases is None else cases
     if not user_has_perm(user, "cases.view"):
@@ -27,7 +27,8 @@ def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any
     accepted = Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED)
     own = Q(organisation_id=user.organisation_id)
     if not user_has_perm(user, "cases.view_all_org"):
-        own &= Q(assigned_to_id=user.pk)
+        beside = list(Coworker.objects.filter(user_id=user.pk).values_list("case_id", flat=True))
+        own &= Q(assigned_to_id=user.pk) | Q(pk__in=beside) if beside else Q(assigned_to_id=user.pk)
         accepted = accepted.filter(assigned_to_id=user.pk)
     # The referred ids are fetched first: a literal list lets the database use both indexes,
     # where an OR with a subquery makes it read every case.

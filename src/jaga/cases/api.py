@@ -21,7 +21,7 @@ from jaga.accounts.access import api_elevated
 from jaga.accounts.models import Organisation
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
-from jaga.cases import services
+from jaga.cases import services, workflow
 from jaga.cases.access import access_case, access_referral, may_see_identity
 from jaga.cases.forms import CaseFilterForm
 from jaga.cases.models import (
@@ -536,8 +536,9 @@ class CasePartView(APIView):
 
 
 class StatusInSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices)
-    closure_reason = serializers.CharField(required=False, allow_blank=True)
+    """Statuses follow approvals (``cases.workflow``): the one a caseworker sets is "services"."""
+
+    status = serializers.ChoiceField(choices=[(Status.SERVICES, Status.SERVICES.label)])
 
 
 class NoteInSerializer(serializers.Serializer):
@@ -575,10 +576,7 @@ class CaseActionView(APIView):
         actor, django_request = request.user, request._request
         with service_errors():
             if action == "status":
-                services.case_change_status(
-                    actor=actor, case=case, status=data["status"], closure_reason=data.get("closure_reason", ""),  # type: ignore[arg-type]
-                    request=django_request,
-                )  # fmt: skip
+                workflow.case_start_services(actor=actor, case=case, request=django_request)  # type: ignore[arg-type]
             elif action == "notes":
                 services.note_add(actor=actor, case=case, text=data["text"], request=django_request)  # type: ignore[arg-type]
             else:
@@ -625,6 +623,10 @@ def _action_view(action: str, serializer_class: type[serializers.Serializer], su
 CasePerpetratorsView = _part_view("perpetrators", "Add a perpetrator (identifying details encrypted)")
 CaseServicesView = _part_view("services", "Add a service the child received")
 CaseLegalView = _part_view("legal", "Set the legal process")
-CaseStatusView = _action_view("status", StatusInSerializer, "Change the status (closing needs a supervisor)")
+CaseStatusView = _action_view(
+    "status",
+    StatusInSerializer,
+    "Say that services have started (other statuses follow the approval of the assessment, plan and closure)",
+)
 CaseNotesView = _action_view("notes", NoteInSerializer, "Add a note (encrypted)")
 CaseConsentView = _action_view("consent", ConsentInSerializer, "Record a new consent")

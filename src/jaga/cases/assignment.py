@@ -14,19 +14,22 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case as When_
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record
-from jaga.cases.models import Case, CaseEvent, Referral, RiskLevel, Status
+from jaga.cases import casetasks, workflow
+from jaga.cases.models import Case, CaseEvent, Coworker, Referral, RiskLevel, Status
 from jaga.notifications.models import Kind
 from jaga.notifications.services import notify
 
 REASON_MAX = 300
+HOME_CASELOAD = 6  # caseworkers shown on a supervisor's home, the busiest first (all on the caseload page)
 
 
 def assignable_caseworkers(organisation_id: Any) -> QuerySet[User]:
@@ -68,6 +71,7 @@ def _assign(*, actor: User, case: Case, assignee: User, reason: str, request: Ht
         before = case.assigned_to_id
         case.assigned_to = assignee
         case.save(update_fields=["assigned_to", "updated_at"])
+        casetasks.lead_changed(case=case, before_id=before, by=actor)
     else:
         before = referral.assigned_to_id
         referral.assigned_to = assignee
@@ -113,6 +117,42 @@ def cases_assign(
     return count
 
 
+@transaction.atomic
+def coworker_add(*, actor: User, case: Case, user: User, request: HttpRequest | None = None) -> Coworker:
+    """A supervisor adds a caseworker of the owning organisation beside the lead; they see the case from then on."""
+    if not user_has_perm(actor, "cases.assign") or case.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if case.status == Status.CLOSED:
+        raise ValidationError({"user": [_("A closed case is not assigned; reopen it first.")]})
+    if user.organisation_id != case.organisation_id or not user.is_active or not user_has_perm(user, "cases.edit"):
+        raise ValidationError({"user": [_("Assign cases to an active caseworker of your organisation.")]})
+    if user.pk == case.assigned_to_id or case.coworkers.filter(user=user).exists():
+        raise ValidationError({"user": [_("%(name)s already works on this case.") % {"name": user.full_name}]})
+    coworker = Coworker.objects.create(case=case, user=user, added_by=actor)
+    detail = _("Co-worker: %(name)s") % {"name": user.full_name}
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    notify(users=[user], kind=Kind.CASE_ASSIGNED, url=reverse("cases:detail", args=[case.pk]), reference=case.reference)
+    record("cases.case.coworker_added", actor=actor, target=case, request=request, details={"user": str(user.pk)})
+    return coworker
+
+
+@transaction.atomic
+def coworker_remove(*, actor: User, coworker: Coworker, request: HttpRequest | None = None) -> None:
+    case = coworker.case
+    if not user_has_perm(actor, "cases.assign") or case.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    detail = _("Co-worker removed: %(name)s") % {"name": coworker.user.full_name}
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    record(
+        "cases.case.coworker_removed",
+        actor=actor,
+        target=case,
+        request=request,
+        details={"user": str(coworker.user_id)},
+    )
+    coworker.delete()
+
+
 URGENCY = When_(
     When(risk_level=RiskLevel.HIGH, then=Value(0)),
     When(risk_level=RiskLevel.MEDIUM, then=Value(1)),
@@ -132,8 +172,6 @@ def intake_queue(user: User) -> QuerySet[Case]:
             to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED, assigned_to__isnull=True
         ).values_list("case_id", flat=True)
     )
-    from django.db.models import Q
-
     waiting = Q(organisation_id=user.organisation_id, assigned_to__isnull=True) | Q(pk__in=referred)
     return (
         Case.objects.filter(waiting)
@@ -148,11 +186,35 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
     """What waits for ``user`` in the case registry, for the home page: (label, count, link)."""
     items: list[tuple[str, int, str]] = []
     if user_has_perm(user, "cases.view"):
-        mine = Case.objects.filter(assigned_to=user).exclude(status=Status.CLOSED).count()
+        led_or_beside = Q(assigned_to=user) | Q(pk__in=Coworker.objects.filter(user=user).values("case_id"))
+        mine = Case.objects.filter(led_or_beside).exclude(status=Status.CLOSED).count()
         mine += Referral.objects.filter(assigned_to=user, state=Referral.State.ACCEPTED).count()
         items.append((_("Open cases you work on"), mine, reverse("cases:list") + "?mine=1"))
+        new = user.notifications.filter(kind=Kind.CASE_ASSIGNED, read_at__isnull=True).count()
+        if new:
+            items.append((_("New assignments"), new, reverse("notifications:list")))
+    if user_has_perm(user, "cases.edit"):
+        tasks = casetasks.tasks_of(user)
+        late = tasks.filter(due_on__lt=timezone.localdate()).count()
+        items.append((_("Overdue tasks"), late, reverse("cases:tasks")))
+        soon = tasks.filter(due_on__gte=timezone.localdate(), due_on__lte=workflow.due_in(7)).count()
+        items.append((_("Tasks due within 7 days"), soon, reverse("cases:tasks")))
+        returned = sum(
+            model.objects.filter(submitted_by=user, state="returned").count() for model in workflow.ITEMS.values()
+        )
+        if returned:
+            items.append((_("Returned to you for changes"), returned, reverse("cases:list") + "?mine=1"))
     if user_has_perm(user, "cases.assign"):
         items.append((_("Cases waiting in the intake queue"), intake_queue(user).count(), reverse("cases:queue")))
+    if user_has_perm(user, "cases.approve"):
+        items.append((_("Waiting for your approval"), len(workflow.waiting_for(user)), reverse("cases:approvals")))
+        late = casetasks.team_overdue(user).count()
+        items.append((_("Overdue tasks in your team"), late, reverse("cases:caseload")))
+    if user_has_perm(user, "cases.view_all_org"):
+        busiest = sorted(casetasks.caseload(user.organisation_id), key=lambda row: -row["cases"])[:HOME_CASELOAD]
+        for row in busiest:
+            label = _("Open cases of %(name)s") % {"name": row["user"].full_name}
+            items.append((label, row["cases"], reverse("cases:caseload")))
     if user_has_perm(user, "cases.accept_referral"):
         waiting = Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.REQUESTED)
         items.append((_("Referrals waiting for your decision"), waiting.count(), reverse("cases:referrals")))

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
 from jaga.cases.models import (
-    ClosureReason,
     Consent,
     Form,
     LegalProcess,
@@ -70,6 +69,10 @@ class CaseIntakeForm(forms.Form):
     exploitation_date = forms.DateField(label=_("Date it happened (approximate)"), required=False, widget=DATE)
     residence_regency = forms.ChoiceField(label=_("Regency/city where the child lives"), required=False)
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=with_blank(RiskLevel.choices), required=False)
+    leave_for_supervisor = forms.BooleanField(
+        label=_("Do not lead this case myself: leave it in the intake queue for a supervisor to assign"),
+        required=False,
+    )
 
     child_full_name = forms.CharField(label=_("Child's full name"), max_length=200, required=False)
     child_aliases = forms.CharField(label=_("Other names and nicknames"), max_length=300, required=False)
@@ -106,6 +109,7 @@ class CaseIntakeForm(forms.Form):
                 "exploitation_date",
                 "residence_regency",
                 "risk_level",
+                "leave_for_supervisor",
             ),
         ),
         (
@@ -198,13 +202,6 @@ class CaseFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
-    closure_reason = forms.ChoiceField(
-        label=_("Closure reason"), choices=with_blank(ClosureReason.choices), required=False
-    )
-
-
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
@@ -220,11 +217,15 @@ class ReferralForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Any, service: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
-            pk=case.organisation_id
-        )
+        from jaga.cases.offers import refer_to_choices
+
+        field = self.fields["to_organisation"]
+        field.queryset = Organisation.objects.filter(is_active=True).exclude(pk=case.organisation_id)  # type: ignore[attr-defined]
+        # Grouped nearest first, each with the services it provides; the queryset still checks the answer.
+        field.choices = [("", "—"), *refer_to_choices(case, service)]
+        field.help_text = _("Organisations that provide the service you choose, nearest first.")
 
 
 class PerpetratorForm(forms.ModelForm):

@@ -74,17 +74,7 @@ class Status(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
 
 
-# Where a case may go from each status. Closing needs a supervisor (cases.approve_closure).
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.REGISTERED: (Status.ASSESSED, Status.CLOSED),
-    Status.ASSESSED: (Status.CASE_PLAN, Status.CLOSED),
-    Status.CASE_PLAN: (Status.SERVICES, Status.CLOSED),
-    Status.SERVICES: (Status.CLOSED,),
-    Status.REOPENED: (Status.ASSESSED, Status.CASE_PLAN, Status.SERVICES, Status.CLOSED),
-    Status.CLOSED: (Status.REOPENED,),
-    # A transferred case continues in its new organisation.
-    Status.TRANSFERRED: (Status.ASSESSED, Status.CASE_PLAN, Status.SERVICES, Status.CLOSED),
-}
+# Which step leads from which status, and who may take it: cases.workflow.STEPS.
 
 
 class ClosureReason(models.TextChoices):
@@ -178,9 +168,6 @@ class Case(models.Model):
     @property
     def forms(self) -> list[str]:
         return sorted(link.form for link in self.form_links.all())  # uses prefetch_related when given
-
-    def can_move_to(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, ())
 
     def move_to(self, status: str, *, closure_reason: str = "") -> str:
         """Changes the status in memory (the service saves); returns the status it left."""
@@ -320,6 +307,9 @@ class CaseEvent(models.Model):
         SERVICE_RECORDED = "service_recorded", _("Service recorded")
         LEGAL_UPDATED = "legal_updated", _("Legal process updated")
         FACTS_CHANGED = "facts_changed", _("Facts corrected")
+        SUBMITTED = "submitted", _("Sent for approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for changes")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -568,3 +558,17 @@ class IntakeDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.pk}"
+
+
+# The work on a case (assessment, plan, closure request, tasks) is in its own module; imported here so
+# that Django registers its models with this app.
+from jaga.cases.work_models import (  # noqa: E402, F401
+    Assessment,
+    CasePlan,
+    ClosureRequest,
+    Coworker,
+    Need,
+    PlanAction,
+    ServiceOffer,
+    Task,
+)

@@ -5,10 +5,11 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from jaga.cases.access import may_see_identity
-from jaga.cases.models import Case, Child
+from jaga.cases.models import Case, Child, Task
 from jaga.cases.nik import NIK_PATTERN, normalise_nik
 from jaga.cases.services import nik_indexes
 
@@ -65,11 +66,17 @@ def case_list(
         cases = cases.filter(registered_on__gte=since)
     if until:
         cases = cases.filter(registered_on__lte=until)
-    if mine:  # the cases they lead, and those another organisation referred and theirs gave them
-        from jaga.cases.models import Referral
+    if mine:  # the cases they lead or work on beside the lead, and the referred ones given to them
+        from jaga.cases.models import Coworker, Referral
 
-        given = Referral.objects.filter(assigned_to=user, state=Referral.State.ACCEPTED).values_list("case_id")
-        cases = cases.filter(Q(assigned_to=user) | Q(pk__in=list(given)))
+        given = Referral.objects.filter(assigned_to=user, state=Referral.State.ACCEPTED).values_list(
+            "case_id", flat=True
+        )
+        beside = Coworker.objects.filter(user=user).values_list("case_id", flat=True)
+        cases = cases.filter(Q(assigned_to=user) | Q(pk__in=[*given, *beside]))
+    # Flagged in the list: the case has a task still to do after its due date.
+    late = Task.objects.filter(case=OuterRef("pk"), state=Task.State.OPEN, due_on__lt=timezone.localdate())
+    cases = cases.annotate(overdue=Exists(late))
     # Identity columns are never needed in a list: do not even decrypt them.
     return cases.defer(
         *(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import Organisation, User
 from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record, record_many
+from jaga.cases import casetasks, workflow
 from jaga.cases.models import (
     AgeBand,
     Case,
@@ -26,7 +28,6 @@ from jaga.cases.models import (
     CaseEvent,
     CaseForm,
     Child,
-    ClosureReason,
     Consent,
     Form,
     IntakeDraft,
@@ -41,8 +42,10 @@ from jaga.cases.models import (
     Sex,
     Source,
     Status,
+    Task,
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
+from jaga.cases.offers import check_provides
 from jaga.core.bulk import bulk_insert, gc_paused, instantiate
 from jaga.core.crypto import blind_index, blind_indexes
 from jaga.notifications.models import Kind
@@ -357,11 +360,13 @@ def case_register(
     request: HttpRequest | None = None,
     organisation: Organisation | None = None,
     from_hotline: bool = False,
+    lead: bool | None = None,
 ) -> Case:
     """Registers a child's case in the actor's organisation, with consent or a lawful basis.
 
     ``from_hotline``: a hotline operator converts a report into a case of another organisation
-    (a service unit), unassigned until that organisation's supervisor assigns it.
+    (a service unit), unassigned until that organisation's supervisor assigns it. ``lead=False``: a
+    caseworker leaves the case in the intake queue instead of leading it.
     """
     organisation = organisation or actor.organisation
     if from_hotline:
@@ -374,7 +379,7 @@ def case_register(
     number = _next_number(organisation, data.registered_on.year)
     # A caseworker who registers a case leads it; a supervisor's, and a hotline conversion, wait in the
     # unit's intake queue for a supervisor to assign them.
-    lead = not from_hotline and not user_has_perm(actor, "cases.assign")
+    lead = lead is not False and not from_hotline and not user_has_perm(actor, "cases.assign")
     built = _build_case(actor=actor, organisation=organisation, data=data, number=number, now=timezone.now(), lead=lead)
     case, consent = built.case, data.consent
     case.save(force_insert=True)
@@ -382,6 +387,10 @@ def case_register(
     built.child.save(force_insert=True)
     built.consent.save(force_insert=True)
     built.event.save(force_insert=True)
+    if lead:
+        casetasks.standard_due(
+            case=case, kind=Task.Kind.ASSESSMENT, days=settings.JAGA_ASSESSMENT_DAYS, by=actor, start=case.registered_on
+        )
     record(
         "cases.case.registered",
         actor=actor,
@@ -409,42 +418,6 @@ def case_register(
             request=request,
             details={"lawful_basis": consent.lawful_basis},
         )
-    return case
-
-
-@transaction.atomic
-def case_change_status(
-    *, actor: User, case: Case, status: str, closure_reason: str = "", request: HttpRequest | None = None
-) -> Case:
-    """Moves a case along its workflow (owning organisation only); closing needs a supervisor and a reason."""
-    if not user_has_perm(actor, "cases.edit") or case.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not case.can_move_to(status):
-        raise ValidationError(
-            {"status": _("A case cannot go from %(from)s to %(to)s.") % {"from": case.status, "to": status}}
-        )
-    if status == Status.CLOSED:
-        if not user_has_perm(actor, "cases.approve_closure"):
-            raise ValidationError({"status": _("Closing a case needs a supervisor's approval.")})
-        if closure_reason not in ClosureReason.values:
-            raise ValidationError({"closure_reason": _("Say why the case is closed.")})
-    previous = case.move_to(status, closure_reason=closure_reason)
-    case.save(update_fields=["status", "closure_reason", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.STATUS_CHANGED,
-        by=actor,
-        from_status=previous,
-        to_status=status,
-        detail=closure_reason,
-    )
-    record(
-        "cases.case.status_changed",
-        actor=actor,
-        target=case,
-        request=request,
-        details={"from": previous, "to": status, "closure_reason": closure_reason},
-    )
     return case
 
 
@@ -551,6 +524,7 @@ def referral_request(
         errors.setdefault("to_organisation", []).append(_("This organisation already has an open referral."))
     if errors:
         raise ValidationError(errors)
+    check_provides(to_organisation, service)
     referral = Referral.objects.create(
         case=case,
         from_organisation=case.organisation,
@@ -636,7 +610,8 @@ def _transfer(*, actor: User, case: Case, referral: Referral, request: HttpReque
     case.organisation = referral.to_organisation
     case.year, case.number, case.reference = year, number, f"{year}-{number:05d}"
     case.assigned_to = None
-    previous = case.move_to(Status.TRANSFERRED)
+    casetasks.case_tasks_close(case=case, by=actor)  # the old organisation's; the new lead gets their own
+    previous = case.move_to(workflow.transferred(actor=actor, case=case))
     case.save()
     referral.end(state=Referral.State.COMPLETED)
     referral.save(update_fields=["state", "ended_at"])
@@ -737,6 +712,8 @@ def service_record_add(*, actor: User, case: Case, request: HttpRequest | None =
         raise ValidationError({"ended_on": _("The end cannot be before the start.")})
     entry.save()
     _event(case, CaseEvent.Kind.SERVICE_RECORDED, actor, entry.get_service_display())
+    if entry.state in (ServiceRecord.State.ONGOING, ServiceRecord.State.COMPLETED):
+        workflow.services_started(actor=actor, case=case)
     record(
         "cases.service.recorded",
         actor=actor,

@@ -18,7 +18,7 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import record
-from jaga.cases.models import Case, CaseEvent, Child
+from jaga.cases.models import Case, CaseEvent, Child, PlanAction
 from jaga.cases.nik import NikError, normalise_nik, parse_nik
 from jaga.cases.services import (
     ChildInput,
@@ -129,7 +129,8 @@ def subject_restrict(*, actor: User, case: Case, restrict: bool, request: HttpRe
 
 @transaction.atomic
 def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest | None = None) -> Case:
-    """Destroys the identity fields, notes and free texts; keeps what statistics count."""
+    """Destroys the identity fields, notes and every free text (assessments, plans, tasks, reasons);
+    keeps what statistics count."""
     _check(actor, case)
     if confirm.strip() != case.reference:
         raise ValidationError(
@@ -146,7 +147,13 @@ def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest
     case.consents.update(justification="")
     case.perpetrators.update(identity="")
     case.services.update(outcome="")
-    case.referrals.update(reason="")
+    case.referrals.update(reason="", decline_reason="")
+    case.changes.update(reason="")
+    case.assessments.update(narrative="", comment="")
+    case.plans.update(goals="", comment="")
+    PlanAction.objects.filter(plan__case=case).update(description="")
+    case.closure_requests.update(outcome="", comment="")
+    case.tasks.update(title="")
     if hasattr(case, "legal"):
         case.legal.police_report_number = ""
         case.legal.save(update_fields=["police_report_number"])

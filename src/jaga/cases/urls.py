@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jaga.cases import views, views_assignment
+from jaga.cases import views, views_assignment, views_offers, views_workflow
 
 app_name = "cases"
 
@@ -13,8 +13,23 @@ urlpatterns = [
     path("assign/", views_assignment.cases_assign_view, name="assign_many"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
     path("<uuid:case_id>/identity/", views.case_identity_view, name="identity"),
-    path("<uuid:case_id>/status/", views.case_status_view, name="status"),
+    path("services-offered/", views_offers.offers_view, name="offers"),
+    path("tasks/", views_workflow.tasks_view, name="tasks"),
+    path("tasks/<uuid:task_id>/close/", views_workflow.task_close_view, name="task_close"),
+    path("approvals/", views_workflow.approvals_view, name="approvals"),
+    path("caseload/", views_workflow.caseload_view, name="caseload"),
+    path("<uuid:case_id>/work/<str:item>/", views_workflow.work_item_view, name="work"),
+    path("<uuid:case_id>/work/<str:item>/decide/", views_workflow.decide_view, name="decide"),
+    path("<uuid:case_id>/reopen/", views_workflow.reopen_view, name="reopen"),
+    path("<uuid:case_id>/start-services/", views_workflow.start_services_view, name="start_services"),
+    path("<uuid:case_id>/tasks/", views_workflow.task_add_view, name="task_add"),
     path("<uuid:case_id>/assign/", views_assignment.case_assign_view, name="assign"),
+    path("<uuid:case_id>/coworkers/", views_assignment.coworker_add_view, name="coworker_add"),
+    path(
+        "<uuid:case_id>/coworkers/<int:coworker_id>/remove/",
+        views_assignment.coworker_remove_view,
+        name="coworker_remove",
+    ),
     path("<uuid:case_id>/facts/", views.case_facts_view, name="facts"),
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
     path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),

@@ -36,12 +36,13 @@ from jaga.cases.forms import (
     PerpetratorForm,
     ReferralForm,
     ServiceRecordForm,
-    StatusForm,
     SubjectCorrectForm,
 )
-from jaga.cases.models import TRANSITIONS, Case, ImportJob, IntakeDraft, Referral, Status
+from jaga.cases.forms_workflow import TaskForm
+from jaga.cases.models import Case, ImportJob, IntakeDraft, Referral, Status
 from jaga.cases.selectors import case_list
-from jaga.cases.views_assignment import AssignForm
+from jaga.cases.views_assignment import AssignForm, CoworkerForm
+from jaga.cases.views_workflow import case_work
 from jaga.core import crypto
 from jaga.core.files import download
 from jaga.core.forms import add_errors
@@ -180,7 +181,8 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
             return redirect("cases:draft", draft_id=draft.pk)
         if not step_has_errors and form.is_valid():
             try:
-                case = services.case_register(actor=user, data=form.to_input(), request=request)  # type: ignore[arg-type]
+                lead = False if form.cleaned_data.get("leave_for_supervisor") else None
+                case = services.case_register(actor=user, data=form.to_input(), request=request, lead=lead)  # type: ignore[arg-type]
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -229,7 +231,13 @@ def _assignment(request: HttpRequest, case: Case) -> dict[str, Any]:
         lead = getattr(referral.select_related("assigned_to").first(), "assigned_to", None)
     may_assign = user_has_perm(user, "cases.assign") and case.status != Status.CLOSED
     form = AssignForm(organisation_id=user.organisation_id) if may_assign else None  # type: ignore[union-attr]
-    return {"lead": lead, "assign_form": form}
+    beside = may_assign and is_owner(user, case)
+    return {
+        "lead": lead,
+        "assign_form": form,
+        "coworkers": case.coworkers.select_related("user") if is_owner(user, case) else [],
+        "coworker_form": CoworkerForm(organisation_id=user.organisation_id) if beside else None,  # type: ignore[union-attr]
+    }
 
 
 def _detail(
@@ -238,6 +246,7 @@ def _detail(
     *,
     identity: bool,
     attachment_form: Any = None,
+    task_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)  # type: ignore[arg-type]
@@ -252,9 +261,8 @@ def _detail(
             "may_reveal": may_see_identity(request.user),
             "consent": case.consents.first(),
             "events": case.events.select_related("by"),
-            "status_form": StatusForm(),
-            "next_statuses": TRANSITIONS.get(case.status, ()),
-            "may_close": user_has_perm(request.user, "cases.approve_closure"),
+            "work": case_work(request, case),
+            "task_form": task_form or TaskForm(organisation_id=request.user.organisation_id),  # type: ignore[union-attr]
             "note_form": NoteForm(),
             "owner": is_owner(request.user, case),
             "referrals": case.referrals.select_related("to_organisation"),
@@ -311,29 +319,6 @@ def case_identity_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     if not reauthenticated_recently(request):
         return redirect_to_reauth(request)
     return _detail(request, case, identity=True)
-
-
-@require_perm("cases.edit")
-@require_POST
-def case_status_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    case = access_case(request.user, case_id)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_change_status(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                status=form.cleaned_data["status"],
-                closure_reason=form.cleaned_data["closure_reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("The status is changed."))
-    else:
-        messages.error(request, _("Choose a status."))
-    return redirect("cases:detail", case_id=case.pk)
 
 
 @require_perm("cases.edit")

@@ -17,8 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import require_perm
 from jaga.cases.access import access_case
-from jaga.cases.assignment import REASON_MAX, assignable_caseworkers, cases_assign, intake_queue
-from jaga.cases.models import Case
+from jaga.cases.assignment import (
+    REASON_MAX,
+    assignable_caseworkers,
+    cases_assign,
+    coworker_add,
+    coworker_remove,
+    intake_queue,
+)
+from jaga.cases.models import Case, Coworker
 from jaga.core.forms import add_errors
 
 QUEUE_SHOWN = 200
@@ -35,6 +42,16 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
+        field.queryset = assignable_caseworkers(organisation_id)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+
+
+class CoworkerForm(forms.Form):
+    user = forms.ModelChoiceField(label=gettext_lazy("Co-worker"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
         field.queryset = assignable_caseworkers(organisation_id)  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
 
@@ -130,3 +147,30 @@ def intake_queue_view(request: HttpRequest) -> HttpResponse:
         {"cases": queue[:QUEUE_SHOWN], "total": total, "form": form, "chosen": chosen},
         status=400 if form.errors else 200,
     )
+
+
+@require_perm("cases.assign")
+@require_POST
+def coworker_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = CoworkerForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        coworker_add(actor=request.user, case=case, user=form.cleaned_data["user"], request=request)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s now works on this case.") % {"name": form.cleaned_data["user"].full_name})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_perm("cases.assign")
+@require_POST
+def coworker_remove_view(request: HttpRequest, case_id: Any, coworker_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    coworker = Coworker.objects.filter(case=case, pk=coworker_id).select_related("case", "user").first()
+    if coworker is not None:
+        coworker_remove(actor=request.user, coworker=coworker, request=request)  # type: ignore[arg-type]
+        messages.success(request, _("The co-worker is removed from the case."))
+    return redirect("cases:detail", case_id=case.pk)

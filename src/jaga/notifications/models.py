@@ -21,6 +21,11 @@ class Kind(models.TextChoices):
     REFERRAL_DECLINED = "referral_declined", _("Referral declined")
     REFERRAL_ENDED = "referral_ended", _("Referral completed or revoked")
     HOTLINE_CONVERTED = "hotline_converted", _("Hotline report converted into a case at your unit")
+    APPROVAL_REQUESTED = "approval_requested", _("Approval requested")
+    SUBMISSION_APPROVED = "submission_approved", _("Approved")
+    SUBMISSION_RETURNED = "submission_returned", _("Returned for changes")
+    TASK_ASSIGNED = "task_assigned", _("Task given to you")
+    TASKS_OVERDUE = "tasks_overdue", _("Overdue tasks (daily digest)")
 
 
 class Notification(models.Model):
@@ -43,9 +48,9 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """The sentence, in the reader's language."""
-        from jaga.notifications.services import TEXTS
+        from jaga.notifications.services import TEXTS, readable
 
-        return str(TEXTS[self.kind]) % self.params
+        return str(TEXTS[self.kind]) % readable(self.params)
 
 
 class Delivery(models.Model):

@@ -38,8 +38,26 @@ TEXTS = {
     Kind.REFERRAL_DECLINED: _("%(organisation)s declined the referral of case %(reference)s."),
     Kind.REFERRAL_ENDED: _("The referral of case %(reference)s has ended."),
     Kind.HOTLINE_CONVERTED: _("A hotline report became case %(reference)s at your unit."),
+    Kind.APPROVAL_REQUESTED: _("Case %(reference)s: the %(item)s waits for your approval."),
+    Kind.SUBMISSION_APPROVED: _("Case %(reference)s: the %(item)s is approved."),
+    Kind.SUBMISSION_RETURNED: _("Case %(reference)s: the %(item)s is returned for changes."),
+    Kind.TASK_ASSIGNED: _("Case %(reference)s: a task is given to you."),
+    Kind.TASKS_OVERDUE: _("You have %(count)s overdue tasks."),
 }
-ALLOWED_PARAMS = {"reference", "organisation", "service"}
+ALLOWED_PARAMS = {"reference", "organisation", "service", "item", "count"}
+# Codes a notification may carry for "item", read in the reader's language.
+ITEMS = {
+    "assessment": _("assessment"),
+    "plan": _("case plan"),
+    "closure": _("closure request"),
+}
+
+
+def readable(params: dict[str, str]) -> dict[str, str]:
+    """The params with codes turned into words of the reader's language."""
+    if "item" in params:
+        return {**params, "item": str(ITEMS.get(params["item"], params["item"]))}
+    return params
 
 
 def notify(*, users: Iterable[User], kind: str, url: str, **params: str) -> list[Notification]:
@@ -47,6 +65,10 @@ def notify(*, users: Iterable[User], kind: str, url: str, **params: str) -> list
     deliveries. ``params`` fill the kind's text and may only be a reference, an organisation, a service."""
     if set(params) - ALLOWED_PARAMS:
         raise ValueError(f"a notification takes only {sorted(ALLOWED_PARAMS)}")
+    if "item" in params and params["item"] not in ITEMS:
+        raise ValueError(f"unknown item {params['item']!r}")
+    if "count" in params and not str(params["count"]).isdigit():
+        raise ValueError("a count is a number")
     str(TEXTS[kind]) % params  # every placeholder filled, now rather than when it is read
     people = {user.pk: user for user in users if user is not None and user.is_active}
     made = Notification.objects.bulk_create(

@@ -94,6 +94,9 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
     demo_programmes(organisations)
     if cases:
+        from jaga.synth.casework import demo_casework
+
+        demo_casework(organisations)
         _demo_intake_queue(organisations)
         from jaga.linkage.services import run_now
         from jaga.stats.aggregates import stats_refresh
@@ -110,12 +113,13 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 def _demo_intake_queue(organisations: dict[str, Organisation]) -> None:
     """A few recent open cases of each demo unit wait for a supervisor to assign them, as hotline
     conversions and transfers would, so the intake queue and the supervisors' homes have work."""
-    from jaga.cases.models import Case, Status
+    from jaga.cases.models import Case, Status, Task
 
     for key in ("jakarta", "bali"):
-        led = Case.objects.filter(organisation=organisations[key], status=Status.REGISTERED)
-        waiting = led.order_by("-registered_on").values_list("pk", flat=True)[: min(4, led.count() // 2)]
-        Case.objects.filter(pk__in=list(waiting)).update(assigned_to=None)
+        led = Case.objects.filter(organisation=organisations[key], status=Status.REGISTERED, assessments__isnull=True)
+        waiting = list(led.order_by("-registered_on").values_list("pk", flat=True)[: min(4, led.count() // 2)])
+        Case.objects.filter(pk__in=waiting).update(assigned_to=None)
+        Task.objects.filter(case__in=waiting).update(owner=None)  # the caseworker a supervisor picks gets them
 
 
 def _demo_partners(organisations: dict[str, Organisation]) -> None:

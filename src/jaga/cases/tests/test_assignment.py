@@ -184,3 +184,55 @@ def test_a_supervisor_assigns_ticked_cases_from_the_list(
     assert Case.objects.get(pk=other_unit.pk).assigned_to == caseworker_bali
     away = boss.post("/cases/assign/", {**body, "next": "https://elsewhere.example/"})
     assert away["Location"] == "/cases/", "never sent off the site"
+
+
+def test_a_co_worker_sees_the_case_beside_its_lead_until_removed(
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    colleague: User,
+    supervisor_jakarta: User,
+    register_case: Callable[..., Case],
+) -> None:
+    case = register_case(caseworker_jakarta)
+    them = login_client(colleague)
+    assert them.get(f"/cases/{case.pk}/").status_code == 404
+    boss = login_client(supervisor_jakarta)
+    boss.post(f"/cases/{case.pk}/coworkers/", {"user": colleague.pk})
+    assert them.get(f"/cases/{case.pk}/").status_code == 200
+    assert case.reference in them.get("/cases/", {"mine": "1"}).content.decode(), "their own work includes it"
+    again = boss.post(f"/cases/{case.pk}/coworkers/", {"user": colleague.pk}, follow=True).content.decode()
+    assert "sudah menangani kasus ini" in again
+    page = boss.get(f"/cases/{case.pk}/").content.decode()
+    assert "Rekan Jakarta" in page
+    coworker = case.coworkers.get()
+    boss.post(f"/cases/{case.pk}/coworkers/{coworker.pk}/remove/")
+    assert them.get(f"/cases/{case.pk}/").status_code == 404
+    actions = list(AuditEvent.objects.filter(target_id=str(case.pk)).values_list("action", flat=True))
+    assert "cases.case.coworker_added" in actions and "cases.case.coworker_removed" in actions
+    assert login_client(caseworker_jakarta).post(f"/cases/{case.pk}/coworkers/", {"user": colleague.pk}).status_code == 403
+
+
+def test_a_caseworker_may_leave_a_new_case_to_the_supervisor(
+    caseworker_jakarta: User, supervisor_jakarta: User
+) -> None:
+    from jaga.cases.assignment import intake_queue
+    from jaga.cases.services import case_register
+    from jaga.conftest import case_input
+
+    case = case_register(actor=caseworker_jakarta, data=case_input(), lead=False)
+    assert case.assigned_to is None and case in intake_queue(supervisor_jakarta)
+
+
+def test_the_supervisor_home_shows_the_caseload_per_caseworker(
+    login_client: Callable[..., Client],
+    caseworker_jakarta: User,
+    colleague: User,
+    supervisor_jakarta: User,
+    register_case: Callable[..., Case],
+) -> None:
+    register_case(caseworker_jakarta)
+    register_case(caseworker_jakarta)
+    register_case(colleague)
+    home = login_client(supervisor_jakarta).get("/").content.decode()
+    assert f"<strong>2</strong> Kasus terbuka {caseworker_jakarta.full_name}" in home
+    assert "<strong>1</strong> Kasus terbuka Rekan Jakarta" in home

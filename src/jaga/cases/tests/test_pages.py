@@ -151,19 +151,6 @@ def test_a_note_is_saved_encrypted_and_shown_with_the_identity(
     assert "Kunjungan rumah" not in client.get(f"/cases/{case.pk}/").content.decode()
 
 
-def test_the_status_form_moves_the_case_and_explains_refusals(
-    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
-) -> None:
-    case = register_case(caseworker_jakarta)
-    client = login_client(caseworker_jakarta)
-    client.post(f"/cases/{case.pk}/status/", {"status": "assessed"})
-    case.refresh_from_db()
-    assert case.status == "assessed"
-    refused = client.post(f"/cases/{case.pk}/status/", {"status": "closed", "closure_reason": "goals_met"}, follow=True)
-    assert "persetujuan supervisor" in refused.content.decode()
-    assert client.get(f"/cases/{case.pk}/status/").status_code == 405
-
-
 def test_perpetrators_services_and_legal_process_are_recorded_from_the_case_page(
     login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
 ) -> None:

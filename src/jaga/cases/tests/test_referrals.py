@@ -9,7 +9,7 @@ from django.utils import translation
 
 from jaga.accounts.models import Organisation, User
 from jaga.audit.models import AuditEvent
-from jaga.cases import services
+from jaga.cases import services, workflow
 from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case, Referral, Status
 
@@ -48,7 +48,7 @@ def test_an_accepted_referral_grants_access_until_it_ends(
     assert case.reference in bali.get("/cases/").content.decode()
     # The receiving organisation works on the case but does not move it along its workflow.
     with pytest.raises(PermissionDenied):
-        services.case_change_status(actor=caseworker_bali, case=case, status=Status.ASSESSED)
+        workflow.assessment_save(actor=caseworker_bali, case=case, data={"risk_rating": "low"}, submit=False)
     services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.COMPLETED)
     assert bali.get(f"/cases/{case.pk}/").status_code == 404
     kinds = list(case.events.values_list("kind", flat=True))
@@ -116,7 +116,7 @@ def test_a_transfer_moves_ownership_with_a_new_reference(
     assert case.organisation == caseworker_bali.organisation and case.status == Status.TRANSFERRED
     assert case.assigned_to is None, "a transferred case waits in the receiving unit's intake queue"
     assert not Case.objects.visible_to(caseworker_jakarta).filter(pk=case.pk).exists()
-    services.case_change_status(actor=caseworker_bali, case=case, status=Status.ASSESSED)
+    workflow.assessment_save(actor=caseworker_bali, case=case, data={"risk_rating": "low"}, submit=False)
     event = case.events.get(kind="transferred")
     assert old_reference in event.detail
     assert AuditEvent.objects.filter(action="cases.case.transferred", target_id=str(case.pk)).exists()
@@ -180,3 +180,34 @@ def test_the_receiver_judges_a_referral_from_its_facts_and_a_decline_says_why(
     assert declined.json()["state"] == "declined"
     sender = login_client(caseworker_jakarta).get("/cases/referrals/").content.decode()
     assert "Kuota penuh" in sender
+
+
+def test_the_refer_to_list_offers_who_provides_the_service_nearest_first(
+    login_client: Callable[..., Client],
+    case: Case,
+    caseworker_jakarta: User,
+    supervisor_bali: User,
+    orgs: dict[str, Organisation],
+) -> None:
+    bali = login_client(supervisor_bali)
+    declared = bali.post("/cases/services-offered/", {"services": ["shelter", "medical"]})
+    assert declared.status_code == 302
+    assert AuditEvent.objects.filter(action="cases.services.declared").exists()
+    ngo = orgs["ngo"]
+    from jaga.cases.offers import refer_to_choices
+    from jaga.cases.models import ServiceOffer
+
+    ServiceOffer.objects.create(organisation=ngo, service="legal_aid")
+    with translation.override("id"):
+        groups = dict(refer_to_choices(case))
+    national = [label for _pk, label in groups["Organisasi nasional"]]
+    assert any(ngo.name in label and "Bantuan hukum" in label for label in national)
+    assert list(groups) == ["Organisasi nasional", "Di tempat lain", "Layanan belum dinyatakan"], "nearest first"
+    shelter = [label for _group, rows in refer_to_choices(case, "shelter") for _pk, label in rows]
+    assert any(supervisor_bali.organisation.name in label for label in shelter)
+    assert not any(ngo.name in label for label in shelter), "the NGO does not provide shelter"
+    refused = login_client(caseworker_jakarta).post(
+        f"/cases/{case.pk}/referrals/", {"to_organisation": str(ngo.pk), "service": "shelter"}, follow=True
+    )
+    assert "tidak menyediakan" in refused.content.decode() and not Referral.objects.exists()
+    assert login_client(caseworker_jakarta).get("/cases/services-offered/").status_code == 403
