@@ -147,6 +147,12 @@ class Case(models.Model):
     # Counted in statistics: not restricted, and the current consent covers statistics (or a lawful
     # basis stands in for consent). Kept by the services that change either (services.statistics_flag_update).
     in_statistics = models.BooleanField(default=True)
+    # When the case first reached each step (set by cases.workflow): the caseload insights count
+    # the days from registration to each without reading the events.
+    assessed_on = models.DateField(null=True, blank=True)
+    planned_on = models.DateField(null=True, blank=True)
+    served_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

@@ -713,7 +713,7 @@ def service_record_add(*, actor: User, case: Case, request: HttpRequest | None =
     entry.save()
     _event(case, CaseEvent.Kind.SERVICE_RECORDED, actor, entry.get_service_display())
     if entry.state in (ServiceRecord.State.ONGOING, ServiceRecord.State.COMPLETED):
-        workflow.services_started(actor=actor, case=case)
+        workflow.services_started(actor=actor, case=case, on=entry.started_on)
     record(
         "cases.service.recorded",
         actor=actor,

@@ -368,8 +368,16 @@ def submission_decide(
     return entry
 
 
+def milestone(case: Case, field_name: str, day: date | None = None) -> None:
+    """Records the first day the case reached a step (``assessed_on``, ``planned_on``, ``served_on``, ``closed_on``)."""
+    if getattr(case, field_name) is None:
+        setattr(case, field_name, day or timezone.localdate())
+        case.save(update_fields=[field_name, "updated_at"])
+
+
 def _approved(actor: User, case: Case, entry: Submitted, to: str) -> None:
-    """What follows an approval: the status, the risk level, the tasks."""
+    """What follows an approval: the status, the step's date, the risk level, the tasks."""
+    milestone(case, {"assessment": "assessed_on", "plan": "planned_on", "closure": "closed_on"}[entry.ITEM])
     if isinstance(entry, Assessment):
         _move(actor, case, to)
         if entry.risk_rating != case.risk_level:
@@ -400,12 +408,15 @@ def case_start_services(*, actor: User, case: Case, request: HttpRequest | None 
     """The first service has started: an approved plan moves into services."""
     to = _take(actor, case, "start_services")
     _move(actor, case, to)
+    milestone(case, "served_on")
     record("cases.case.status_changed", actor=actor, target=case, request=request, details={"to": to})
     return case
 
 
-def services_started(*, actor: User, case: Case) -> None:
-    """Called when a service is recorded as ongoing or completed: a case in plan moves into services."""
+def services_started(*, actor: User, case: Case, on: date | None = None) -> None:
+    """Called when a service is recorded as ongoing or completed: the first service's date is kept, and a
+    case in plan moves into services."""
+    milestone(case, "served_on", min(on or timezone.localdate(), timezone.localdate()))
     if case.status == S.CASE_PLAN and user_has_perm(actor, "cases.edit") and is_owner(actor, case):
         _move(actor, case, S.SERVICES)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jaga.stats import views
+from jaga.stats import views, views_caseload
 
 app_name = "stats"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("refresh/", views.refresh_view, name="refresh"),
     path("table.<str:fmt>", views.export_view, name="export"),
     path("research/", views.research_view, name="research"),
+    path("caseload/", views_caseload.caseload_insights_view, name="caseload"),
     path("dhis2.json", views.interchange_view, {"kind": "dhis2"}, name="dhis2"),
     path("simfoni.csv", views.interchange_view, {"kind": "simfoni"}, name="simfoni"),
 ]

@@ -89,7 +89,8 @@ def _walk(case: Case, stage: str, worker: User, boss: User, rng: random.Random) 
     _approve(boss, case, "plan")
     if stage == "case_plan":
         return
-    service_record_add(actor=worker, case=case, service="psychosocial", state="ongoing", started_on=case.registered_on)
+    started = min(case.registered_on + timedelta(days=DAYS["services"]), timezone.localdate())
+    service_record_add(actor=worker, case=case, service="psychosocial", state="ongoing", started_on=started)
     case.refresh_from_db()
     if stage == "services":
         return
@@ -175,6 +176,10 @@ def _set_dates_back(case: Case) -> None:
     for kind, offset in (("submitted", 4), ("approved", 5), ("returned", 5), ("service_recorded", DAYS["services"])):
         case.events.filter(kind=kind).update(at=_at(day(offset), 12))
     case.services.update(created_at=_at(day(DAYS["services"])))
+    steps = {"assessed_on": "assessment", "planned_on": "plan", "served_on": "services", "closed_on": "closure"}
+    Case.objects.filter(pk=case.pk).update(
+        **{name: day(DAYS[step]) for name, step in steps.items() if getattr(case, name) is not None}
+    )
     if case.status == Status.CLOSED:
         case.tasks.update(closed_at=_at(day(DAYS["closure"])))
 

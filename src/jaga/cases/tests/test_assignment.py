@@ -209,7 +209,9 @@ def test_a_co_worker_sees_the_case_beside_its_lead_until_removed(
     assert them.get(f"/cases/{case.pk}/").status_code == 404
     actions = list(AuditEvent.objects.filter(target_id=str(case.pk)).values_list("action", flat=True))
     assert "cases.case.coworker_added" in actions and "cases.case.coworker_removed" in actions
-    assert login_client(caseworker_jakarta).post(f"/cases/{case.pk}/coworkers/", {"user": colleague.pk}).status_code == 403
+    assert (
+        login_client(caseworker_jakarta).post(f"/cases/{case.pk}/coworkers/", {"user": colleague.pk}).status_code == 403
+    )
 
 
 def test_a_caseworker_may_leave_a_new_case_to_the_supervisor(

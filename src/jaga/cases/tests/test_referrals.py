@@ -194,8 +194,8 @@ def test_the_refer_to_list_offers_who_provides_the_service_nearest_first(
     assert declared.status_code == 302
     assert AuditEvent.objects.filter(action="cases.services.declared").exists()
     ngo = orgs["ngo"]
-    from jaga.cases.offers import refer_to_choices
     from jaga.cases.models import ServiceOffer
+    from jaga.cases.offers import refer_to_choices
 
     ServiceOffer.objects.create(organisation=ngo, service="legal_aid")
     with translation.override("id"):
