@@ -370,6 +370,11 @@ SPECTACULAR_SETTINGS = {
         "SexEnum": "jaga.cases.models.Sex",
         "FormEnum": "jaga.cases.models.Form",
         "PlaceTypeEnum": "jaga.cases.models.PlaceType",
+        "NeedEnum": "jaga.cases.work_models.Need",
+        "ClosureReasonEnum": "jaga.cases.models.ClosureReason",
+        "RiskLevelEnum": "jaga.cases.models.RiskLevel",
+        "CaseStatusEnum": "jaga.cases.models.Status",
+        "StatusChangeEnum": [("services", "Services")],
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "POSTPROCESSING_HOOKS": [

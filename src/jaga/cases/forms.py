@@ -35,6 +35,18 @@ def regency_choices(blank: str) -> list[Any]:
     return [("", blank), *groups.items()]
 
 
+def region_filter_choices() -> list[Any]:
+    """A province (all of it) or one of its regencies, grouped by province: the case list's region picker."""
+    provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
+    groups: dict[str, list[tuple[str, str]]] = {
+        code: [(code, str(_("%(province)s: the whole province") % {"province": name}))]
+        for code, name in provinces.items()
+    }
+    for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
+        groups.setdefault(parent, []).append((code, name))
+    return [("", _("All regions")), *((provinces.get(code, code), rows) for code, rows in groups.items())]
+
+
 def with_blank(choices: Any) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -196,10 +208,14 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference, NIK or name"), required=False, max_length=60)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
     form = forms.ChoiceField(label=_("Form of exploitation"), choices=[("", _("All")), *Form.choices], required=False)
-    region = forms.CharField(label=_("Region code (province or regency)"), required=False, max_length=5)
+    region = forms.ChoiceField(label=_("Province or regency/city"), required=False)
     since = forms.DateField(label=_("Registered from"), required=False, widget=DATE)
     until = forms.DateField(label=_("Registered until"), required=False, widget=DATE)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_filter_choices()  # type: ignore[attr-defined]
 
 
 class NoteForm(forms.Form):

@@ -153,7 +153,8 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
     user = request.user
     if draft_id is None:
         if request.method == "GET":
-            return render(request, "cases/draft_list.html", {"drafts": user.intake_drafts.all()})  # type: ignore[union-attr]
+            drafts = [(draft, _draft_name(draft)) for draft in user.intake_drafts.all()]  # type: ignore[union-attr]
+            return render(request, "cases/draft_list.html", {"drafts": drafts})
         draft = services.intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
         return redirect("cases:draft", draft_id=draft.pk)
     draft = IntakeDraft.objects.filter(pk=draft_id, user=user).first()
@@ -165,10 +166,12 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
     step = min(draft.step, len(sections) - 1)
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        if action == "discard":
+        if action == "discard":  # asks first
+            return render(request, "cases/draft_delete.html", {"draft": draft, "name": _draft_name(draft)})
+        if action == "discard_confirmed":
             services.intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)  # type: ignore[arg-type]
             messages.info(request, _("The draft is deleted."))
-            return redirect("cases:list")
+            return redirect("cases:create")
         names = sections[step][1]
         for name in names:  # what this step shows replaces what was stored for it
             values = request.POST.getlist(name)
@@ -194,6 +197,21 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         services.intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)  # type: ignore[arg-type]
         return _intake_page(request, draft, form, step)
     return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
+
+
+def _draft_name(draft: IntakeDraft) -> str:
+    """A draft named by what it holds, never by the child: date, source, place and how far it got."""
+    from jaga.cases.models import Source
+    from jaga.regions.models import Region
+
+    data = json.loads(draft.data or "{}")
+    parts = [data.get("registered_on") or ""]
+    parts.append(str(dict(Source.choices).get(data.get("source", ""), "")))
+    regency = data.get("exploitation_regency")
+    if regency:
+        parts.append(Region.objects.filter(code=regency).values_list("name", flat=True).first() or "")
+    step = _("step %(n)s of %(total)s") % {"n": draft.step + 1, "total": len(CaseIntakeForm.SECTIONS)}
+    return " · ".join([part for part in parts if part] + [step])
 
 
 def _first_step_with_errors(form: CaseIntakeForm, default: int) -> int:
@@ -247,8 +265,12 @@ def _detail(
     identity: bool,
     attachment_form: Any = None,
     task_form: Any = None,
+    bound: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The case page; ``bound`` holds a refused small form (note, consent, referral, a part), shown again
+    with what was typed and its errors."""
+    bound = bound or {}
     services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)  # type: ignore[arg-type]
     return render(
         request,
@@ -263,27 +285,29 @@ def _detail(
             "events": case.events.select_related("by"),
             "work": case_work(request, case),
             "task_form": task_form or TaskForm(organisation_id=request.user.organisation_id),  # type: ignore[union-attr]
-            "note_form": NoteForm(),
+            "note_form": bound.get("note") or NoteForm(),
             "owner": is_owner(request.user, case),
             "referrals": case.referrals.select_related("to_organisation"),
             "open_states": services.OPEN_STATES,
             "perpetrators": case.perpetrators.all(),
             "attachments": case.attachments.defer("data"),
             "attachment_form": attachment_form or AttachmentForm(),
-            "consent_form": ConsentForm(prefix="consent"),
+            "consent_form": bound.get("consent") or ConsentForm(prefix="consent"),
             "service_records": case.services.select_related("provider"),
             "legal": getattr(case, "legal", None),
+            "bound": bound,
             "part_forms": {
-                "perpetrator": PerpetratorForm(prefix="perpetrator"),
-                "service": ServiceRecordForm(prefix="service"),
+                "perpetrator": bound.get("perpetrator") or PerpetratorForm(prefix="perpetrator"),
+                "service": bound.get("service") or ServiceRecordForm(prefix="service"),
                 # Pre-filled from the record, but never with its encrypted field on a masked page.
-                "legal": LegalProcessForm(
+                "legal": bound.get("legal")
+                or LegalProcessForm(
                     prefix="legal",
                     instance=getattr(case, "legal", None),
                     initial=None if identity else {"police_report_number": ""},
                 ),
             },
-            "referral_form": ReferralForm(case=case, initial=_referral_initial(request))
+            "referral_form": (bound.get("referral") or ReferralForm(case=case, initial=_referral_initial(request)))
             if is_owner(request.user, case)
             else None,
             "elsewhere": linkage.known_elsewhere(case),
@@ -329,22 +353,15 @@ def note_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     if form.is_valid():
         services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"], request=request)  # type: ignore[arg-type]
         messages.success(request, _("The note is saved."))
-    else:
-        messages.error(request, _("Write the note first."))
-    return redirect("cases:identity", case_id=case.pk)
+        return redirect("cases:identity", case_id=case.pk)
+    if not reauthenticated_recently(request):
+        return redirect_to_reauth(request)
+    return _detail(request, case, identity=True, bound={"note": form}, status=400)
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     for error in exc.messages:
         messages.error(request, error)
-
-
-def _flash_form_errors(request: HttpRequest, form: Any) -> None:
-    """The small forms on the case page redirect back to it: their errors travel as messages."""
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 @require_perm("cases.edit")
@@ -353,8 +370,7 @@ def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ReferralForm(request.POST, case=case)
     if not form.is_valid():
-        _flash_form_errors(request, form)
-        return redirect("cases:detail", case_id=case.pk)
+        return _detail(request, case, identity=False, bound={"referral": form}, status=400)
     try:
         services.referral_request(
             actor=request.user,  # type: ignore[arg-type]
@@ -366,9 +382,9 @@ def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("The referral is sent. The other organisation's supervisor will answer it."))
+        add_errors(form, exc)
+        return _detail(request, case, identity=False, bound={"referral": form}, status=400)
+    messages.success(request, _("The referral is sent. The other organisation's supervisor will answer it."))
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -451,16 +467,15 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
         raise Http404
     form_class, service, done = PARTS[part]
     form = form_class(request.POST, prefix=part)
-    if not form.is_valid():
-        _flash_form_errors(request, form)
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        service(actor=request.user, case=case, request=request, **form.cleaned_data)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("cases:detail", case_id=case.pk)
+    if form.is_valid():
+        try:
+            service(actor=request.user, case=case, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", case_id=case.pk)
+    return _detail(request, case, identity=False, bound={part: form}, status=400)
 
 
 # --- Data-subject rights (supervisors) ------------------------------------------------------------
@@ -688,9 +703,8 @@ def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The consent is recorded."))
-    else:
-        _flash_form_errors(request, form)
-    return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:detail", case_id=case.pk)
+    return _detail(request, case, identity=False, bound={"consent": form}, status=400)

@@ -154,8 +154,10 @@ def test_withdrawing_consent_to_share_stops_new_referrals(
     assert case.consents.count() == 2 and not case.consents.first().sharing
     with pytest.raises(ValidationError, match="consent of the child or guardian"):
         refer(caseworker_jakarta, case, caseworker_bali.organisation)
-    refused = client.post(f"/cases/{case.pk}/consent/", {"consent-given_by": "nobody"}, follow=True)
-    assert refused.status_code == 200 and case.consents.count() == 2
+    refused = client.post(f"/cases/{case.pk}/consent/", {"consent-given_by": "nobody"})
+    assert refused.status_code == 400 and case.consents.count() == 2
+    page = refused.content.decode()
+    assert 'value="nobody" selected' in page, "the refused form is shown again with what was chosen"
     assert AuditEvent.objects.filter(action="cases.consent.recorded", target_id=str(case.pk)).count() == 1
 
 

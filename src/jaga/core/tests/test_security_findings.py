@@ -98,7 +98,10 @@ def test_intake_drafts_are_written_by_a_service_with_audit_rows(
     started = client.post("/cases/new/")
     draft_url = started["Location"]
     client.post(draft_url, {"action": "next", "registered_on": "2026-03-01", "source": "police"})
-    client.post(draft_url, {"action": "discard"})
+    asked = client.post(draft_url, {"action": "discard"})
+    assert asked.status_code == 200 and "Hapus draf?" in asked.content.decode(), "deleting a draft asks first"
+    assert "cases.draft.deleted" not in AuditEvent.objects.values_list("action", flat=True)
+    client.post(draft_url, {"action": "discard_confirmed"})
     actions = list(
         AuditEvent.objects.filter(action__startswith="cases.draft.").order_by("seq").values_list("action", flat=True)
     )
