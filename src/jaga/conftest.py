@@ -129,7 +129,7 @@ def case_input(**overrides: Any) -> Any:
         "nik": "3171074508120003",  # Jakarta Pusat, girl born 5 Aug 2012
         "date_of_birth": date(2012, 8, 5),
         "sex": "female",
-        "phone": "0812-3456-7890",
+        "phone": "0812 3456 7890",
         **overrides.pop("child", {}),
     }
     consent = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -74,7 +75,20 @@ COLUMN_NAMES = [column.name for column in COLUMNS]
 SERVICE_TO_COLUMN = {
     "exploitation_regency": "regency_code",
     "residence_regency": "regency_code",
-    **{f"child.{n}": f"child_{n}" for n in ("full_name", "aliases", "nik", "date_of_birth", "estimated_age", "sex")},
+    **{
+        f"child.{n}": f"child_{n}"
+        for n in (
+            "full_name",
+            "aliases",
+            "nik",
+            "date_of_birth",
+            "estimated_age",
+            "sex",
+            "address",
+            "phone",
+            "guardian_name",
+        )
+    },
     **{f"consent.{n}": f"consent_{n}" for n in ("given_by", "lawful_basis", "justification")},
 }
 
@@ -203,6 +217,12 @@ def _read_xlsx(data: bytes) -> Iterator[list[str]]:
         ) from exc
 
 
+def _phone(value: str) -> str:
+    """Agencies' exports write phones as 0812-3456-7890 or (0361) 123456: their separators become spaces;
+    anything else (letters, a second number) is refused by the registry's rule, naming the cell."""
+    return " ".join(re.sub(r"[-().\/]", " ", value).split())
+
+
 def _date(value: str) -> date:
     if len(value) == 10 and value[4] == value[7] == "-":  # YYYY-MM-DD, the template's form: the fast parser
         try:
@@ -261,7 +281,7 @@ def row_to_input(cells: dict[str, str], errors: list[Error], number: int) -> Cas
             estimated_age=get("child_estimated_age", _int, None),
             sex=cells.get("child_sex", "").lower() or Sex.UNKNOWN,
             address=cells.get("child_address", ""),
-            phone=cells.get("child_phone", ""),
+            phone=_phone(cells.get("child_phone", "")),
             guardian_name=cells.get("child_guardian_name", ""),
         ),
         consent=ConsentInput(

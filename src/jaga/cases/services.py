@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -142,6 +143,20 @@ def _choice(
         errors.setdefault(key, []).append(_("Use one of: %(choices)s.") % {"choices": listed})
 
 
+PHONE = re.compile(r"\+?[0-9 ]{3,30}")
+# What the intake form allows for the child's texts: a longer value (from an import or the API) is
+# refused with a message, never cut.
+TEXT_LIMITS = {
+    "full_name": 200,
+    "aliases": 300,
+    "address": 500,
+    "phone": 30,
+    "guardian_name": 200,
+    "guardian_relationship": 30,
+    "schooling": 20,
+}
+
+
 def validate_case_input(data: CaseInput, *, today: date | None = None, regencies: frozenset[str] | None = None) -> None:
     """Every rule of a new case, all errors at once keyed by field path (``child.nik``).
 
@@ -200,6 +215,15 @@ def validate_case_input(data: CaseInput, *, today: date | None = None, regencies
                 )
             if child.sex in (Sex.FEMALE, Sex.MALE) and info.female != (child.sex == Sex.FEMALE):
                 errors.setdefault("child.nik", []).append(_("The NIK's birth day says the other sex."))
+    if child.phone and not PHONE.fullmatch(child.phone.strip()):
+        errors["child.phone"] = [_("Use only digits, spaces and + in a phone number (for example +62 812 3456 7890).")]
+    for name, limit in TEXT_LIMITS.items():
+        value = getattr(child, name) or ""
+        if len(value.strip()) > limit:
+            errors.setdefault(f"child.{name}", []).append(
+                _("This is %(length)s characters long; the limit is %(limit)s.")
+                % {"length": len(value), "limit": limit}
+            )
     _check_consent(errors, data.consent, prefix="consent.")
     if errors:
         raise ValidationError(errors)

@@ -7,6 +7,11 @@ from django.http import HttpRequest
 
 from jaga.accounts.permissions import user_permissions
 
+# The roles whose work the API carries (case systems, statistics pulls, partners' reports, training
+# records): their pages link to the API documentation. The public sees it too (open statistics and the
+# hotline's public API); a hotline operator, an organisation admin or a researcher is not sent there.
+API_PERMISSIONS = frozenset({"cases.edit", "stats.export", "hotline.submit_reports", "programs.manage"})
+
 
 def jaga(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -22,4 +27,5 @@ def jaga(request: HttpRequest) -> dict[str, Any]:
         "jaga_env": settings.JAGA_ENV,
         "jaga_mfa_required": settings.JAGA_MFA_REQUIRED,
         "jaga_perms": perms,
+        "jaga_uses_api": user is None or not user.is_authenticated or bool(perms & API_PERMISSIONS),
     }

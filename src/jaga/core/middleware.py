@@ -119,3 +119,24 @@ class BusyDatabaseMiddleware:
             response = render(request, "core/error.html", {"code": 503, "reason": message}, status=503)
         response["Retry-After"] = self.RETRY_AFTER
         return response
+
+
+class OwnNotFoundPageMiddleware:
+    """Pages that do not exist answer with Jaga's own 404 page in development too (``JAGA_DEBUG``, the
+    demo), not Django's technical page that lists every route; production does it through ``handler404``."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not request.path.startswith(("/api/", "/static/"))
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            from jaga.core.views import error_404
+
+            return error_404(request)
+        return response

@@ -8,6 +8,7 @@ after the 2022 split), forms, ages, sexes and sources by the shares reported in 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -134,7 +135,7 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
             estimated_age=age,
             sex="female" if female else "male",
             address=fake.address().replace("\n", ", "),
-            phone=fake.phone_number() if rng.random() < 0.6 else "",
+            phone=" ".join(re.sub(r"[^0-9+]", " ", fake.phone_number()).split()) if rng.random() < 0.6 else "",
             guardian_name=f"{fake.first_name()} {fake.last_name()}" if rng.random() < 0.7 else "",
         )
         data = CaseInput(

@@ -155,6 +155,21 @@ def test_a_name_in_the_wrong_column_is_not_repeated_in_the_errors(regions: None)
     assert "Rahasia" not in str(checked.errors) and "Siti" not in str(checked.errors)
 
 
+def test_phones_as_agencies_write_them_pass_and_no_value_is_cut(regions: None) -> None:
+    rows = [
+        {**GOOD, "child_phone": "0812-3456-7890"},
+        {**GOOD, "child_phone": "(0361) 123.456"},
+        {**GOOD, "child_phone": "0812 3456 ext. Ibu"},
+        {**GOOD, "child_full_name": "A" * 201},
+    ]
+    with translation.override("id"):
+        checked = check_rows(read_table(csv_bytes(rows)))
+    errors = {(row, column): message for row, column, message in checked.errors}
+    assert set(errors) == {(4, "child_phone"), (5, "child_full_name")}, "separators are fine, letters are not"
+    assert "hanya angka, spasi dan +" in errors[(4, "child_phone")]
+    assert "201" in errors[(5, "child_full_name")] and "200" in errors[(5, "child_full_name")]
+
+
 @pytest.mark.django_db
 def test_bulk_registration_stores_what_a_single_registration_stores(caseworker_jakarta: User) -> None:
     """The bulk path takes shortcuts (core/bulk.py); the rows it writes must read back the same."""

@@ -287,3 +287,20 @@ def test_a_search_keeps_the_nik_out_of_every_url(
     response = client.get("/cases/?search=old")
     assert response.status_code == 200 and "Pencarian itu sudah kedaluwarsa" in response.content.decode()
     assert client.post("/cases/", {"since": "kemarin"}).status_code == 400
+
+
+def test_the_list_shows_initials_and_the_name_only_after_re_authenticating(
+    login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
+) -> None:
+    from jaga.audit.models import AuditEvent
+    from jaga.conftest import PASSWORD
+
+    case = register_case(caseworker_jakarta)
+    client = login_client(caseworker_jakarta)
+    page = client.get("/cases/").content.decode()
+    assert "S. M. U." in page and "Sinta Maharani" not in page, "initials until the password is given again"
+    client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
+    page = client.get("/cases/").content.decode()
+    assert "Sinta Maharani Uji" in page
+    seen = AuditEvent.objects.filter(action="cases.case.identity_viewed", target_id=str(case.pk))
+    assert seen.filter(details__via="list").count() == 1, "each name shown is an audited read"

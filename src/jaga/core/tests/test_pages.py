@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -48,3 +49,23 @@ def test_an_unknown_page_answers_a_friendly_404(anonymous: Client, regions: None
 
 def test_the_health_check_answers(anonymous: Client, regions: None) -> None:
     assert anonymous.get("/healthz").content == b"ok"
+
+
+def test_a_missing_page_answers_with_jagas_own_404_in_the_demo_too(
+    anonymous: Client, regions: None, settings: Any
+) -> None:
+    settings.DEBUG = True  # as `make run` serves the demo
+    missing = anonymous.get("/halaman-yang-tidak-ada/")
+    body = missing.content.decode()
+    assert missing.status_code == 404 and "Tidak ditemukan" in body and "URLconf" not in body
+    assert anonymous.get("/api/v1/tidak-ada/").status_code == 404
+
+
+def test_the_api_link_is_shown_to_roles_that_use_the_api(
+    login_client: Callable[..., Client], persona: Callable[[str], User], anonymous: Client, regions: None
+) -> None:
+    assert "/api/docs/" in anonymous.get("/").content.decode(), "the public has an open API"
+    assert "/api/docs/" in login_client(persona("caseworker_jakarta")).get("/").content.decode()
+    assert "/api/docs/" in login_client(persona("partner_hotel")).get("/").content.decode()
+    assert "/api/docs/" not in login_client(persona("hotline_operator")).get("/").content.decode()
+    assert "/api/docs/" not in login_client(persona("org_admin_jakarta")).get("/").content.decode()

@@ -26,7 +26,7 @@ SINTA = {
     "nik": "3171074508120003",
     "date_of_birth": date(2012, 8, 5),
     "sex": "female",
-    "phone": "0812-3456-7890",
+    "phone": "0812 3456 7890",
     "address": "Jl. Kenanga No. 7, Menteng",
 }
 # The same girl as the NGO in Bali wrote her down: a typo, no NIK, an honorific.
@@ -36,9 +36,9 @@ OTHER = {
     "nik": "5171014101110002",
     "date_of_birth": date(2011, 1, 1),
     "sex": "female",
-    "phone": "0813-1111-2222",
+    "phone": "0813 1111 2222",
 }
-PLAIN = ["Sinta", "Maharani", "Maharni", "3171074508120003", "0812-3456-7890", "3456", "Kenanga", "Dewi Lestari"]
+PLAIN = ["Sinta", "Maharani", "Maharni", "3171074508120003", "0812 3456 7890", "3456", "Kenanga", "Dewi Lestari"]
 
 
 def assert_no_plaintext(text: str) -> None:
