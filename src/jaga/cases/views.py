@@ -679,7 +679,7 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
 def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job_for(request, job_id)
     response = HttpResponse(
-        csv_download(["row", "column", "message"], job.errors), content_type="text/csv; charset=utf-8"
+        csv_download([_("Row"), _("Column"), _("Message")], job.errors), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="jaga-import-{job.pk}-errors.csv"'
     return response

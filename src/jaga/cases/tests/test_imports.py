@@ -86,7 +86,7 @@ def test_one_bad_row_imports_nothing_and_lists_every_error(
     assert {(3, "child_nik"), (3, "registered_on"), (4, "regency_code"), (4, "consent_lawful_basis")} <= errors
     assert "Rahasia" not in str(job.errors), "messages never repeat a value"
     download = client.get(f"/cases/imports/{job.pk}/errors.csv")
-    assert download.content.decode("utf-8-sig").startswith("row,column,message")
+    assert download.content.decode("utf-8-sig").startswith("Baris,Kolom,Pesan")
     page = client.get(f"/cases/imports/{job.pk}/").content.decode()
     assert "Tidak ada yang diimpor" in page
 

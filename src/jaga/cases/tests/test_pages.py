@@ -211,12 +211,17 @@ def test_exports_follow_the_list_and_guard_identities(
     client = login_client(caseworker_jakarta)
     plain = client.get("/cases/export.csv", {"form": "online"}).content.decode("utf-8-sig")
     lines = plain.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("reference,registered_on") and "child_full_name" not in lines[0]
+    assert len(lines) == 2 and lines[0].startswith("Nomor kasus,Tanggal pencatatan")
+    assert "Nama lengkap anak" not in lines[0]
+    assert "Eksploitasi seksual daring" in lines[1] and ",online," not in lines[1], "labels, never raw codes"
+    english = login_client(caseworker_jakarta)
+    english.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert english.get("/cases/export.csv").content.decode("utf-8-sig").startswith("Reference,Registration date")
     assert client.get("/cases/export.xlsx", {"identity": "1"})["Location"].startswith("/accounts/reauth/")
     client.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
     workbook = load_workbook(io.BytesIO(client.get("/cases/export.xlsx", {"identity": "1"}).content))
     rows = list(workbook.active.iter_rows(values_only=True))
-    names = [row[rows[0].index("child_full_name")] for row in rows[1:]]
+    names = [row[rows[0].index("Nama lengkap anak")] for row in rows[1:]]
     assert '=HYPERLINK("http://evil.example")' in names
     kinds = {cell.data_type for row in workbook.active.iter_rows() for cell in row}
     assert "f" not in kinds, "a formula is written as text"
@@ -224,7 +229,11 @@ def test_exports_follow_the_list_and_guard_identities(
     events = list(
         AuditEvent.objects.filter(action="cases.export.downloaded").order_by("seq").values_list("details", flat=True)
     )
-    assert events == [{"format": "csv", "rows": 1, "identity": False}, {"format": "xlsx", "rows": 2, "identity": True}]
+    assert events == [
+        {"format": "csv", "rows": 1, "identity": False},
+        {"format": "csv", "rows": 2, "identity": False},
+        {"format": "xlsx", "rows": 2, "identity": True},
+    ]
     assert client.get("/cases/export.pdf").status_code == 404
 
 
