@@ -115,6 +115,9 @@ class QueueFilterForm(dj.Form):
     )
     flag = dj.ChoiceField(label=_("Urgency flag"), required=False, choices=with_blank(Flag.choices))
     mine = dj.BooleanField(label=_("Assigned to me"), required=False)
+    code = dj.CharField(
+        label=_("Tracking code"), required=False, max_length=20, help_text=_("For example JG-7KQ2-M9XD")
+    )
 
 
 def operators() -> Any:
@@ -177,9 +180,22 @@ class OutcomeForm(dj.Form):
         if "url" in self.fields:
             self.fields["url"].choices = with_blank([(u.pk, u.url) for u in report.urls.all()])
         if "organisation" in self.fields:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                is_active=True, type=Organisation.Type.REGIONAL_SERVICE_UNIT
-            ).order_by("name")
+            units = Organisation.objects.filter(is_active=True, type=Organisation.Type.REGIONAL_SERVICE_UNIT)
+            field = self.fields["organisation"]
+            field.queryset = units.order_by("name")  # type: ignore[attr-defined]
+            # The units of the report's province first (preselected when there is one), then the others.
+            province = (report.regency_id or "").split(".")[0]
+            near = [
+                u for u in units.order_by("name") if province and (u.jurisdiction_id or "").split(".")[0] == province
+            ]
+            far = [u for u in units.order_by("name") if u not in near]
+            groups: list[Any] = [("", "—")]
+            if near:
+                groups.append((str(_("In the report's province")), [(str(u.pk), u.name) for u in near]))
+            groups.append((str(_("Other provinces")), [(str(u.pk), u.name) for u in far]))
+            field.choices = groups
+            if len(near) == 1 and not self.is_bound:
+                self.initial["organisation"] = str(near[0].pk)
         if "regency_code" in self.fields:
             self.fields["regency_code"].choices = regency_choices(str(_("As in the report")))
 

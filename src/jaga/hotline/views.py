@@ -85,8 +85,15 @@ def status_view(request: HttpRequest) -> HttpResponse:
 
 @require_perm("hotline.triage")
 def queue_view(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or {"state": "open"})
+    # The default filter holds on every page: a page link without "state" still means the open reports.
+    form = QueueFilterForm({"state": "open", **request.GET.dict()})
     filters = form.cleaned_data if form.is_valid() else {"state": "open"}
+    if filters.get("code"):  # a tracking code read over the phone: straight to its report
+        code = services.normalise_code(filters["code"])
+        found = Report.objects.filter(tracking_code=code).values_list("pk", flat=True).first() if code else None
+        if found is not None:
+            return redirect("hotline:detail", report_id=found)
+        form.add_error("code", _("No report has this tracking code."))
     reports = services.queue(
         state=filters.get("state", ""),
         flag=filters.get("flag", ""),
@@ -167,10 +174,16 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
             if not form.is_valid():
                 return _detail(request, report, **{f"outcome_{action}": form})
             try:
-                services.outcome_record(actor=user, report=report, data=form.to_input(), request=request)
+                outcome = services.outcome_record(actor=user, report=report, data=form.to_input(), request=request)
             except ValidationError as exc:
                 form.add_service_errors(exc)
                 return _detail(request, report, **{f"outcome_{action}": form})
+            if action == Outcome.Kind.CASE:  # say where the case went
+                said = _("The report is now case %(reference)s at %(unit)s; its supervisors are told.")
+                messages.success(
+                    request, said % {"reference": outcome.reference, "unit": form.cleaned_data["organisation"]}
+                )
+                return redirect("hotline:detail", report_id=report.pk)
         elif action == "close":
             services.report_close(actor=user, report=report, request=request)
         elif action == "reopen":

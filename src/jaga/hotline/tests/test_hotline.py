@@ -304,8 +304,12 @@ def test_triage_from_assignment_to_referral_to_a_case(
         f"{base}/takedown/", {"takedown-kind": "takedown", "takedown-url": url.pk, "takedown-recipient": "komdigi"}
     )
     unit = supervisor_bali.organisation
-    converted = client.post(f"{base}/case/", {"case-kind": "case", "case-organisation": unit.pk})
-    assert converted.status_code == 302, converted.content.decode()[:2000]
+    form = client.get(f"/hotline/{report.pk}/").content.decode()
+    assert f'<option value="{unit.pk}" selected>' in form, "the unit of the report's province is preselected"
+    converted = client.post(f"{base}/case/", {"case-kind": "case", "case-organisation": unit.pk}, follow=True)
+    assert converted.redirect_chain and converted.redirect_chain[0][1] == 302
+    said = converted.content.decode()
+    assert unit.name in said and Case.objects.get().reference in said, "says where the case went"
     report.refresh_from_db()
     case = Case.objects.get()
     assert report.case == case and report.state == "referred" and report.referred_at is not None
@@ -377,3 +381,18 @@ def test_the_hours_total_is_counted_with_the_report_so_it_is_never_exceeded(regi
     ratelimit.hit(ratelimit.TOTAL)  # another reporter took the last place
     response = Client().post("/api/v1/hotline/public-reports/", {**FORM, "urls": []}, content_type="application/json")
     assert response.status_code == 429 and Report.objects.count() == 2
+
+
+def test_the_queue_finds_a_report_by_its_code_and_keeps_its_filter_on_every_page(
+    regions: None, login_client: Callable[..., Client], hotline_operator: User
+) -> None:
+    report = submit()
+    client = login_client(hotline_operator)
+    code = report.tracking_code.lower().replace("-", " ")
+    found = client.get("/hotline/", {"code": code})
+    assert found.status_code == 302 and found["Location"] == f"/hotline/{report.pk}/"
+    missing = client.get("/hotline/", {"code": "JG-AAAA-BBBB"}).content.decode()
+    assert "Tidak ada laporan dengan kode pelacakan ini" in missing
+    Report.objects.filter(pk=report.pk).update(state="closed")
+    second_page = client.get("/hotline/", {"page": "2"}).content.decode()
+    assert report.tracking_code not in second_page, "a page link without the filter still shows the open reports"
