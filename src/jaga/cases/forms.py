@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
 from jaga.cases.models import (
     Consent,
@@ -23,6 +24,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput
 from jaga.core.forms import DATE
+from jaga.regions.choices import region_choices
 from jaga.regions.models import Region
 
 
@@ -33,18 +35,6 @@ def regency_choices(blank: str) -> list[Any]:
     for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
         groups.setdefault(names.get(parent, parent), []).append((code, f"{code} · {name}"))
     return [("", blank), *groups.items()]
-
-
-def region_filter_choices() -> list[Any]:
-    """A province (all of it) or one of its regencies, grouped by province: the case list's region picker."""
-    provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
-    groups: dict[str, list[tuple[str, str]]] = {
-        code: [(code, str(_("%(province)s: the whole province") % {"province": name}))]
-        for code, name in provinces.items()
-    }
-    for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
-        groups.setdefault(parent, []).append((code, name))
-    return [("", _("All regions")), *((provinces.get(code, code), rows) for code, rows in groups.items())]
 
 
 def with_blank(choices: Any) -> list[tuple[str, Any]]:
@@ -215,7 +205,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_filter_choices()  # type: ignore[attr-defined]
+        self.fields["region"].choices = region_choices(str(_("All regions")))  # type: ignore[attr-defined]
 
 
 class NoteForm(forms.Form):
@@ -259,7 +249,9 @@ class ServiceRecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = Organisation.objects.filter(is_active=True)
+        field = self.fields["provider"]
+        field.queryset = Organisation.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        field.choices = organisation_choices(field.queryset)  # type: ignore[attr-defined]
 
 
 class LegalProcessForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
 from jaga.cases.forms import with_blank
 from jaga.core.forms import DATE
@@ -25,6 +26,7 @@ from jaga.programs.models import (
     Stage,
     TrainingSession,
 )
+from jaga.regions.choices import region_choices
 from jaga.regions.models import Region
 
 
@@ -79,6 +81,11 @@ class AskForm(forms.Form):
     title = forms.CharField(label=_("The ask"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(Ask.Kind.choices))
     lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.filter(is_active=True))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # long lists grouped: regions by province, organisations by type
+        self.fields["region"].choices = region_choices()  # type: ignore[attr-defined]
+        self.fields["lead"].choices = organisation_choices(self.fields["lead"].queryset)  # type: ignore[attr-defined]
 
 
 class ActivityForm(forms.ModelForm):
@@ -207,6 +214,11 @@ class ParticipantForm(forms.Form):
         label=_("Other organisation"), max_length=200, required=False, help_text=_("When it is not in Jaga.")
     )
     role = forms.CharField(label=_("Role or position"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.choices = organisation_choices(field.queryset)  # type: ignore[attr-defined]
 
 
 class ParticipantImportForm(forms.Form):
