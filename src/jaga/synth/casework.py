@@ -193,7 +193,8 @@ def _overdue(unit: Organisation, rng: random.Random) -> None:
 
 
 def _demo_referrals(organisations: dict[str, Organisation]) -> None:
-    """Jakarta refers three children to Bali: one waits for Bali's decision, one accepted, one declined."""
+    """Jakarta refers four children to Bali: one waits for Bali's decision, one accepted, one declined, and
+    one transferred (the family moved; the case continues in Bali, waiting in its intake queue)."""
     jakarta, bali = organisations["jakarta"], organisations["bali"]
     sender = User.objects.get(organisation=jakarta, email__startswith="caseworker.")
     boss = User.objects.get(organisation=bali, email__startswith="supervisor.")
@@ -201,19 +202,24 @@ def _demo_referrals(organisations: dict[str, Organisation]) -> None:
     shareable = Case.objects.filter(
         organisation=jakarta, assigned_to=sender, status__in=[Status.SERVICES, Status.CASE_PLAN]
     ).filter(consents__sharing=True)
-    chosen = list(shareable.distinct().order_by("-registered_on")[:3])
-    for case, (service, answer) in zip(
-        chosen, [("shelter", None), ("psychosocial", True), ("legal_aid", False)], strict=False
-    ):
+    chosen = list(shareable.distinct().order_by("-registered_on")[:4])
+    plans = [
+        ("shelter", None, False),
+        ("psychosocial", True, False),
+        ("legal_aid", False, False),
+        ("shelter", True, True),
+    ]
+    for case, (service, answer, transfer) in zip(chosen, plans, strict=False):
         referral = referral_request(
             actor=sender,
             case=case,
             to_organisation=bali,
             service=service,
+            is_transfer=transfer,
             reason="Keluarga pindah ke Denpasar; anak butuh layanan lanjutan di sana.",
         )
         if answer is True:
-            referral_decide(actor=boss, referral=referral, accept=True, assignee=receiver)
+            referral_decide(actor=boss, referral=referral, accept=True, assignee=None if transfer else receiver)
         elif answer is False:
             referral_decide(
                 actor=boss, referral=referral, accept=False, reason="Kuota pendampingan hukum bulan ini penuh."

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -66,3 +67,16 @@ def test_the_demo_gives_every_role_work_on_its_home(regions: None) -> None:
         if not any(counts):
             idle.append(email)
     assert idle == [], f"these roles find nothing to do on their first page: {idle}"
+    # The demo units' cases went through the real workflow: every status, approvals waiting, overdue tasks.
+    from jaga.cases.models import Assessment, CasePlan, Referral, Task
+    from jaga.notifications.models import Notification
+
+    units = Case.objects.filter(organisation__name__endswith="(demo)")
+    statuses = set(units.values_list("status", flat=True))
+    assert {"registered", "assessed", "case_plan", "services", "closed", "reopened"} <= statuses
+    assert Assessment.objects.filter(state="submitted").exists() and CasePlan.objects.filter(state="submitted").exists()
+    assert Task.objects.filter(case__in=units, state="open", due_on__lt=date.today()).exists()
+    assert Referral.objects.filter(state="requested").exists() and Referral.objects.filter(state="declined").exists()
+    supervisor = User.objects.get(email="supervisor.jakarta@jaga.example")
+    assert Notification.objects.filter(user=supervisor, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=supervisor, read_at__isnull=False).exists()
