@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +21,7 @@ from jaga.cases import casetasks, workflow
 from jaga.cases.access import access_case
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.models import ClosureReason, Need, RiskLevel, Service, Task
+from jaga.core.pagination import CappedPaginator
 
 TEXT = {"max_length": workflow.TEXT_MAX}
 
@@ -189,17 +191,30 @@ class TaskOutSerializer(serializers.Serializer):
         return task.overdue_on(timezone.localdate())
 
 
+class TaskPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Stops at 1,001 on very long lists")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TaskOutSerializer(many=True)
+
+
+class TaskPagination(PageNumberPagination):
+    page_size = 50
+    django_paginator_class = CappedPaginator
+
+
 class TaskListView(APIView):
     @extend_schema(
         operation_id="v1_tasks_list",
-        summary="Your open tasks, the most overdue first (at most 500)",
-        responses={200: TaskOutSerializer(many=True), **ERROR_RESPONSES},
+        summary="Your open tasks, the most overdue first, 50 a page",
+        responses={200: TaskPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
         if not user_has_perm(request.user, "cases.edit"):
             raise PermissionDenied
-        tasks = casetasks.tasks_of(request.user)[:500]  # type: ignore[arg-type]
-        return Response(TaskOutSerializer(tasks, many=True).data)
+        paginator = TaskPagination()
+        page = paginator.paginate_queryset(casetasks.tasks_of(request.user), request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(TaskOutSerializer(page, many=True).data)
 
 
 class TaskCloseInSerializer(serializers.Serializer):

@@ -13,8 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case as When_
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,8 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record
 from jaga.cases import casetasks, workflow
-from jaga.cases.models import Case, CaseEvent, Coworker, Referral, RiskLevel, Status
+from jaga.cases.models import Case, CaseEvent, Child, Coworker, Referral, Status
+from jaga.core.pagination import capped_count
 from jaga.notifications.models import Kind
 from jaga.notifications.services import notify
 
@@ -153,15 +153,6 @@ def coworker_remove(*, actor: User, coworker: Coworker, request: HttpRequest | N
     coworker.delete()
 
 
-URGENCY = When_(
-    When(risk_level=RiskLevel.HIGH, then=Value(0)),
-    When(risk_level=RiskLevel.MEDIUM, then=Value(1)),
-    When(risk_level=RiskLevel.LOW, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
-
 def intake_queue(user: User) -> QuerySet[Case]:
     """The unit's cases that nobody works on: its own unassigned open cases and the referrals it
     accepted without a caseworker, the most urgent (risk) and then the oldest first."""
@@ -172,12 +163,14 @@ def intake_queue(user: User) -> QuerySet[Case]:
             to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED, assigned_to__isnull=True
         ).values_list("case_id", flat=True)
     )
-    waiting = Q(organisation_id=user.organisation_id, assigned_to__isnull=True) | Q(pk__in=referred)
+    waiting = Q(organisation_id=user.organisation_id, assigned_to__isnull=True)
+    if referred:  # a literal list: the database keeps to the queue's index (see visible_cases)
+        waiting |= Q(pk__in=referred)
     return (
         Case.objects.filter(waiting)
         .exclude(status=Status.CLOSED)
         .select_related("exploitation_regency", "child")
-        .annotate(urgency=URGENCY)
+        .defer(*(f"child__{name}" for name in Child.IDENTITY_FIELDS))  # the queue shows no identity
         .order_by("urgency", "registered_on", "created_at")
     )
 
@@ -186,8 +179,9 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
     """What waits for ``user`` in the case registry, for the home page: (label, count, link)."""
     items: list[tuple[str, int, str]] = []
     if user_has_perm(user, "cases.view"):
-        led_or_beside = Q(assigned_to=user) | Q(pk__in=Coworker.objects.filter(user=user).values("case_id"))
-        mine = Case.objects.filter(led_or_beside).exclude(status=Status.CLOSED).count()
+        beside = list(Coworker.objects.filter(user=user).values_list("case_id", flat=True))
+        led_or_beside = Q(assigned_to=user) | Q(pk__in=beside) if beside else Q(assigned_to=user)
+        mine = capped_count(Case.objects.filter(led_or_beside).exclude(status=Status.CLOSED))
         mine += Referral.objects.filter(assigned_to=user, state=Referral.State.ACCEPTED).count()
         items.append((_("Open cases you work on"), mine, reverse("cases:list") + "?mine=1"))
         new = user.notifications.filter(kind=Kind.CASE_ASSIGNED, read_at__isnull=True).count()
@@ -195,9 +189,9 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
             items.append((_("New assignments"), new, reverse("notifications:list")))
     if user_has_perm(user, "cases.edit"):
         tasks = casetasks.tasks_of(user)
-        late = tasks.filter(due_on__lt=timezone.localdate()).count()
+        late = capped_count(tasks.filter(due_on__lt=timezone.localdate()))
         items.append((_("Overdue tasks"), late, reverse("cases:tasks")))
-        soon = tasks.filter(due_on__gte=timezone.localdate(), due_on__lte=workflow.due_in(7)).count()
+        soon = capped_count(tasks.filter(due_on__gte=timezone.localdate(), due_on__lte=workflow.due_in(7)))
         items.append((_("Tasks due within 7 days"), soon, reverse("cases:tasks")))
         returned = sum(
             model.objects.filter(submitted_by=user, state="returned").count() for model in workflow.ITEMS.values()
@@ -205,16 +199,22 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
         if returned:
             items.append((_("Returned to you for changes"), returned, reverse("cases:list") + "?mine=1"))
     if user_has_perm(user, "cases.assign"):
-        items.append((_("Cases waiting in the intake queue"), intake_queue(user).count(), reverse("cases:queue")))
+        waiting_cases = capped_count(intake_queue(user))
+        items.append((_("Cases waiting in the intake queue"), waiting_cases, reverse("cases:queue")))
     if user_has_perm(user, "cases.approve"):
-        items.append((_("Waiting for your approval"), len(workflow.waiting_for(user)), reverse("cases:approvals")))
-        late = casetasks.team_overdue(user).count()
+        items.append((_("Waiting for your approval"), workflow.waiting_count(user), reverse("cases:approvals")))
+        late = capped_count(casetasks.team_overdue(user))
         items.append((_("Overdue tasks in your team"), late, reverse("cases:caseload")))
     if user_has_perm(user, "cases.view_all_org"):
         busiest = sorted(casetasks.caseload(user.organisation_id), key=lambda row: -row["cases"])[:HOME_CASELOAD]
         for row in busiest:
             label = _("Open cases of %(name)s") % {"name": row["user"].full_name}
-            items.append((label, row["cases"], reverse("cases:caseload")))
+            if row["cases"] > casetasks.CASELOAD_CAP:
+                label = _("Open cases of %(name)s (more than %(cap)s)") % {
+                    "name": row["user"].full_name,
+                    "cap": casetasks.CASELOAD_CAP,
+                }
+            items.append((label, min(row["cases"], casetasks.CASELOAD_CAP), reverse("cases:caseload")))
     if user_has_perm(user, "cases.accept_referral"):
         waiting = Referral.objects.filter(to_organisation_id=user.organisation_id, state=Referral.State.REQUESTED)
         items.append((_("Referrals waiting for your decision"), waiting.count(), reverse("cases:referrals")))

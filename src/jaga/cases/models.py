@@ -153,6 +153,18 @@ class Case(models.Model):
     planned_on = models.DateField(null=True, blank=True)
     served_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # The intake queue's order, most urgent first (high 0, medium 1, low 2, not rated 3): kept by the
+    # database from the risk level, so that the queue is read from its index however long it is.
+    urgency = models.GeneratedField(
+        expression=models.Case(
+            models.When(risk_level="high", then=models.Value(0)),
+            models.When(risk_level="medium", then=models.Value(1)),
+            models.When(risk_level="low", then=models.Value(2)),
+            default=models.Value(3),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -166,6 +178,14 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status"], name="case_org_status"),
             # The list's order: its first page is read straight from the index (docs/benchmarks.md).
             models.Index(fields=["organisation", "-registered_on", "-number"], name="case_org_registered_number"),
+            # A caseworker's own open cases (their home, the caseload per caseworker), read from the index.
+            models.Index(fields=["assigned_to", "status", "risk_level"], name="case_assignee_status"),
+            # The intake queue: a unit's open cases that nobody leads, most urgent and oldest first.
+            models.Index(
+                fields=["organisation", "urgency", "registered_on", "created_at"],
+                name="case_intake_queue",
+                condition=models.Q(assigned_to__isnull=True) & ~models.Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,8 +27,9 @@ from jaga.cases.assignment import (
 )
 from jaga.cases.models import Case, Coworker
 from jaga.core.forms import add_errors
+from jaga.core.pagination import COUNT_CAP, capped_count
 
-QUEUE_SHOWN = 200
+QUEUE_SHOWN = 100
 
 
 class AssignForm(forms.Form):
@@ -140,11 +141,11 @@ def intake_queue_view(request: HttpRequest) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 return redirect("cases:queue")
-    total = queue.count()
+    total = capped_count(queue)
     return render(
         request,
         "cases/intake_queue.html",
-        {"cases": queue[:QUEUE_SHOWN], "total": total, "form": form, "chosen": chosen},
+        {"cases": queue[:QUEUE_SHOWN], "total": total, "capped": total > COUNT_CAP, "form": form, "chosen": chosen},
         status=400 if form.errors else 200,
     )
 

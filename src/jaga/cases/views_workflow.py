@@ -25,7 +25,9 @@ from jaga.cases.forms_workflow import AssessmentForm, ClosureForm, DecisionForm,
 from jaga.cases.models import Case, Task
 from jaga.cases.work_models import Submitted
 from jaga.core.forms import add_errors
+from jaga.core.pagination import CappedPaginator
 
+TASKS_PAGE = 50
 FORMS = {"assessment": AssessmentForm, "plan": PlanForm, "closure": ClosureForm}
 
 
@@ -214,17 +216,18 @@ def tasks_view(request: HttpRequest) -> HttpResponse:
         for model in workflow.ITEMS.values()
         for entry in model.objects.filter(submitted_by=user, state=Submitted.State.RETURNED).select_related("case")  # type: ignore[attr-defined]
     ]
+    page = CappedPaginator(casetasks.tasks_of(user), TASKS_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(
-        request,
-        "cases/tasks.html",
-        {"tasks": casetasks.tasks_of(user)[:500], "returned": returned, "today": timezone.localdate()},  # type: ignore[arg-type]
+        request, "cases/tasks.html", {"page": page, "returned": returned, "today": timezone.localdate(), "query": ""}
     )
 
 
 @require_perm("cases.approve")
 @require_GET
 def approvals_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/approvals.html", {"entries": workflow.waiting_for(request.user)})  # type: ignore[arg-type]
+    user = request.user
+    entries = workflow.waiting_for(user)  # type: ignore[arg-type]
+    return render(request, "cases/approvals.html", {"entries": entries, "total": workflow.waiting_count(user)})  # type: ignore[arg-type]
 
 
 @require_perm("cases.view_all_org")

@@ -447,15 +447,24 @@ def due_in(days: int, start: date | None = None) -> date:
     return (start or timezone.localdate()) + timedelta(days=days)
 
 
-def waiting_for(user: User) -> list[Submitted]:
-    """What waits for this supervisor's approval in their organisation, oldest first."""
+def _waiting(user: User, model: type[Submitted]) -> Any:
+    return model.objects.filter(  # type: ignore[attr-defined]
+        case__organisation_id=user.organisation_id, state=Submitted.State.SUBMITTED
+    )
+
+
+def waiting_for(user: User, limit: int = 200) -> list[Submitted]:
+    """What waits for this supervisor's approval in their organisation, the oldest ``limit`` first."""
     if not user_has_perm(user, "cases.approve"):
         return []
     entries: list[Submitted] = []
     for model in ITEMS.values():
-        entries += list(
-            model.objects.filter(  # type: ignore[attr-defined]
-                case__organisation_id=user.organisation_id, state=Submitted.State.SUBMITTED
-            ).select_related("case", "submitted_by")
-        )
-    return sorted(entries, key=lambda entry: entry.submitted_at or entry.created_at)
+        oldest = _waiting(user, model).select_related("case", "submitted_by").order_by("submitted_at")
+        entries += list(oldest[:limit])
+    return sorted(entries, key=lambda entry: entry.submitted_at or entry.created_at)[:limit]
+
+
+def waiting_count(user: User) -> int:
+    if not user_has_perm(user, "cases.approve"):
+        return 0
+    return sum(_waiting(user, model).count() for model in ITEMS.values())

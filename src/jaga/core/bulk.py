@@ -97,7 +97,9 @@ def instantiate(model: type[M], **values: object) -> M:
     model's constructor, which checks each argument; it sends no init signals and validates nothing."""
     defaults = _DEFAULTS.get(model)
     if defaults is None:
-        defaults = _DEFAULTS[model] = [(f.attname, f._get_default) for f in model._meta.concrete_fields]
+        defaults = _DEFAULTS[model] = [
+            (f.attname, f._get_default) for f in model._meta.concrete_fields if not f.generated
+        ]
     obj = model.__new__(model)
     obj._state = ModelState()
     state = obj.__dict__
@@ -121,7 +123,8 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
     model = type(objects[0])
     meta = model._meta
     auto_pk = isinstance(meta.pk, models.AutoField | models.BigAutoField)
-    fields = [f for f in meta.concrete_fields if not (auto_pk and f.primary_key)]
+    # Generated columns are computed by the database (``Case.urgency``): never written.
+    fields = [f for f in meta.concrete_fields if not (auto_pk and f.primary_key) and not f.generated]
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy's lookup per value is costly
     quote = db.ops.quote_name
     target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"

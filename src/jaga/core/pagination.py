@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, Subquery
 
 COUNT_CAP = 1_000
 
@@ -27,3 +29,22 @@ class CappedPaginator(Paginator):
     @property
     def cap(self) -> int:
         return COUNT_CAP
+
+
+def capped_count(queryset: Any) -> int:
+    """How many, exact up to COUNT_CAP and COUNT_CAP + 1 beyond (pages show it as "more than 1000"):
+    a home page's counts stay fast however long a queue grows."""
+    return int(queryset.order_by()[: COUNT_CAP + 1].count())
+
+
+class _CappedCount(Subquery):
+    """``(SELECT COUNT(*) FROM (<the subquery, LIMIT cap + 1>) AS capped)``: a correlated count that
+    stops reading at the cap (PostgreSQL and SQLite both take a correlated subquery in FROM)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
+
+def capped_subquery(queryset: Any, cap: int = COUNT_CAP) -> Any:
+    """An annotation counting ``queryset`` (which may use OuterRef) up to ``cap`` + 1, from its index."""
+    return _CappedCount(queryset.order_by().values("pk")[: cap + 1])

@@ -429,7 +429,7 @@ def test_the_api_carries_a_case_from_assessment_to_closure(
     action = {"description": "Konseling", "due_on": due, "service": "psychosocial"}
     assert post(me, "plan/", {"goals": "Aman", "actions": [action]}).json()["state"] == "submitted"
     assert post(boss, "decide/", {"item": "plan", "decision": "approve"}).json()["case_status"] == "case_plan"
-    tasks = me.get("/api/v1/tasks/").json()
+    tasks = me.get("/api/v1/tasks/").json()["results"]
     assert {task["kind"] for task in tasks} == {"plan_action", "follow_up"}
     closed = me.post(f"/api/v1/tasks/{tasks[0]['id']}/close/", {"state": "done"}, content_type="application/json")
     assert closed.status_code == 200 and closed.json()["state"] == "done"
