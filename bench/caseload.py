@@ -177,10 +177,10 @@ def measure() -> dict[str, tuple[float, float]]:
 LABELS = {
     "caseworker_home": "caseworker's home (about 19,000 cases led, their tasks)",
     "supervisor_home": "supervisor's home (queue, approvals, team's overdue tasks, caseload per caseworker)",
-    "intake_queue": "intake queue page (100,000 waiting; first 200, most urgent and oldest first)",
+    "intake_queue": "intake queue page (100,000 waiting; the first 100, most urgent and oldest first)",
     "tasks_page": "caseworker's task list",
     "tasks_api": "`GET /api/v1/tasks/`",
-    "approvals": "what waits for the supervisor's approval (1,000)",
+    "approvals": "what waits for the supervisor's approval (1,000; the oldest 50 shown)",
     "team_caseload": "team caseload page (50 caseworkers, their overdue tasks)",
     "caseworker_list": "caseworker's own cases (`/cases/?mine=on`)",
     "raw_queue": "baseline: the queue's first page and its capped count in raw SQL",

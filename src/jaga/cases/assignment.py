@@ -206,7 +206,8 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
         late = capped_count(casetasks.team_overdue(user))
         items.append((_("Overdue tasks in your team"), late, reverse("cases:caseload")))
     if user_has_perm(user, "cases.view_all_org"):
-        busiest = sorted(casetasks.caseload(user.organisation_id), key=lambda row: -row["cases"])[:HOME_CASELOAD]
+        rows = casetasks.caseload(user.organisation_id, only_cases=True)
+        busiest = sorted(rows, key=lambda row: -row["cases"])[:HOME_CASELOAD]
         for row in busiest:
             label = _("Open cases of %(name)s") % {"name": row["user"].full_name}
             if row["cases"] > casetasks.CASELOAD_CAP:

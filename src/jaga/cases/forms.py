@@ -23,7 +23,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, LongSelect
 from jaga.regions.choices import region_choices
 from jaga.regions.models import Region
 
@@ -198,7 +198,7 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference, NIK or name"), required=False, max_length=60)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
     form = forms.ChoiceField(label=_("Form of exploitation"), choices=[("", _("All")), *Form.choices], required=False)
-    region = forms.ChoiceField(label=_("Province or regency/city"), required=False)
+    region = forms.ChoiceField(label=_("Province or regency/city"), required=False, widget=LongSelect)
     since = forms.DateField(label=_("Registered from"), required=False, widget=DATE)
     until = forms.DateField(label=_("Registered until"), required=False, widget=DATE)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)

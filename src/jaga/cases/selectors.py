@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jaga.cases.access import may_see_identity
@@ -74,9 +74,6 @@ def case_list(
         )
         beside = Coworker.objects.filter(user=user).values_list("case_id", flat=True)
         cases = cases.filter(Q(assigned_to=user) | Q(pk__in=[*given, *beside]))
-    # Flagged in the list: the case has a task still to do after its due date.
-    late = Task.objects.filter(case=OuterRef("pk"), state=Task.State.OPEN, due_on__lt=timezone.localdate())
-    cases = cases.annotate(overdue=Exists(late))
     # Identity columns are never needed in a list: do not even decrypt them.
     return cases.defer(
         *(
@@ -84,3 +81,9 @@ def case_list(
             for name in ("full_name", "aliases", "nik", "date_of_birth", "address", "phone", "guardian_name")
         )
     ).order_by("-registered_on", "-number")
+
+
+def overdue_among(case_ids: list[object]) -> set[object]:
+    """Which of these cases (one page of a list) have a task still to do after its due date."""
+    late = Task.objects.filter(case_id__in=case_ids, state=Task.State.OPEN, due_on__lt=timezone.localdate())
+    return set(late.values_list("case_id", flat=True))

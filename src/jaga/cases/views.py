@@ -40,7 +40,7 @@ from jaga.cases.forms import (
 )
 from jaga.cases.forms_workflow import TaskForm
 from jaga.cases.models import Case, ImportJob, IntakeDraft, Referral, Status
-from jaga.cases.selectors import case_list
+from jaga.cases.selectors import case_list, overdue_among
 from jaga.cases.views_assignment import AssignForm, CoworkerForm
 from jaga.cases.views_workflow import case_work
 from jaga.core import crypto
@@ -130,8 +130,10 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     page.object_list = list(page.object_list)
     names, full = _child_names(request, page.object_list)
+    late = overdue_among([case.pk for case in page.object_list])
     for case in page.object_list:
         case.child_label = names.get(str(case.pk), "—")
+        case.overdue = case.pk in late
     return render(
         request,
         "cases/case_list.html",

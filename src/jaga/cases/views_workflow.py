@@ -28,6 +28,7 @@ from jaga.core.forms import add_errors
 from jaga.core.pagination import CappedPaginator
 
 TASKS_PAGE = 50
+TEAM_OVERDUE_SHOWN = 50  # the caseload page lists the team's longest overdue tasks
 FORMS = {"assessment": AssessmentForm, "plan": PlanForm, "closure": ClosureForm}
 
 
@@ -240,7 +241,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
         "cases/caseload.html",
         {
             "rows": casetasks.caseload(user.organisation_id),  # type: ignore[union-attr]
-            "overdue": casetasks.team_overdue(user)[:200],  # type: ignore[arg-type]
+            "overdue": casetasks.team_overdue(user)[:TEAM_OVERDUE_SHOWN],  # type: ignore[arg-type]
             "today": timezone.localdate(),
         },
     )

@@ -224,7 +224,7 @@ class Task(models.Model):
     class Meta:
         ordering = ["due_on", "created_at"]
         indexes = [
-            models.Index(fields=["owner", "state", "due_on"], name="task_owner_due"),
+            models.Index(fields=["owner", "state", "due_on", "id"], name="task_owner_due"),
             models.Index(fields=["case", "state", "due_on"], name="task_case_due"),
             models.Index(fields=["state", "due_on"], name="task_state_due"),
         ]

@@ -453,7 +453,7 @@ def _waiting(user: User, model: type[Submitted]) -> Any:
     )
 
 
-def waiting_for(user: User, limit: int = 200) -> list[Submitted]:
+def waiting_for(user: User, limit: int = 50) -> list[Submitted]:
     """What waits for this supervisor's approval in their organisation, the oldest ``limit`` first."""
     if not user_has_perm(user, "cases.approve"):
         return []
