@@ -18,7 +18,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class Result:
     scored_pairs: int = 0
     trained: bool = False  # weights learned from these records (else the starting weights)
     uncertain_count: int = 0  # all pairs between the thresholds left apart (``uncertain`` may be fewer)
+    notes: list[str] = field(default_factory=list)  # what the model did with this input (left out, defaults)
 
     @property
     def cluster_count(self) -> int:
@@ -378,11 +379,12 @@ def score(
     database while Splink trains, whose work is half Python and leaves a core free."""
     from concurrent.futures import ThreadPoolExecutor
 
+    notes = usable_fields(con, tables)
     cursor = con.cursor()
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             blocking = pool.submit(block, cursor, tables)
-            linker, trained = train(con, tables, progress)
+            linker, trained = train(con, tables, progress, notes)
             blocked = blocking.result()
     finally:
         cursor.close()
@@ -391,21 +393,67 @@ def score(
     _everything(con, tables)
     scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     progress("clustering", 0.85)
-    return Scored(table, scored, trained)
+    return Scored(table, scored, trained, notes)
 
 
 TRAINING_RECORDS = 200_000  # m is learned from a sample of this many records (per table)
 U_PAIRS = 250_000  # u from this many random pairs
 
 
-def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress) -> tuple[Any, bool]:
+# The fields each comparison reads, by the name a person knows them by (the encoder's input columns).
+FIELD_COLUMNS = {
+    "name": ["name_bf"],
+    "date of birth": ["dob"],
+    "sex": ["sex"],
+    "NIK": ["nik"],
+    "phone": ["phone"],
+    "address": ["address_bf"],
+    "regency": ["regency"],
+}
+
+
+def usable_fields(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """Notes on the fields that are empty in every record (left out: they weigh nothing); an input
+    without a name anywhere cannot be matched and is refused with one clear error."""
+    notes = []
+    for label, columns in FIELD_COLUMNS.items():
+        present = sum(
+            con.execute(f"SELECT count({column}) FROM {table}").fetchall()[0][0]
+            for table in tables
+            for column in columns
+        )
+        if not present:
+            if label == "name":
+                raise InputError(["No record has a name: linkage needs at least the name (full_name) to compare."])
+            notes.append(f"{label} is empty in every record: left out of the model")
+    return notes
+
+
+def _has_pairs(con: duckdb.DuckDBPyConnection, tables: list[str], rule: str) -> bool:
+    """Whether the training block ``rule`` brings any pair together (an export already de-duplicated by
+    NIK has none for "the same NIK"; a file without phones none for "the same phone")."""
+    left, right = tables[0], tables[-1]
+    other = "l.unique_id < r.unique_id AND " if len(tables) == 1 else ""
+    sql = f"SELECT 1 FROM {left} l JOIN {right} r ON {other}{rule} LIMIT 1"
+    return bool(con.execute(sql).fetchall())
+
+
+def train(
+    con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress, notes: list[str] | None = None
+) -> tuple[Any, bool]:
     """Splink's model with its weights estimated from the records (below MIN_TRAINING, the priors).
+
+    Never fails on the data: a training block that finds no pairs is skipped, one whose estimates break
+    (a probability of 0 or 1) is undone, and weights that are not usable fall back to the priors
+    (``_weights``); each of these is said in ``notes``, which the run's summary shows.
 
     The share of pairs that match is counted on all the records (it depends on how many there are);
     u and m are learned on a sample of TRAINING_RECORDS (Splink would sample as much, slower, from
     the whole table) and the trained model is then put on the whole records for scoring."""
     from splink import DuckDBAPI, Linker, SettingsCreator
     from splink.internals.exceptions import EMTrainingException
+
+    notes = notes if notes is not None else []
 
     def linker_of(names: list[str], settings: Any) -> Any:
         db_api = DuckDBAPI(connection=con)
@@ -429,10 +477,20 @@ def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress)
     linker = linker_of(tables, settings)
     trained = records >= MIN_TRAINING
     if not trained:
+        notes.append(f"fewer than {MIN_TRAINING} records: the starting weights were used")
         return linker, trained
     progress("training: the share of pairs that match", 0.05)
-    _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
+    default_share = settings.probability_two_random_records_match
+    try:
+        _quiet(lambda: linker.training.estimate_probability_two_random_records_match(DETERMINISTIC, recall=0.6))
+    except (ArithmeticError, ValueError) as exc:
+        notes.append(f"the share of matching pairs could not be estimated ({type(exc).__name__}): a default kept")
     share = linker._settings_obj._probability_two_random_records_match
+    if not 0 < share < 1:  # no pair agrees on the deterministic rules (no NIK, no birth date...)
+        notes.append(
+            f"no pair agrees on the deterministic rules: the share of matching pairs is the default {default_share:.2g}"
+        )
+        share = linker._settings_obj._probability_two_random_records_match = default_share
     samples = []
     for table, size in zip(tables, sizes, strict=True):
         if size <= TRAINING_RECORDS:
@@ -446,13 +504,25 @@ def train(con: duckdb.DuckDBPyConnection, tables: list[str], progress: Progress)
         ).fetchall()
     learner = linker if samples == tables else linker_of(samples, linker.misc.save_model_to_json())
     progress("training: how often unrelated records agree", 0.15)
-    _quiet(lambda: learner.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, records * 5), seed=1))
+    before = learner.misc.save_model_to_json()
+    try:
+        _quiet(lambda: learner.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, records * 5), seed=1))
+    except (ArithmeticError, ValueError) as exc:
+        notes.append(f"u could not be estimated ({type(exc).__name__}): the starting values were kept")
+        learner = linker_of(samples, before)
     for n, rule in enumerate(TRAINING_BLOCKS):
         progress("training: how often the same child agrees (EM)", 0.25 + 0.1 * n)
-        try:
-            _quiet(lambda rule=rule: learner.training.estimate_parameters_using_expectation_maximisation(rule))
-        except EMTrainingException:  # no pairs in this block: the other sessions and the priors stand
+        if not _has_pairs(con, samples, rule):
+            notes.append(f"training block {rule!r} found no pairs: skipped")
             continue
+        # A session that fails has already changed the model (Splink drops the comparison it fixes):
+        # the model is put back as it was before it, and the other sessions and the priors stand.
+        before, session = learner.misc.save_model_to_json(), learner.training
+        try:
+            _quiet(lambda rule=rule, session=session: session.estimate_parameters_using_expectation_maximisation(rule))
+        except (EMTrainingException, ArithmeticError, ValueError) as exc:
+            notes.append(f"training block {rule!r} failed ({type(exc).__name__}): its estimates were not used")
+            learner = linker_of(samples, before)
     if learner is not linker:
         model = learner.misc.save_model_to_json()
         model["probability_two_random_records_match"] = share
@@ -479,15 +549,32 @@ def _weights(linker: Any) -> dict[str, list[tuple[str, float]]]:
     weights = {}
     for comparison in comparisons():
         name = comparison["output_column_name"]
-        levels = trained[name].comparison_levels
-        assert [lvl.label_for_charts for lvl in levels] == [
-            lvl["label_for_charts"] for lvl in comparison["comparison_levels"]
-        ], name
+        found = trained.get(name)
+        levels = found.comparison_levels if found is not None else []
+        labels = [lvl["label_for_charts"] for lvl in comparison["comparison_levels"]]
+        if [lvl.label_for_charts for lvl in levels] != labels:
+            levels = []  # not in the trained model as defined: the starting weights stand
         weights[name] = [
-            (spec["sql_condition"], 0.0 if level.is_null_level else float(level._match_weight))
-            for spec, level in zip(comparison["comparison_levels"], levels, strict=True)
+            (spec["sql_condition"], _usable_weight(spec, levels[k] if levels else None))
+            for k, spec in enumerate(comparison["comparison_levels"])
         ]
     return weights
+
+
+def _usable_weight(spec: dict[str, Any], level: Any) -> float:
+    """A level's trained weight, or its prior when training left none that can be used (no pairs,
+    or a probability of 0 or 1, whose logarithm is infinite); a null level weighs nothing."""
+    if spec.get("is_null_level"):
+        return 0.0
+    if level is not None:
+        try:
+            weight = float(level._match_weight)
+        except (TypeError, ValueError, ArithmeticError):
+            weight = math.nan
+        if math.isfinite(weight):
+            return weight
+    m, u = spec.get("m_probability"), spec.get("u_probability")
+    return math.log2(m / u) if m and u else 0.0
 
 
 def _double(weight: float) -> str:
@@ -633,6 +720,7 @@ class Scored:
     table: str  # every pair at or above the review threshold: ids, rowids (rid_l, rid_r), probability
     count: int
     trained: bool
+    notes: list[str] = field(default_factory=list)
 
 
 # The record columns the comparisons read.
@@ -1081,7 +1169,7 @@ def _cluster_run(
     progress("done", 1.0)
     return Result(
         len(records.keys), matched, uncertain, refused, clusters, thresholds, scored.count, scored.trained,
-        uncertain_count,
+        uncertain_count, scored.notes,
     )  # fmt: skip
 
 

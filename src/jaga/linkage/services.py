@@ -273,7 +273,7 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
             )
         )
     bulk_insert(reviews)
-    run.summary = {**_summary(result.clusters, cases), "trained": result.trained}
+    run.summary = {**_summary(result.clusters, cases), "trained": result.trained, "notes": result.notes}
     run.records = result.records
     run.clusters = result.cluster_count
     run.scored_pairs = result.scored_pairs

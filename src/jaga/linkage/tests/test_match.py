@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -245,3 +246,52 @@ def test_large_candidate_groups_are_checked_in_python_with_the_same_result(
     monkeypatch.setattr(matching, "LISTED_GROUP", 2)  # every group of three or more records
     assert clusters() == listed
     assert listed[1] > 0  # the checks had something to refuse
+
+
+def _run_without(fields: tuple[str, ...], count: int = 700, seed: int = 5) -> Any:
+    """Records made by `evaluation.generate`, with ``fields`` empty in every one, matched in memory."""
+    from jaga.linkage import matching
+    from jaga.linkage.encoding import Keys, encode
+
+    keys = Keys(SECRET)
+    rows = evaluation.generate(count, seed=seed)
+    encoded = [
+        encode(keys, row["id"], {k: ("" if k in fields else v) for k, v in row.items() if k not in ("id", "person")})
+        for row in rows
+    ]
+    con = matching.connect()
+    matching.load_rows(con, "records", encoded)
+    return matching.run(con, ["records"], matching.Thresholds())
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("nik",),  # an export already de-duplicated by NIK, or none recorded
+        ("phone",),
+        ("nik", "phone"),
+        ("date_of_birth",),
+        ("sex",),
+        ("address",),
+        ("regency_code",),
+        ("aliases",),
+        ("nik", "phone", "regency_code", "sex"),  # FEBRL's shape: names, birth date, address
+        ("date_of_birth", "nik", "phone", "regency_code", "sex", "address"),  # a name and nothing else
+    ],
+    ids=lambda fields: "-".join(fields),
+)
+def test_any_usable_mix_of_fields_gets_an_answer_with_notes_never_a_traceback(fields: tuple[str, ...]) -> None:
+    result = _run_without(fields)
+    assert result.trained, "above MIN_TRAINING the model is trained, whatever is missing"
+    assert result.records == 700 and 0 < result.cluster_count <= 700
+    labels = {"nik": "NIK", "phone": "phone", "date_of_birth": "date of birth", "sex": "sex", "address": "address"}
+    for name in fields:
+        if name in labels:
+            assert any(note.startswith(f"{labels[name]} is empty") for note in result.notes), result.notes
+
+
+def test_input_without_any_name_is_refused_with_one_clear_error() -> None:
+    from jaga.linkage.matching import InputError
+
+    with pytest.raises(InputError, match="needs at least the name"):
+        _run_without(("full_name", "aliases"), count=50)

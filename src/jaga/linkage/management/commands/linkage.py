@@ -207,6 +207,8 @@ class Command(BaseCommand):
                 else f"Fewer than {matching.MIN_TRAINING} records: the starting weights were used, not learned ones."
             )
         )
+        for note in result.notes:  # what the model did with this input: fields left out, defaults used
+            self.stderr.write(f"note: {note}")
 
 
 def write_atomically(path: Path, header: list[str], rows: list) -> None:
