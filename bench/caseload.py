@@ -177,7 +177,7 @@ def measure() -> dict[str, tuple[float, float]]:
 LABELS = {
     "caseworker_home": "caseworker's home (about 19,000 cases led, their tasks)",
     "supervisor_home": "supervisor's home (queue, approvals, team's overdue tasks, caseload per caseworker)",
-    "intake_queue": "intake queue page (100,000 waiting; the first 100, most urgent and oldest first)",
+    "intake_queue": "intake queue page (100,000 waiting; the 50 most urgent and oldest)",
     "tasks_page": "caseworker's task list",
     "tasks_api": "`GET /api/v1/tasks/`",
     "approvals": "what waits for the supervisor's approval (1,000; the oldest 50 shown)",

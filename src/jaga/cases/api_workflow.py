@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +20,7 @@ from jaga.cases import casetasks, workflow
 from jaga.cases.access import access_case
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.models import ClosureReason, Need, RiskLevel, Service, Task
-from jaga.core.pagination import CappedPaginator
+from jaga.core.pagination import api_pages
 
 TEXT = {"max_length": workflow.TEXT_MAX}
 
@@ -191,16 +190,7 @@ class TaskOutSerializer(serializers.Serializer):
         return task.overdue_on(timezone.localdate())
 
 
-class TaskPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Stops at 1,001 on very long lists")
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = TaskOutSerializer(many=True)
-
-
-class TaskPagination(PageNumberPagination):
-    page_size = 50
-    django_paginator_class = CappedPaginator
+TaskPagination, TaskPageSerializer = api_pages(TaskOutSerializer, "Task")
 
 
 class TaskListView(APIView):

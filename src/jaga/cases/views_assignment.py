@@ -29,7 +29,7 @@ from jaga.cases.models import Case, Coworker
 from jaga.core.forms import add_errors
 from jaga.core.pagination import COUNT_CAP, capped_count
 
-QUEUE_SHOWN = 100
+QUEUE_SHOWN = 50  # the most urgent; assigning them brings the next
 
 
 class AssignForm(forms.Form):

@@ -77,7 +77,7 @@ def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpRespons
     may_write = workflow.may_take(user, case, f"submit_{item}") and (  # type: ignore[arg-type]
         entry is None or entry.state != Submitted.State.SUBMITTED
     )
-    form = _form(item, request, entry if entry is not None and entry.editable else None)
+    form = _form(item, request, entry)  # a revision starts from what was approved last
     if request.method == "POST":
         if not may_write:
             messages.error(request, _("This cannot be changed now."))

@@ -48,3 +48,21 @@ class _CappedCount(Subquery):
 def capped_subquery(queryset: Any, cap: int = COUNT_CAP) -> Any:
     """An annotation counting ``queryset`` (which may use OuterRef) up to ``cap`` + 1, from its index."""
     return _CappedCount(queryset.order_by().values("pk")[: cap + 1])
+
+
+def api_pages(items: type[Any], name: str, page_size: int = 50) -> tuple[type[Any], type[Any]]:
+    """A REST page of ``items`` (count up to COUNT_CAP + 1, next, previous, results): the pagination
+    class and its documented serializer, for the API's long lists (notifications, tasks)."""
+    from rest_framework import serializers
+    from rest_framework.pagination import PageNumberPagination
+
+    pagination = type(f"{name}Pagination", (PageNumberPagination,), {
+        "page_size": page_size, "django_paginator_class": CappedPaginator,
+    })  # fmt: skip
+    page = type(f"{name}PageSerializer", (serializers.Serializer,), {
+        "count": serializers.IntegerField(help_text="Stops at 1,001 on very long lists"),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": items(many=True),
+    })  # fmt: skip
+    return pagination, page

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jaga.core.pagination import CappedPaginator
+from jaga.core.pagination import api_pages
 from jaga.notifications.models import Kind, Notification
 
 
@@ -27,16 +26,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
-class NotificationPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Stops at 1,001 on very long lists")
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = NotificationSerializer(many=True)
-
-
-class NotificationPagination(PageNumberPagination):
-    page_size = 50
-    django_paginator_class = CappedPaginator
+NotificationPagination, NotificationPageSerializer = api_pages(NotificationSerializer, "Notification")
 
 
 class NotificationListView(APIView):
