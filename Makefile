@@ -60,6 +60,7 @@ check-i18n: $(STAMP)
 # Scale runs, never part of `make test`: about 20 minutes for the registry, more for linkage at 1M records.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/caseload.py
 	$(BIN)/python bench/linkage.py
 
 # The fault review repeated against a real server and worker (kills, dropped connections, hostile files,
