@@ -362,6 +362,12 @@ BLOCKING = [
     "l.b_phone = r.b_phone",
     "l.first_h = r.first_h AND l.last_h = r.last_h AND l.dob_md = r.dob_md",
     "l.b_nik = r.b_nik",
+    # Without regency, NIK or phone (most exports outside the registry: FEBRL's shape) the rules above
+    # leave a third of the true pairs unscored; a postcode with a name part or the birth date brings
+    # them (FEBRL3: 4,581 to 5,340 pairs scored, recall 0.63 to 0.71). Records without postcodes add nothing.
+    "l.postcode = r.postcode AND l.first_h = r.first_h",
+    "l.postcode = r.postcode AND l.last_h = r.last_h",
+    "l.postcode = r.postcode AND l.dob = r.dob",
 ]
 DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_h = r.name_h AND l.dob = r.dob AND l.regency = r.regency"]
 TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_h = r.first_h", "l.phone = r.phone"]
