@@ -38,6 +38,12 @@ def visible_cases(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any
     return cases.filter(own | Q(pk__in=referred))
 
 
+def may_edit_case(user: Any, case: Any) -> bool:
+    """``cases.edit`` on a case within the user's scope: the owner's people who work on it, or those of an
+    organisation whose referral was accepted (what they add: tasks, services, perpetrators, legal)."""
+    return user_has_perm(user, "cases.edit") and visible_cases(user).filter(pk=case.pk).exists()
+
+
 def is_owner(user: Any, case: Any) -> bool:
     return bool(case.organisation_id == user.organisation_id)
 

@@ -193,9 +193,7 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
         items.append((_("Overdue tasks"), late, reverse("cases:tasks")))
         soon = capped_count(tasks.filter(due_on__gte=timezone.localdate(), due_on__lte=workflow.due_in(7)))
         items.append((_("Tasks due within 7 days"), soon, reverse("cases:tasks")))
-        returned = sum(
-            model.objects.filter(submitted_by=user, state="returned").count() for model in workflow.ITEMS.values()
-        )
+        returned = len(workflow.returned_to(user))
         if returned:
             items.append((_("Returned to you for changes"), returned, reverse("cases:list") + "?mine=1"))
     if user_has_perm(user, "cases.assign"):

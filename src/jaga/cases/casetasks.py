@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
-from jaga.cases.access import is_owner
-from jaga.cases.models import Case, CasePlan, Referral, Status, Task
+from jaga.cases.access import may_edit_case
+from jaga.cases.models import Case, CasePlan, Status, Task
 from jaga.core.pagination import capped_subquery
 from jaga.notifications.models import Kind, Notification
 from jaga.notifications.services import notify
@@ -120,20 +120,12 @@ def lead_changed(*, case: Case, before_id: Any, by: User) -> None:
         )
 
 
-def _may_work_on(user: User, case: Case) -> bool:
-    if not user_has_perm(user, "cases.edit"):
-        return False
-    if is_owner(user, case):
-        return True
-    return case.referrals.filter(to_organisation_id=user.organisation_id, state=Referral.State.ACCEPTED).exists()
-
-
 @transaction.atomic
 def task_add(
     *, actor: User, case: Case, title: str, owner: User, due_on: date | None, request: HttpRequest | None = None
 ) -> Task:
     """A task by hand, for oneself or a colleague of one's organisation who works on cases."""
-    if not _may_work_on(actor, case):
+    if not may_edit_case(actor, case):
         raise PermissionDenied
     if case.status == Status.CLOSED:
         raise ValidationError(_("A closed case has no tasks; reopen it first."))
@@ -163,7 +155,7 @@ def task_add(
 @transaction.atomic
 def task_close(*, actor: User, task: Task, state: str, request: HttpRequest | None = None) -> Task:
     """Marks a task done or not needed (its owner, or anyone who works on the case)."""
-    if task.owner_id != actor.pk and not _may_work_on(actor, task.case):
+    if task.owner_id != actor.pk and not may_edit_case(actor, task.case):
         raise PermissionDenied
     if state not in (Task.State.DONE, Task.State.NOT_NEEDED):
         raise ValidationError({"state": [_("Choose done or not needed.")]})

@@ -24,17 +24,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput
 from jaga.core.forms import DATE, LongSelect
-from jaga.regions.choices import region_choices
-from jaga.regions.models import Region
-
-
-def regency_choices(blank: str) -> list[Any]:
-    """Regencies grouped under their province, for a select that a screen reader can navigate."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    names = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
-    for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
-        groups.setdefault(names.get(parent, parent), []).append((code, f"{code} · {name}"))
-    return [("", blank), *groups.items()]
+from jaga.regions.choices import regency_choices, region_choices
 
 
 def with_blank(choices: Any) -> list[tuple[str, Any]]:
@@ -230,7 +220,7 @@ class ReferralForm(forms.Form):
         field = self.fields["to_organisation"]
         field.queryset = Organisation.objects.filter(is_active=True).exclude(pk=case.organisation_id)  # type: ignore[attr-defined]
         # Grouped nearest first, each with the services it provides; the queryset still checks the answer.
-        field.choices = [("", "—"), *refer_to_choices(case, service)]
+        field.choices = with_blank(refer_to_choices(case, service))
         field.help_text = _("Organisations that provide the service you choose, nearest first.")
 
 

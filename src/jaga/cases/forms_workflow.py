@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.assignment import assignable_caseworkers
+from jaga.cases.forms import with_blank
 from jaga.cases.models import Assessment, ClosureReason, Need, RiskLevel, Service
 from jaga.cases.workflow import TEXT_MAX, ActionInput
 from jaga.core.forms import DATE
@@ -24,7 +25,7 @@ class AssessmentForm(forms.Form):
     family_economy = forms.ChoiceField(
         label=_("Family and economy"), choices=Need.choices, initial=Need.NONE, required=False
     )
-    risk_rating = forms.ChoiceField(label=_("Risk rating"), choices=[("", "—"), *RiskLevel.choices])
+    risk_rating = forms.ChoiceField(label=_("Risk rating"), choices=with_blank(RiskLevel.choices))
     narrative = forms.CharField(
         label=_("Assessment narrative"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -57,7 +58,7 @@ class PlanForm(forms.Form):
                 label=_("Action %(n)s") % {"n": row}, max_length=200, required=False
             )
             self.fields[f"action_{row}_service"] = forms.ChoiceField(
-                label=_("Service needed"), choices=[("", "—"), *Service.choices], required=False
+                label=_("Service needed"), choices=with_blank(Service.choices), required=False
             )
             responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=people, required=False)
             responsible.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign]
@@ -100,7 +101,7 @@ class PlanForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Closure reason"), choices=[("", "—"), *ClosureReason.choices])
+    reason = forms.ChoiceField(label=_("Closure reason"), choices=with_blank(ClosureReason.choices))
     outcome = forms.CharField(
         label=_("Outcome for the child"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from jaga.cases.access import may_see_identity
-from jaga.cases.models import Case, Child, Task
+from jaga.cases.models import Case, Child
 from jaga.cases.nik import NIK_PATTERN, normalise_nik
 from jaga.cases.services import nik_indexes
 
@@ -85,5 +84,6 @@ def case_list(
 
 def overdue_among(case_ids: list[object]) -> set[object]:
     """Which of these cases (one page of a list) have a task still to do after its due date."""
-    late = Task.objects.filter(case_id__in=case_ids, state=Task.State.OPEN, due_on__lt=timezone.localdate())
-    return set(late.values_list("case_id", flat=True))
+    from jaga.cases.casetasks import overdue
+
+    return set(overdue().filter(case_id__in=case_ids).values_list("case_id", flat=True))

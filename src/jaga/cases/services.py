@@ -697,9 +697,9 @@ OPEN_STATES = (Referral.State.REQUESTED, Referral.State.ACCEPTED)
 
 def _check_case_edit(actor: User, case: Case) -> None:
     """Owner or an organisation with an accepted referral may add to a case."""
-    from jaga.cases.access import visible_cases
+    from jaga.cases.access import may_edit_case
 
-    if not user_has_perm(actor, "cases.edit") or not visible_cases(actor).filter(pk=case.pk).exists():
+    if not may_edit_case(actor, case):
         raise PermissionDenied
 
 

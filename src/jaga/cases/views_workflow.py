@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import casetasks, services, workflow
-from jaga.cases.access import access_case, is_owner
+from jaga.cases.access import access_case
 from jaga.cases.forms_workflow import AssessmentForm, ClosureForm, DecisionForm, PlanForm, ReopenForm, TaskForm
 from jaga.cases.models import Case, Task
 from jaga.cases.work_models import Submitted
@@ -212,11 +212,7 @@ def task_close_view(request: HttpRequest, task_id: Any) -> HttpResponse:
 def tasks_view(request: HttpRequest) -> HttpResponse:
     """The user's work: what was returned to them, then their open tasks, the most overdue first."""
     user = request.user
-    returned = [
-        entry
-        for model in workflow.ITEMS.values()
-        for entry in model.objects.filter(submitted_by=user, state=Submitted.State.RETURNED).select_related("case")  # type: ignore[attr-defined]
-    ]
+    returned = workflow.returned_to(user)  # type: ignore[arg-type]
     page = CappedPaginator(casetasks.tasks_of(user), TASKS_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     return render(
         request, "cases/tasks.html", {"page": page, "returned": returned, "today": timezone.localdate(), "query": ""}
@@ -258,7 +254,6 @@ def case_work(request: HttpRequest, case: Case) -> dict[str, Any]:
         "items": items,
         "tasks": case.tasks.filter(state=Task.State.OPEN).select_related("owner"),
         "today": timezone.localdate(),
-        "owner": is_owner(user, case),
         "reopen_form": ReopenForm() if steps["reopen"] else None,
         "may_add_task": may_add_task,
     }

@@ -464,6 +464,15 @@ def waiting_for(user: User, limit: int = 50) -> list[Submitted]:
     return sorted(entries, key=lambda entry: entry.submitted_at or entry.created_at)[:limit]
 
 
+def returned_to(user: User) -> list[Submitted]:
+    """What a supervisor returned to this person for changes (their task list shows it first)."""
+    return [
+        entry
+        for model in ITEMS.values()
+        for entry in model.objects.filter(submitted_by=user, state=Submitted.State.RETURNED).select_related("case")  # type: ignore[attr-defined]
+    ]
+
+
 def waiting_count(user: User) -> int:
     if not user_has_perm(user, "cases.approve"):
         return 0

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role, User
-from jaga.cases.forms import regency_choices, with_blank
+from jaga.cases.forms import with_blank
 from jaga.cases.models import Form, PlaceType, Sex
 from jaga.core.forms import DATE
 from jaga.hotline.models import Flag, Outcome, Report
 from jaga.hotline.services import MAX_CONTACT, MAX_DESCRIPTION, OutcomeInput, ReportInput, validate_report
+from jaga.regions.choices import regency_choices
 
 
 def _map_errors(form: dj.Form, exc: ValidationError) -> None:
