@@ -195,7 +195,7 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
         items.append((_("Tasks due within 7 days"), soon, reverse("cases:tasks")))
         returned = len(workflow.returned_to(user))
         if returned:
-            items.append((_("Returned to you for changes"), returned, reverse("cases:list") + "?mine=1"))
+            items.append((_("Returned to you for changes"), returned, reverse("cases:tasks")))
     if user_has_perm(user, "cases.assign"):
         waiting_cases = capped_count(intake_queue(user))
         items.append((_("Cases waiting in the intake queue"), waiting_cases, reverse("cases:queue")))
