@@ -14,7 +14,7 @@ from jaga.core.config import (
     SettingError,
     env_bool,
     env_choice,
-    env_fraction,
+    env_fraction_or_auto,
     env_int,
     env_list,
     env_optional,
@@ -233,10 +233,11 @@ JAGA_CERTIFICATE_CHECK_LIMIT = env_int("JAGA_CERTIFICATE_CHECK_LIMIT", 30, minim
 JAGA_STATS_THRESHOLD = env_int("JAGA_STATS_THRESHOLD", 5, minimum=2)
 JAGA_RESEARCH_K = env_int("JAGA_RESEARCH_K", 5, minimum=2)  # k-anonymity of research extracts
 # Linkage (docs/adr/0012-linkage-matching.md): pairs at or above the match threshold are the same
-# child; those between the two thresholds go to a linkage officer.
-JAGA_LINKAGE_MATCH_THRESHOLD = env_fraction("JAGA_LINKAGE_MATCH_THRESHOLD", 0.95)
-JAGA_LINKAGE_REVIEW_THRESHOLD = env_fraction("JAGA_LINKAGE_REVIEW_THRESHOLD", 0.60)
-if JAGA_LINKAGE_REVIEW_THRESHOLD > JAGA_LINKAGE_MATCH_THRESHOLD:
+# child; those between the two thresholds go to a linkage officer. Unset or "auto": chosen from the
+# model trained on each run's records (the run's page says which and why).
+JAGA_LINKAGE_MATCH_THRESHOLD = env_fraction_or_auto("JAGA_LINKAGE_MATCH_THRESHOLD")
+JAGA_LINKAGE_REVIEW_THRESHOLD = env_fraction_or_auto("JAGA_LINKAGE_REVIEW_THRESHOLD")
+if (JAGA_LINKAGE_REVIEW_THRESHOLD or 0) > (JAGA_LINKAGE_MATCH_THRESHOLD or 1):
     raise SettingError("JAGA_LINKAGE_REVIEW_THRESHOLD", "must not be above JAGA_LINKAGE_MATCH_THRESHOLD")
 # Refused requests (401, 403, 404, 429) in the audit log: at most this many rows a minute per account or
 # address, and an alert to the system admins when one reaches the second number within ten minutes.

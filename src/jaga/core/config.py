@@ -81,6 +81,14 @@ def env_fraction(name: str, default: float) -> float:
     return number
 
 
+def env_fraction_or_auto(name: str) -> float | None:
+    """A probability as ``env_fraction`` reads it, or None when unset or "auto" (chosen by the program)."""
+    value = _raw(name)
+    if value is None or value.strip().lower() == "auto":
+        return None
+    return env_fraction(name, 0.5)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

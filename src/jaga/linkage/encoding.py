@@ -16,20 +16,32 @@ from dataclasses import dataclass
 
 from jaga.linkage import normalise
 
-VERSION = "jaga-linkage-1"
+VERSION = "jaga-linkage-2"
 # field -> (filter length in bits, bit positions per bigram); recorded in the fingerprint.
 FILTERS = {"name": (1000, 20), "first": (500, 15), "last": (500, 15), "address": (1000, 10)}
-EXACT = ["dob", "dob_y", "dob_md", "dob_dm", "sex", "nik", "phone", "postcode", "regency"]
+# dob, dob_md, dob_dm, dob_ym, dob_yd: a whole birth date and its parts (two of three parts agreeing is a
+# one-digit typo); dob_y: the year, also of a year-only or estimated date; dob_w0..2: the year in three
+# windows of three years offset by one, so that two years at most two apart share one (an estimate).
+EXACT = ["dob", "dob_y", "dob_md", "dob_dm", "dob_ym", "dob_yd", "dob_w0", "dob_w1", "dob_w2", "sex", "nik",
+         "phone", "postcode", "regency"]  # fmt: skip
 BLOCKS = ["b_dob", "b_nik", "b_phone", "b_last_yob", "b_first_dmy", "b_regency_yob"]
 # alias_bf holds nicknames and aliases in the name filter's space, so either can match the other's name.
 BLOOM_COLUMNS = ["name_bf", "alias_bf", "first_bf", "last_bf", "address_bf"]
-COLUMNS = ["id", "fp", *BLOOM_COLUMNS, *EXACT, *BLOCKS]
+# How many bits each filter's bigrams set (a number from 0 to L; it says roughly how long the text is).
+COUNTS = [column.replace("_bf", "_n") for column in BLOOM_COLUMNS]
+HASHES = [*EXACT, *BLOCKS]
+# words: the keyed hashes of each word of the name and the aliases (space-separated), for blocking on a
+# word the two names share (a call name that is one of the names, a name shortened, another order).
+WORDS = "words"
+COLUMNS = ["id", "fp", *BLOOM_COLUMNS, *HASHES, WORDS, *COUNTS]
 STANDARD = [
     "given_name",
     "family_name",
     "full_name",
     "aliases",
     "date_of_birth",
+    "age",
+    "recorded_on",
     "sex",
     "nik",
     "phone",
@@ -131,9 +143,16 @@ def _filter(keys: Keys, field: str) -> _Filter:
 def bloom(keys: Keys, field: str, text: str) -> str:
     """A balanced Bloom filter (the bits, then their complement) of the text's bigrams, keyed and
     permuted, base64. Empty text gives an empty string (missing, not 'no bigrams')."""
+    return bloom_counted(keys, field, text)[0]
+
+
+def bloom_counted(keys: Keys, field: str, text: str) -> tuple[str, int]:
+    """``bloom`` and how many of the filter's L bits the bigrams set (0 for empty text). A balanced
+    filter always has L ones, so two short names share most of their complement bits; with the
+    counts, matching computes the Dice coefficient of the bigram bits themselves (ADR 0011)."""
     grams = bigrams(text)
     if not grams:
-        return ""
+        return "", 0
     spec = _filter(keys, field)
     set_bits = clear_bits = 0
     for gram in grams:
@@ -141,16 +160,23 @@ def bloom(keys: Keys, field: str, text: str) -> str:
         set_bits |= set_mask
         clear_bits |= clear_mask
     packed = ((spec.empty | set_bits) & ~clear_bits).to_bytes(2 * spec.length // 8 + 1, "big")
-    return base64.b64encode(packed).decode()
+    return base64.b64encode(packed).decode(), set_bits.bit_count()
 
 
-def similarity(a: str, b: str, field: str) -> float | None:
-    """Dice coefficient of two balanced filters (None if either is missing)."""
+def similarity(a: str, b: str, field: str, a_bits: int, b_bits: int) -> float | None:
+    """Dice coefficient of the bigram bits of two balanced filters, from their common ones and how
+    many bits each set (``bloom_counted``); None if either is missing. With L the filter's length,
+    common ones = 2 |A and B| + L - |A| - |B|."""
     if not a or not b:
         return None
     x, y = int.from_bytes(base64.b64decode(a), "big"), int.from_bytes(base64.b64decode(b), "big")
-    common = (x & y).bit_count()
-    return 2 * common / (x.bit_count() + y.bit_count())
+    return dice(x, y, a_bits, b_bits, FILTERS[field][0])
+
+
+def dice(x: int, y: int, x_bits: int, y_bits: int, length: int) -> float:
+    """The Dice coefficient of two balanced filters' bigram bits (see ``similarity``)."""
+    total = x_bits + y_bits
+    return ((x & y).bit_count() - length + total) / total if total else 1.0
 
 
 def id_problem(record_id: str, row: int, seen: dict[str, int]) -> str:
@@ -177,10 +203,16 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
     given = normalise.name_tokens(values.get("given_name", "")) or full[:1]
     family = normalise.name_tokens(values.get("family_name", "")) or (full[-1:] if len(full) > 1 else [])
     tokens = full or [*given, *family]
+    alias_tokens = normalise.name_tokens(values.get("aliases", ""))
     try:
         born = normalise.birth_date(values.get("date_of_birth", ""))
     except ValueError as exc:
-        raise EncodingError("date_of_birth", "is not a date in the form YYYY-MM-DD") from exc
+        raise EncodingError("date_of_birth", f"{exc}") from exc
+    if born is None:
+        try:
+            born = normalise.estimated_birth(values.get("age", ""), values.get("recorded_on", ""))
+        except ValueError as exc:
+            raise EncodingError("age", f"{exc}") from exc
     sex = normalise.sex(values.get("sex", ""))
     if sex is None:
         raise EncodingError("sex", "use female/male (or perempuan/laki-laki), or leave it empty")
@@ -196,20 +228,29 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
     def h(purpose: str, value: str) -> str:
         return keys.mac(purpose, value) if value else ""
 
-    dob = born.isoformat() if born else ""
+    exact = born.exact if born else None
+    dob = exact.isoformat() if exact else ""
+    year = str(born.year) if born else ""
     first, last = (given[0] if given else ""), (family[-1] if family else "")
+    filters = {
+        "name": bloom_counted(keys, "name", " ".join(tokens)),
+        "alias": bloom_counted(keys, "name", " ".join(alias_tokens)),
+        "first": bloom_counted(keys, "first", first),
+        "last": bloom_counted(keys, "last", last),
+        "address": bloom_counted(keys, "address", normalise.address(values.get("address", ""))),
+    }
     out = {
         "id": record_id,
         "fp": keys.fingerprint,
-        "name_bf": bloom(keys, "name", " ".join(tokens)),
-        "alias_bf": bloom(keys, "name", " ".join(normalise.name_tokens(values.get("aliases", "")))),
-        "first_bf": bloom(keys, "first", first),
-        "last_bf": bloom(keys, "last", last),
-        "address_bf": bloom(keys, "address", normalise.address(values.get("address", ""))),
+        **{f"{name}_bf": bits for name, (bits, _count) in filters.items()},
+        **{f"{name}_n": str(count) if count else "" for name, (_bits, count) in filters.items()},
         "dob": h("dob", dob),
-        "dob_y": h("dob_y", str(born.year) if born else ""),
-        "dob_md": h("dob_md", f"{born.month:02d}-{born.day:02d}" if born else ""),
-        "dob_dm": h("dob_md", f"{born.day:02d}-{born.month:02d}" if born and born.day <= 12 else ""),
+        "dob_y": h("dob_y", year),
+        "dob_md": h("dob_md", f"{exact.month:02d}-{exact.day:02d}" if exact else ""),
+        "dob_dm": h("dob_md", f"{exact.day:02d}-{exact.month:02d}" if exact and exact.day <= 12 else ""),
+        "dob_ym": h("dob_ym", f"{exact.year}-{exact.month:02d}" if exact else ""),
+        "dob_yd": h("dob_yd", f"{exact.year}--{exact.day:02d}" if exact else ""),
+        **{f"dob_w{k}": h(f"dob_w{k}", str((born.year + k) // 3) if born else "") for k in range(3)},
         "sex": h("sex", sex),
         "nik": h("nik", nik),
         "phone": h("phone", phone),
@@ -218,9 +259,10 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
         "b_dob": h("b_dob", dob),
         "b_nik": h("b_nik", nik),
         "b_phone": h("b_phone", phone),
-        "b_last_yob": h("b_last_yob", f"{last[:3]}|{born.year}" if last and born else ""),
-        "b_first_dmy": h("b_first_dmy", f"{first[:2]}|{dob}" if first and born else ""),
-        "b_regency_yob": h("b_regency_yob", f"{regency}|{born.year}" if regency and born else ""),
+        "b_last_yob": h("b_last_yob", f"{last[:3]}|{year}" if last and year else ""),
+        "b_first_dmy": h("b_first_dmy", f"{first[:2]}|{dob}" if first and dob else ""),
+        "b_regency_yob": h("b_regency_yob", f"{regency}|{year}" if regency and year else ""),
+        WORDS: " ".join(sorted({keys.mac("word", word) for word in [*tokens, *alias_tokens] if len(word) > 1})),
     }
     return out
 

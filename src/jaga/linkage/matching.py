@@ -24,20 +24,23 @@ from typing import Any
 
 import duckdb
 
-from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, FILTERS, id_problem
+from jaga.linkage.encoding import BLOOM_COLUMNS, COLUMNS, COUNTS, FILTERS, HASHES, WORDS, dice, id_problem
 
 Progress = Callable[[str, float], None]
 MAX_LISTED = 20
 MAX_CLUSTER = 12  # no child is recorded by more organisations than this; a bigger group is a chain
-# Dice thresholds of the balanced filters below "exact" (the same filter): unrelated names sit near
-# 0.7, typos of one name above 0.9.
-NAME_LEVELS = (0.92, 0.85)
-PART_LEVELS = (0.90, 0.80)
-ADDRESS_LEVELS = (0.90,)
-ALIAS_LEVEL = 0.97
-NAME_CONFLICT = 0.80  # two names this far apart are two children, whatever else agrees
-GIVEN_CONFLICT = 0.72  # the same for given names alone (shorter, so their filters differ more per typo)
-SAME_WORDS = 0.95  # whole names this close have the same words (a typo at most), perhaps in another order
+# Dice thresholds of the names' bigrams (computed from the balanced filters and their counts, ADR
+# 0011) below "exact" (the same filter): one typo in a ten-letter name leaves about 0.8, in a short
+# name 0.5 to 0.6; unrelated names sit below 0.3.
+NAME_LEVELS = (0.85, 0.70)
+PART_LEVELS = (0.80, 0.60)
+ADDRESS_LEVELS = (0.80,)
+ALIAS_LEVEL = 0.90
+NAME_CONFLICT = 0.50  # two names this far apart are two children, whatever else agrees
+GIVEN_CONFLICT = 0.40  # the same for given names alone
+SAME_WORDS = 0.80  # whole names this close have the same words (a typo or two), perhaps in another order
+WITHIN = 0.85  # this share of the shorter name's bigram bits in the longer: one name within the other
+WITHIN_BITS = 70  # ... if the shorter sets at least this many bits (about four bigrams)
 FILTER_BYTES = {f"{field}_bf": 2 * FILTERS[field][0] // 8 + 1 for field in FILTERS}
 FILTER_BYTES["alias_bf"] = FILTER_BYTES["name_bf"]
 HASH = re.compile(r"[0-9a-f]{32}")
@@ -45,14 +48,28 @@ HASH = re.compile(r"[0-9a-f]{32}")
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Pairs at or above ``match`` are the same child; between ``review`` and ``match`` a person decides."""
+    """Pairs at or above ``match`` are the same child; between ``review`` and ``match`` a person decides.
+    None: chosen from the trained model for these records (``choose_thresholds``)."""
 
-    match: float = 0.95
-    review: float = 0.60
+    match: float | None = None
+    review: float | None = None
 
     def __post_init__(self) -> None:
-        if not 0 < self.review <= self.match < 1:
+        match = self.match if self.match is not None else 0.99
+        review = self.review if self.review is not None else min(SCORING_FLOOR, match)
+        if not 0 < review <= match < 1:
             raise ValueError("thresholds must satisfy 0 < review <= match < 1")
+
+    @property
+    def chosen(self) -> bool:
+        return self.match is None or self.review is None
+
+
+# With thresholds chosen from the model, pairs below this are never scored to the end nor shown.
+SCORING_FLOOR = 0.3
+MATCH_RANGE = (0.5, 0.99)  # a chosen match threshold stays in this range
+EXPECTED_PRECISION = 0.99
+REVIEW_MAX = 1000  # a chosen review band holds at most this many pairs (the strongest below the match threshold)
 
 
 @dataclass(slots=True)
@@ -162,10 +179,16 @@ def check_encoded_file(path: Path, *, label: str, fingerprint: str | None = None
                     value = row[index[column]]
                     if value and not _filter_ok(value, size):
                         problems.append(f"{label} row {number}, column {column}: not a filter of this version.")
-                for column in COLUMNS[2 + len(BLOOM_COLUMNS) :]:
+                for column in HASHES:
                     value = row[index[column]]
                     if value and not HASH.fullmatch(value):
                         problems.append(f"{label} row {number}, column {column}: not a keyed hash.")
+                for column in COUNTS:
+                    value = row[index[column]]
+                    if value and not (value.isdigit() and 0 < int(value) <= FILTER_BYTES[f"{column[:-2]}_bf"] * 4):
+                        problems.append(f"{label} row {number}, column {column}: not a count of this version.")
+                if not all(HASH.fullmatch(word) for word in row[index[WORDS]].split()):
+                    problems.append(f"{label} row {number}, column {WORDS}: not keyed hashes.")
                 if len(problems) > 1000:
                     break
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -192,7 +215,10 @@ _SELECT = ", ".join(
     [
         "id AS unique_id",
         *[f"CASE WHEN coalesce({c}, '') <> '' THEN from_base64({c})::BIT END AS {c}" for c in BLOOM_COLUMNS],
-        *[f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c}" for c in COLUMNS[2 + len(BLOOM_COLUMNS) :]],
+        *[f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c}" for c in HASHES],
+        f"CASE WHEN coalesce({WORDS}, '') <> '' THEN list_transform(string_split({WORDS}, ' '), lambda w: hash(w)) "
+        f"END AS {WORDS}",
+        *[f"CASE WHEN coalesce({c}, '') <> '' THEN {c}::INTEGER END AS {c}" for c in COUNTS],
         *[
             f"CASE WHEN coalesce({c}, '') <> '' THEN hash({c}) END AS {c[:-3]}_h"
             for c in ("name_bf", "alias_bf", "first_bf", "last_bf", "address_bf")
@@ -238,12 +264,32 @@ def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[st
 
 
 def _dice_at_least(threshold: float, column: str, other: str | None = None) -> str:
-    """Dice >= threshold, cheaply: a balanced filter of L bits has exactly L ones, so Dice is the
-    number of common ones over L, and the test is one AND and one bit count against an integer."""
-    length = FILTER_BYTES[column] * 8 - 8  # 2L bits, less the padding of the leading byte
-    ones = length // 2
+    """The Dice coefficient of the two filters' bigram bits >= threshold, cheaply: a balanced filter
+    of L bits has L ones, and two filters whose bigrams set a and b bits have 2 |A and B| + L - a - b
+    ones in common (``encoding.similarity``), so the test is one AND and one bit count:
+    common >= L - (1 - threshold) (a + b)."""
+    ones = FILTER_BYTES[column] * 4 - 4  # L: half the 2L bits, less the padding of the leading byte
     other = other or column
-    return f"bit_count({column}_l & {other}_r) >= {math.ceil(threshold * ones)}"
+    counts = f"({_count(column)}_l + {_count(other)}_r)"
+    return f"bit_count({column}_l & {other}_r) + {1 - threshold:.6f} * {counts} >= {ones}"
+
+
+def _within(column: str) -> str:
+    """The bigrams of the shorter name are nearly all in the longer one (containment >= WITHIN): a call
+    name that is one of her names, a name with words left out or added. The shorter must set at least
+    WITHIN_BITS bits (about four bigrams: a word of three letters), or any syllable would be "within"."""
+    ones = FILTER_BYTES[column] * 4 - 4
+    a, b = f"{_count(column)}_l", f"{_count(column)}_r"
+    least = f"least({a}, {b})"
+    return (
+        f"bit_count({column}_l & {column}_r) + {a} + {b} - {2 * WITHIN:.6f} * {least} >= {ones} "
+        f"AND {least} >= {WITHIN_BITS}"
+    )
+
+
+def _count(column: str) -> str:
+    """The count column of a filter column (how many bits its bigrams set)."""
+    return column.replace("_bf", "_n")
 
 
 def _null(*columns: str) -> dict[str, Any]:
@@ -260,10 +306,13 @@ ELSE = {"sql_condition": "ELSE", "label_for_charts": "disagree"}
 
 def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dict[str, Any]:
     labels = ["close", "similar"]
+    missing = _null(column)
+    if name in PARTS:
+        missing["sql_condition"] += f" OR {PART_SILENT}"
     return {
         "output_column_name": name,
         "comparison_levels": [
-            _null(column),
+            missing,
             _exact(column),
             *[_level(_dice_at_least(t, column), labels[i]) for i, t in enumerate(levels)],
             ELSE,
@@ -271,11 +320,42 @@ def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dic
     }
 
 
+# Term frequencies (Splink's, computed the same way by Jaga: the share of records with a name among those
+# with one): two records with the same rare name weigh more than two "Siti" or two "Putu". Applied to the
+# exact level of the whole, given and family names. TF_MINIMUM bounds the weight of a name seen once.
+TF_COLUMNS = {"name_h": "name_tf", "first_h": "first_tf", "last_h": "last_tf"}
+TF_MINIMUM = 1e-5
+
+
+def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Each record's term frequency of its whole, given and family name (``TF_COLUMNS``), over all tables."""
+    for column, tf in TF_COLUMNS.items():
+        union = " UNION ALL ".join(f"SELECT {column} AS v FROM {t}" for t in tables)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE linkage_tf AS SELECT v, count(*)::DOUBLE / (SELECT count(v) FROM ({union})) "
+            f"AS tf FROM ({union}) WHERE v IS NOT NULL GROUP BY v"
+        ).fetchall()
+        for table in tables:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {tf} DOUBLE").fetchall()
+            con.execute(f"UPDATE {table} SET {tf} = f.tf FROM linkage_tf f WHERE {table}.{column} = f.v").fetchall()
+        con.execute("DROP TABLE linkage_tf").fetchall()
+
+
+# The given and family names say nothing more when the whole names are the same: counted again, the
+# same evidence would weigh three times (Fellegi-Sunter assumes comparisons independent).
+PARTS = ("first_name", "family_name")
+PART_SILENT = "name_h_l = name_h_r"
+
+
 def _exact(column: str) -> dict[str, Any]:
     """The same filter, hence the same normalised text: compared by a 64-bit hash of the filter, so
-    the many pairs that agree exactly (they share a blocking key) cost no bit operations."""
+    the many pairs that agree exactly (they share a blocking key) cost no bit operations. A name's
+    exact level weighs by how common the name is (TF)."""
     hashed = f"{column[:-3]}_h"
-    return _level(f"{hashed}_l = {hashed}_r", "exact")
+    level = _level(f"{hashed}_l = {hashed}_r", "exact")
+    if hashed in TF_COLUMNS:
+        level.update(tf_adjustment_column=hashed, tf_adjustment_weight=1.0, tf_minimum_u_value=TF_MINIMUM)
+    return level
 
 
 def _hash_comparison(column: str) -> dict[str, Any]:
@@ -287,10 +367,10 @@ def _hash_comparison(column: str) -> dict[str, Any]:
 # evaluation sets. Training refines them from the data; below MIN_TRAINING records they are used
 # as they are (EM on a few hundred records learns noise). u of an exact NIK is too rare to sample.
 PRIORS = {
-    "name": [(0.66, 0.00025), (0.01, 0.0003), (0.13, 0.0004), (0.09, 0.014), (0.11, 0.98525)],
+    "name": [(0.62, 0.00025), (0.01, 0.0003), (0.12, 0.0004), (0.06, 0.002), (0.08, 0.012), (0.11, 0.98525)],
     "first_name": [(0.57, 0.003), (0.09, 0.0033), (0.08, 0.09), (0.26, 0.9037)],
     "family_name": [(0.80, 0.0106), (0.09, 0.0019), (0.05, 0.028), (0.06, 0.9595)],
-    "date_of_birth": [(0.77, 0.0002), (0.01, 0.0001), (0.04, 0.0025), (0.01, 0.0765), (0.17, 0.9207)],
+    "date_of_birth": [(0.70, 0.0002), (0.01, 0.0001), (0.05, 0.0035), (0.12, 0.0765), (0.04, 0.15), (0.08, 0.77)],
     "sex": [(0.98, 0.85), (0.02, 0.15)],
     "nik": [(0.90, 1e-7), (0.10, 0.9999999)],
     "phone": [(0.80, 0.0002), (0.20, 0.9998)],
@@ -298,6 +378,12 @@ PRIORS = {
     "regency": [(0.90, 0.003), (0.10, 0.997)],
 }
 MIN_TRAINING = 500
+
+
+# Two birth dates of which two parts of three agree: a digit mistyped in the day, the month or the year.
+ONE_PART_DIFFERS = "(dob_md_l = dob_md_r OR dob_ym_l = dob_ym_r OR dob_yd_l = dob_yd_r)"
+# Two birth years at most two apart (they share one of three windows): an estimated age, a year only.
+YEARS_CLOSE = "(dob_w0_l = dob_w0_r OR dob_w1_l = dob_w1_r OR dob_w2_l = dob_w2_r)"
 
 
 def comparisons() -> list[dict[str, Any]]:
@@ -310,15 +396,17 @@ def comparisons() -> list[dict[str, Any]]:
             "nickname",
         ),
         _level(_dice_at_least(NAME_LEVELS[0], "name_bf"), "close"),
+        _level(_within("name_bf"), "one within the other"),
         _level(_dice_at_least(NAME_LEVELS[1], "name_bf"), "similar"),
         ELSE,
     ]
     dob_levels = [
-        _null("dob"),
+        _null("dob_y"),
         _level("dob_l = dob_r", "exact"),
         _level("dob_y_l = dob_y_r AND (dob_dm_l = dob_md_r OR dob_md_l = dob_dm_r)", "day and month swapped"),
-        _level("dob_md_l = dob_md_r", "year differs"),
-        _level("dob_y_l = dob_y_r", "year only"),
+        _level(f"{ONE_PART_DIFFERS}", "one part differs"),
+        _level("dob_y_l = dob_y_r", "same year"),
+        _level(f"(dob_l IS NULL OR dob_r IS NULL) AND {YEARS_CLOSE}", "years close, one estimated"),
         ELSE,
     ]
     found = [
@@ -351,7 +439,10 @@ def comparisons() -> list[dict[str, Any]]:
 # pair with the same NIK, phone or whole name still comes, by the rules on those, for a reviewer to see.
 # The widest rules come first: a pair is scored by the first rule that finds it and each later rule
 # tests the earlier ones, so the millions of pairs of the wide rules are tested the least.
-BIRTH_COULD_MATCH = "(l.dob_y = r.dob_y OR l.dob_md = r.dob_md OR l.dob IS NULL OR r.dob IS NULL)"
+BIRTH_COULD_MATCH = (
+    "(l.dob_y = r.dob_y OR l.dob_md = r.dob_md OR l.dob_y IS NULL OR r.dob_y IS NULL OR ((l.dob IS NULL OR r.dob IS "
+    "NULL) AND (l.dob_w0 = r.dob_w0 OR l.dob_w1 = r.dob_w1 OR l.dob_w2 = r.dob_w2)))"
+)
 BLOCKING = [
     f"l.last_h = r.last_h AND l.regency = r.regency AND l.sex = r.sex AND {BIRTH_COULD_MATCH}",
     f"l.first_h = r.first_h AND l.regency = r.regency AND {BIRTH_COULD_MATCH}",
@@ -369,6 +460,17 @@ BLOCKING = [
     "l.postcode = r.postcode AND l.last_h = r.last_h",
     "l.postcode = r.postcode AND l.dob = r.dob",
 ]
+# The widest rule, last: two records that share a word of their names or aliases (a call name that is
+# one of the names, a shortened name, another order, a child who moved) and could be one child (birth
+# years at most two apart or one unknown; sexes not different). A word written by more than WORD_CAP
+# records (Muhammad, Siti, Putu) brings no pair by itself: its pairs would be mostly namesakes.
+WORD_CAP = 500
+WORD_RULE = (
+    "(l.dob_y IS NULL OR r.dob_y IS NULL OR l.dob_w0 = r.dob_w0 OR l.dob_w1 = r.dob_w1 OR l.dob_w2 = r.dob_w2) "
+    "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
+)
+# The same rule as Splink reads it (its own predict, which tests compare with Jaga's, has no cap).
+SPLINK_BLOCKING = [*BLOCKING, f"list_has_any(l.{WORDS}, r.{WORDS}) AND {WORD_RULE}"]
 DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_h = r.name_h AND l.dob = r.dob AND l.regency = r.regency"]
 TRAINING_BLOCKS = ["l.nik = r.nik", "l.dob = r.dob AND l.first_h = r.first_h", "l.phone = r.phone"]
 
@@ -385,7 +487,7 @@ def score(
     database while Splink trains, whose work is half Python and leaves a core free."""
     from concurrent.futures import ThreadPoolExecutor
 
-    notes = usable_fields(con, tables)
+    notes = prepare(con, tables)
     cursor = con.cursor()
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -395,11 +497,76 @@ def score(
     finally:
         cursor.close()
     progress("scoring pairs", 0.6)
-    table = predict(con, tables, linker, thresholds.review, blocked)
+    floor = thresholds.review if thresholds.review is not None else min(SCORING_FLOOR, thresholds.match or 1)
+    table = predict(con, tables, linker, floor, blocked)
     _everything(con, tables)
     scored = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    if thresholds.chosen:
+        share = linker._settings_obj._probability_two_random_records_match
+        thresholds = choose_thresholds(con, table, thresholds, share * _pair_count(con, tables), notes)
     progress("clustering", 0.85)
-    return Scored(table, scored, trained, notes)
+    return Scored(table, scored, trained, notes, thresholds)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """Before training: the fields that can be used, the contacts too shared to compare, the names'
+    frequencies. Returns the notes for the run's summary."""
+    notes = usable_fields(con, tables)
+    notes += shared_contacts(con, tables)
+    term_frequencies(con, tables)
+    return notes
+
+
+def _pair_count(con: duckdb.DuckDBPyConnection, tables: list[str]) -> float:
+    sizes = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables]
+    return sizes[0] * (sizes[0] - 1) / 2 if len(tables) == 1 else sizes[0] * sizes[-1]
+
+
+def choose_thresholds(
+    con: duckdb.DuckDBPyConnection, scored: str, given: Thresholds, expected: float, notes: list[str]
+) -> Thresholds:
+    """The thresholds the caller left open, from the model. Each scored pair's probability is the
+    model's chance that it is one child, so the k strongest pairs hold sum(p) same-child pairs of the
+    ``expected`` the model counts in all (the share of matching pairs times the number of pairs): their
+    expected precision is sum(p) / k. The match threshold is the lowest probability at which the pairs
+    at or above it are expected to be at least EXPECTED_PRECISION the same child (within MATCH_RANGE):
+    joining two children is the error that costs most, and the band below goes to a person. (The
+    threshold of the best expected F1, 2 sum(p) / (k + expected), sits near p = 0.5, where a model
+    that counts correlated evidence more than once is too sure: docs/benchmarks.md.) The review band is
+    the REVIEW_MAX strongest pairs below it (none below SCORING_FLOOR). Both go into the run's notes with
+    what the model expects of them."""
+    match = given.match
+    low, high = MATCH_RANGE
+    if match is None:
+        row = con.execute(
+            f"SELECT p, k, s FROM (SELECT match_probability AS p, row_number() OVER w AS k, sum(match_probability) "
+            f"OVER w AS s FROM {scored} WINDOW w AS (ORDER BY match_probability DESC ROWS UNBOUNDED PRECEDING)) "
+            f"WHERE p >= {low!r} AND s / k >= {EXPECTED_PRECISION!r} ORDER BY p ASC LIMIT 1"
+        ).fetchall()
+        match = min(max(row[0][0], low), high) if row else high
+        above = con.execute(
+            f"SELECT count(*), coalesce(sum(match_probability), 0) FROM {scored} WHERE match_probability >= ?", [match]
+        ).fetchall()[0]
+        precision = above[1] / above[0] if above[0] else 1.0
+        notes.append(
+            f"match threshold {match:.3f}, chosen from the model: {above[0]:,} pairs at or above it, of which the "
+            "model "
+            f"expects {precision:.0%} to be the same child, and about {expected:,.0f} same-child pairs in all"
+        )
+    review = given.review
+    if review is None:
+        row = con.execute(
+            f"SELECT min(match_probability), count(*), sum(match_probability) FROM (SELECT match_probability FROM "
+            f"{scored} WHERE match_probability < ? ORDER BY match_probability DESC LIMIT {REVIEW_MAX})",
+            [match],
+        ).fetchall()[0]
+        review = min(max(row[0] or match, SCORING_FLOOR), match)
+        if row[1]:
+            notes.append(
+                f"review band {review:.3f} to {match:.3f}, chosen for a linkage officer: the {row[1]:,} strongest "
+                f"pairs below the match threshold (at most {REVIEW_MAX:,}), about {row[2]:,.0f} of them the same child"
+            )
+    return Thresholds(match, review)
 
 
 TRAINING_RECORDS = 200_000  # m is learned from a sample of this many records (per table)
@@ -409,7 +576,7 @@ U_PAIRS = 250_000  # u from this many random pairs
 # The fields each comparison reads, by the name a person knows them by (the encoder's input columns).
 FIELD_COLUMNS = {
     "name": ["name_bf"],
-    "date of birth": ["dob"],
+    "date of birth": ["dob_y"],
     "sex": ["sex"],
     "NIK": ["nik"],
     "phone": ["phone"],
@@ -432,6 +599,36 @@ def usable_fields(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str
             if label == "name":
                 raise InputError(["No record has a name: linkage needs at least the name (full_name) to compare."])
             notes.append(f"{label} is empty in every record: left out of the model")
+    return notes
+
+
+# A phone number or an address written in more records than this is a shelter's, an office's or a
+# caller's, not one family's: agreeing on it says little, and its pairs would be everyone in the shelter.
+SHARED = MAX_CLUSTER
+CONTACTS = {"phone number": ["phone", "b_phone"], "address": ["address_bf", "address_h", "address_n"]}
+
+
+def shared_contacts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """Phone numbers and addresses of more than SHARED records count as missing (in every table), with
+    a note saying how many."""
+    notes = []
+    for label, (column, *also) in CONTACTS.items():
+        key = column if column == "phone" else "address_h"
+        union = " UNION ALL ".join(f"SELECT {key} AS v FROM {t} WHERE {key} IS NOT NULL" for t in tables)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE linkage_shared AS SELECT v, count(*) AS n FROM ({union}) GROUP BY v "
+            f"HAVING count(*) > {SHARED}"
+        ).fetchall()
+        values, records = con.execute("SELECT count(*), coalesce(sum(n), 0) FROM linkage_shared").fetchall()[0]
+        if values:
+            for table in tables:
+                cleared = ", ".join(f"{c} = NULL" for c in [column, *also])
+                con.execute(f"UPDATE {table} SET {cleared} WHERE {key} IN (SELECT v FROM linkage_shared)").fetchall()
+            notes.append(
+                f"{values:,} {label}s are each in more than {SHARED} records ({records:,} records in all: a shelter's, "
+                f"an office's or a caller's): they were not compared"
+            )
+        con.execute("DROP TABLE linkage_shared").fetchall()
     return notes
 
 
@@ -469,7 +666,7 @@ def train(
     settings = SettingsCreator(
         link_type="dedupe_only" if len(tables) == 1 else "link_only",
         comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=BLOCKING,
+        blocking_rules_to_generate_predictions=SPLINK_BLOCKING,
         # Only ids and probabilities: copying 2,000-bit filters into millions of scored pairs costs more
         # than the scoring; the levels of the few pairs Jaga reads are computed again (_fetch).
         retain_matching_columns=False,
@@ -529,6 +726,12 @@ def train(
         except (EMTrainingException, ArithmeticError, ValueError) as exc:
             notes.append(f"training block {rule!r} failed ({type(exc).__name__}): its estimates were not used")
             learner = linker_of(samples, before)
+    # The deterministic rules' share assumes they find most matching pairs; the scores say better.
+    progress("training: the share of pairs that match, from the scores", 0.5)
+    learner._settings_obj._probability_two_random_records_match = share
+    estimated = estimate_share(con, samples, learner)
+    if estimated is not None:
+        share = linker._settings_obj._probability_two_random_records_match = estimated
     if learner is not linker:
         model = learner.misc.save_model_to_json()
         model["probability_two_random_records_match"] = share
@@ -537,6 +740,35 @@ def train(
             if sample not in tables:
                 con.execute(f"DROP TABLE {sample}").fetchall()
     return linker, trained
+
+
+def estimate_share(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any) -> float | None:
+    """The share of all pairs that are the same child, from the trained model: every blocked pair of
+    ``tables`` (the training sample) scored, then the share that makes the expected number of matching
+    pairs equal to the share times the number of pairs (the expectation-maximisation step for the share
+    alone, repeated until it settles). The deterministic rules' count, which Splink starts from, assumes
+    that most matching pairs agree on NIK or on name, date and regency; where most records lack a NIK
+    or a full birth date it is several times too low (docs/benchmarks.md). None when there are no pairs."""
+    blocked = block(con, tables, out="linkage_share_blocked")
+    scored = predict(con, tables, linker, 1e-9, blocked, out="linkage_share_scored")
+    sizes = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables]
+    pairs = sizes[0] * (sizes[0] - 1) / 2 if len(tables) == 1 else sizes[0] * sizes[-1]
+    share = linker._settings_obj._probability_two_random_records_match
+    found = None
+    for _step in range(50):
+        odds = f"{_double(math.log2(share / (1 - share)))}"
+        expected = con.execute(
+            f"SELECT sum(1.0 / (1.0 + power(2.0, -(match_weight + {odds})))) FROM {scored}"
+        ).fetchall()
+        total = expected[0][0]
+        if not total or pairs <= 0:
+            break
+        found = min(max(total / pairs, 1e-12), 0.5)
+        if abs(found - share) <= 1e-3 * share:
+            break
+        share = found
+    con.execute(f"DROP TABLE {scored}").fetchall()
+    return found
 
 
 def predict_splink(linker: Any, review: float) -> str:
@@ -565,6 +797,22 @@ def _weights(linker: Any) -> dict[str, list[tuple[str, float]]]:
             for k, spec in enumerate(comparison["comparison_levels"])
         ]
     return weights
+
+
+def _exact_u(linker: Any) -> dict[str, float]:
+    """comparison -> u of its exact level as Splink's TF adjustment reads it (the prior's if untrained)."""
+    trained = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+    found = {}
+    for comparison in comparisons():
+        name = comparison["output_column_name"]
+        spec = comparison["comparison_levels"][1]
+        u = spec.get("u_probability")
+        if name in trained:
+            levels = [lvl for lvl in trained[name].comparison_levels if lvl.label_for_charts == "exact"]
+            if levels and levels[0].u_probability and 0 < levels[0].u_probability < 1:
+                u = levels[0].u_probability
+        found[name] = u or 1.0
+    return found
 
 
 def _usable_weight(spec: dict[str, Any], level: Any) -> float:
@@ -603,7 +851,7 @@ FILTERS_OF = {"name": ["name_bf", "alias_bf"], "first_name": ["first_bf"], "fami
 FILTERS_OF["address"] = ["address_bf"]
 
 
-def block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
+def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage_blocked") -> str:
     """The first step of ``predict``, which needs no trained weights: every blocked pair once (by the
     first rule that finds it: no de-duplication of millions of pairs), with the level number of each
     comparison that needs no filter (as ``comparisons()`` lists its levels, the missing level 0) and,
@@ -618,13 +866,17 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
         if name in FILTER_COMPARISONS:
             short = FILTER_COMPARISONS[name]
             missing, same = f"{short}_h_l IS NULL OR {short}_h_r IS NULL", f"{short}_h_l = {short}_h_r"
+            if name in PARTS:
+                missing += f" OR {PART_SILENT}"
             levels.append(f"CASE WHEN {missing} THEN 0 WHEN {same} THEN 1 END AS lv_{name}")
+            if f"{short}_h" in TF_COLUMNS:  # the name's frequency, for the weight of the exact level
+                levels.append(f"CASE WHEN {same} THEN {short}_tf_l END AS tf_{name}")
             continue
         whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
         otherwise = next(n for sql, n in whens if sql == "ELSE")
         cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
         levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
-    narrow = [c for c in COMPARED if not c.endswith("_bf")] + ["alias_h"]
+    narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS] + ["alias_h"]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
     found = []
     for n, rule in enumerate(BLOCKING):
@@ -632,12 +884,43 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> str:
         order = "" if two else " AND l.rowid < r.rowid"
         joined = f"SELECT l.rowid AS rid_l, r.rowid AS rid_r, {sides} FROM {left} l JOIN {right} r ON {rule}{order}"
         found.append(f"SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined}{earlier})")
-    con.execute(f"CREATE OR REPLACE TABLE linkage_blocked AS {' UNION ALL '.join(found)}").fetchall()
-    return "linkage_blocked"
+    # Then the pairs that share an uncommon word (WORD_RULE) and no earlier rule found: the words are
+    # joined through a list of (record, word), each pair once however many words it shares.
+    words = []
+    for side, table in (("l", left), ("r", right)):
+        words.append(
+            f"linkage_words_{side} AS (SELECT rowid AS rid, unnest({WORDS}) AS word FROM {table} "
+            f"WHERE {WORDS} IS NOT NULL)"
+        )
+    counted = (
+        "linkage_words_l" if not two else "(SELECT * FROM linkage_words_l UNION ALL SELECT * FROM linkage_words_r)"
+    )
+    common = f"linkage_common AS (SELECT word FROM {counted} GROUP BY word HAVING count(*) > {WORD_CAP})"
+    order = "" if two else " AND a.rid < b.rid"
+    shared = (
+        "SELECT DISTINCT a.rid AS rid_l, b.rid AS rid_r FROM linkage_words_l a JOIN linkage_words_r b "
+        f"ON a.word = b.word{order} WHERE a.word NOT IN (SELECT word FROM linkage_common)"
+    )
+    if not two:
+        words[1] = "linkage_words_r AS (SELECT * FROM linkage_words_l)"
+    earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING)
+    joined = (
+        f"SELECT p.rid_l, p.rid_r, {sides} FROM ({shared}) p JOIN {left} l ON l.rowid = p.rid_l "
+        f"JOIN {right} r ON r.rowid = p.rid_r WHERE {WORD_RULE}"
+    )
+    found.append(f"SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined}{earlier})")
+    sql = f"WITH {', '.join([*words, common])} {' UNION ALL '.join(found)}"
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS {sql}").fetchall()
+    return out
 
 
 def predict(
-    con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float, blocked: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    linker: Any,
+    review: float,
+    blocked: str | None = None,
+    out: str = "linkage_predictions",
 ) -> str:
     """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
     ``predict`` scores them (tested), so that most pairs never touch their filters:
@@ -653,6 +936,7 @@ def predict(
 
     blocked = blocked or block(con, tables)
     weights = _weights(linker)
+    exact_u = _exact_u(linker)
     prior = prob_to_match_weight(linker._settings_obj._probability_two_random_records_match)
     floor = prob_to_match_weight(review)
     two = len(tables) > 1
@@ -666,6 +950,10 @@ def predict(
     known = [_double(prior)]
     known += [weight_of(name, range(len(w))) for name, w in weights.items() if name not in FILTER_COMPARISONS]
     decided = [f"{weight_of(name, (0, 1))} AS d_{short}" for name, short in FILTER_COMPARISONS.items()]
+    for n, (name, short) in enumerate(FILTER_COMPARISONS.items()):
+        if f"{short}_h" in TF_COLUMNS:  # Splink's TF adjustment: log2(u of the exact level) - log2(frequency)
+            adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
+            decided[n] = f"{weight_of(name, (0, 1))} + CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END AS d_{short}"
     best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
 
     def reachable(pending: list[str]) -> str:
@@ -684,7 +972,9 @@ def predict(
     for stage in STAGES:
         reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
         pending = [name for name in pending if name not in stage]
-        filters = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for name in stage for c in FILTERS_OF[name])
+        filters = ", ".join(
+            f"l.{c} AS {c}_l, r.{c} AS {c}_r" for name in stage for f in FILTERS_OF[name] for c in (f, _count(f))
+        )
         # Each filter's common bits counted once, not once per level (DuckDB does not share them).
         common, total = [], ["known"]
         for name in stage:
@@ -714,11 +1004,13 @@ def predict(
             for a, b, side in (("l", "r", "l"), ("r", "l", "r"))
         )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE linkage_predictions AS SELECT {ids}, {probability} AS match_probability "
-        f"FROM (SELECT * FROM linkage_stage WHERE known >= {_double(floor)}) c {joins}"
+        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {ids}, {probability} AS match_probability, "
+        f"known - {_double(prior)} AS match_weight FROM (SELECT * FROM linkage_stage "
+        f"WHERE known >= {_double(floor)}) c "
+        f"{joins}"
     ).fetchall()
     con.execute("DROP TABLE linkage_stage").fetchall()
-    return "linkage_predictions"
+    return out
 
 
 @dataclass
@@ -727,10 +1019,12 @@ class Scored:
     count: int
     trained: bool
     notes: list[str] = field(default_factory=list)
+    thresholds: Thresholds = field(default_factory=Thresholds)  # as chosen (``choose_thresholds``) or given
 
 
 # The record columns the comparisons read.
-COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *COLUMNS[2 + len(BLOOM_COLUMNS) :]]
+COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *HASHES, *COUNTS, "name_tf", "first_tf",
+            "last_tf"]  # fmt: skip
 
 
 def level_labels() -> dict[str, dict[int, str]]:
@@ -834,12 +1128,22 @@ class Evidence:
     dob_y: int | None
     dob_md: int | None
     dob_dm: int | None
+    dob_ym: int | None
+    dob_yd: int | None
+    dob_w0: int | None
+    dob_w1: int | None
+    dob_w2: int | None
     name: int | None
     alias: int | None
     first: int | None
+    name_n: int | None
+    alias_n: int | None
+    first_n: int | None
 
 
-EVIDENCE_COLUMNS = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "name_bf", "alias_bf", "first_bf"]
+EVIDENCE_COLUMNS = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "dob_ym", "dob_yd", "dob_w0", "dob_w1", "dob_w2",
+                    "name_bf", "alias_bf", "first_bf", "name_n", "alias_n", "first_n"]  # fmt: skip
+BITS_FROM = EVIDENCE_COLUMNS.index("name_bf")
 
 
 def _numbered(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -861,13 +1165,13 @@ def evidence(con: duckdb.DuckDBPyConnection, tables: list[str], numbers: Iterabl
     rows = con.execute(f"SELECT t.g, {columns} FROM linkage_numbered t JOIN wanted k ON k.g = t.g").fetchall()
     found = {}
     for number, *values in rows:
-        filters = (int.from_bytes(bits, "big") if bits else None for bits in values[6:])
-        found[number] = Evidence(*values[:6], *filters)
+        filters = (int.from_bytes(bits, "big") if bits else None for bits in values[BITS_FROM : BITS_FROM + 3])
+        found[number] = Evidence(*values[:BITS_FROM], *filters, *values[BITS_FROM + 3 :])
     return found
 
 
-def _dice_int(a: int, b: int) -> float:
-    return 2 * (a & b).bit_count() / (a.bit_count() + b.bit_count())
+NAME_BITS = FILTERS["name"][0]
+FIRST_BITS = FILTERS["first"][0]
 
 
 # Why the chain checks refused a pair. The hard ones are facts; the soft ones a person may overrule.
@@ -887,24 +1191,66 @@ def conflict(x: Evidence, y: Evidence) -> str:
         swapped = x.dob_y == y.dob_y and (
             (x.dob_dm is not None and x.dob_dm == y.dob_md) or (y.dob_dm is not None and y.dob_dm == x.dob_md)
         )
-        year_typo = x.dob_md == y.dob_md
-        if not (swapped or year_typo):
+        typo = x.dob_md == y.dob_md or x.dob_ym == y.dob_ym or x.dob_yd == y.dob_yd  # two parts of three agree
+        if not (swapped or typo):
             return "date_of_birth"
-    names_differ = _apart(x.name, y.name)
+    elif (
+        x.dob_y is not None
+        and y.dob_y is not None
+        and x.dob_y != y.dob_y
+        # A year only or an estimated age on one side: one child's if the years are at most two apart.
+        and not (x.dob_w0 == y.dob_w0 or x.dob_w1 == y.dob_w1 or x.dob_w2 == y.dob_w2)
+    ):
+        return "date_of_birth"
+    within = _within_int(x.name, y.name, x.name_n, y.name_n)
+    names_differ = _apart(x.name, y.name, x.name_n, y.name_n) and not within
     # Siblings share a family name: a given name that differs is another child, unless the whole names
     # hold the same words in another order (the name filter holds each word's bigrams, whatever the
     # order, so "Santoso Budi" is "Budi Santoso"). The given and family name filters cannot be compared
     # with each other: they are keyed apart.
-    given_differs = _apart(x.first, y.first, GIVEN_CONFLICT) and _apart(x.name, y.name, SAME_WORDS)
+    given_differs = (
+        _apart(x.first, y.first, x.first_n, y.first_n, GIVEN_CONFLICT, FIRST_BITS)
+        and _apart(x.name, y.name, x.name_n, y.name_n, SAME_WORDS)
+        and not within
+    )
     if names_differ or given_differs:
-        aliases = [(x.alias, y.name), (x.name, y.alias), (x.alias, y.alias)]
-        if not any(p is not None and q is not None and _dice_int(p, q) >= ALIAS_LEVEL for p, q in aliases):
+        aliases = [(x.alias, x.alias_n, y.name, y.name_n), (x.name, x.name_n, y.alias, y.alias_n),
+                   (x.alias, x.alias_n, y.alias, y.alias_n)]  # fmt: skip
+        if not any(p is not None and q is not None and dice(p, q, pn, qn, NAME_BITS) >= ALIAS_LEVEL
+                   for p, pn, q, qn in aliases):  # fmt: skip
             return "name"
     return ""
 
 
-def _apart(a: int | None, b: int | None, below: float = NAME_CONFLICT) -> bool:
-    return a is not None and b is not None and _dice_int(a, b) < below
+def overruled(x: Evidence, y: Evidence) -> bool:
+    """Whether a soft conflict between two records whose own pair scored at or above the match threshold
+    is lifted by evidence the conflict does not weigh: two birth dates far apart are a mistake when the
+    whole names are the same (a date typed from another record; namesakes with a strong score are
+    rarer); two names far apart are a family name changed or left out when the given names agree and so
+    do the whole birth dates (twins have different given names). Hard conflicts are never lifted."""
+    given = x.first is not None and y.first is not None
+    if (
+        given
+        and x.dob is not None
+        and x.dob == y.dob
+        and dice(x.first, y.first, x.first_n, y.first_n, FIRST_BITS) >= PART_LEVELS[0]
+    ):
+        return True
+    return x.name is not None and x.name == y.name
+
+
+def _within_int(a: int | None, b: int | None, a_bits: int, b_bits: int) -> bool:
+    """``_within`` in Python."""
+    if a is None or b is None or min(a_bits, b_bits) < WITHIN_BITS:
+        return False
+    common = ((a & b).bit_count() - NAME_BITS + a_bits + b_bits) / 2
+    return common >= WITHIN * min(a_bits, b_bits)
+
+
+def _apart(
+    a: int | None, b: int | None, a_bits: int, b_bits: int, below: float = NAME_CONFLICT, length: int = NAME_BITS
+) -> bool:
+    return a is not None and b is not None and dice(a, b, a_bits, b_bits, length) < below
 
 
 class Conflicts:
@@ -916,11 +1262,23 @@ class Conflicts:
     def __init__(self, found: dict[tuple[int, int], str], evidence_of: dict[int, Evidence]) -> None:
         self.found = found  # (x, y) -> why, both ways round, only where there is a conflict
         self.evidence_of = evidence_of
+        self.strong: set[tuple[int, int]] = set()
 
     def between(self, x: int, y: int) -> str:
         if x in self.evidence_of and y in self.evidence_of:
-            return conflict(self.evidence_of[x], self.evidence_of[y])
+            why = conflict(self.evidence_of[x], self.evidence_of[y])
+            if why and why not in HARD_CONFLICTS and ((x, y) in self.strong or (y, x) in self.strong):
+                return ""  # lifted (``overruled``)
+            return why
         return self.found.get((x, y), "")
+
+    def overruled_by(self, strong: set[tuple[int, int]]) -> None:
+        """Pairs scored at or above the match threshold whose soft conflict ``overruled`` lifts."""
+        self.strong = strong
+        for x, y in strong:
+            if self.found.get((x, y), HARD_CONFLICTS[0]) not in HARD_CONFLICTS:
+                del self.found[(x, y)]
+                del self.found[(y, x)]
 
     def first(self, xs: list[int], ys: list[int]) -> str:
         """The first conflict between a record of ``xs`` and one of ``ys`` ("" if none)."""
@@ -974,8 +1332,10 @@ def chain_conflicts(con: duckdb.DuckDBPyConnection, tables: list[str], groups: l
     return Conflicts(found, evidence(con, tables, large) if large else {})
 
 
-def _dice_sql(a: str, b: str) -> str:
-    return f"2 * bit_count({a} & {b}) / (bit_count({a}) + bit_count({b}))"
+def _dice_sql(a: str, b: str, length: int = NAME_BITS) -> str:
+    """``encoding.dice`` in SQL, of filter columns ``a`` and ``b`` (their counts beside them)."""
+    a_n, b_n = _count(a), _count(b)
+    return f"(bit_count({a} & {b}) - {length} + {a_n} + {b_n}) / ({a_n} + {b_n})"
 
 
 def _conflicts_sql(
@@ -993,15 +1353,24 @@ def _conflicts_sql(
         f"coalesce({_dice_sql(a, b)} >= {ALIAS_LEVEL!r}, false)"
         for a, b in (("alias_bf_x", "name_bf_y"), ("name_bf_x", "alias_bf_y"), ("alias_bf_x", "alias_bf_y"))
     )
-    name, given = _dice_sql("name_bf_x", "name_bf_y"), _dice_sql("first_bf_x", "first_bf_y")
+    name, given = _dice_sql("name_bf_x", "name_bf_y"), _dice_sql("first_bf_x", "first_bf_y", FIRST_BITS)
+    least = "least(name_n_x, name_n_y)"
+    within = (
+        f"(bit_count(name_bf_x & name_bf_y) - {NAME_BITS} + name_n_x + name_n_y) / 2 >= {WITHIN!r} * {least} "
+        f"AND {least} >= {WITHIN_BITS}"
+    )
     verdict = (  # conflict(x, y), the checks in the same order; the name filters compared only if need be
         "CASE WHEN nik_x <> nik_y THEN 'nik' "
         "WHEN nik_x IS NOT NULL AND nik_y IS NOT NULL AND dob_x IS NOT DISTINCT FROM dob_y THEN '' "
         "WHEN sex_x <> sex_y THEN 'sex' "
         "WHEN dob_x <> dob_y AND NOT ((dob_y_x = dob_y_y AND (coalesce(dob_dm_x = dob_md_y, false) "
-        "OR coalesce(dob_dm_y = dob_md_x, false))) OR dob_md_x = dob_md_y) THEN 'date_of_birth' "
-        f"WHEN (coalesce({name} < {NAME_CONFLICT!r}, false) OR (coalesce({given} < {GIVEN_CONFLICT!r}, false) "
-        f"AND coalesce({name} < {SAME_WORDS!r}, false))) AND NOT ({alias}) THEN 'name' "
+        "OR coalesce(dob_dm_y = dob_md_x, false))) OR dob_md_x = dob_md_y OR dob_ym_x = dob_ym_y "
+        "OR dob_yd_x = dob_yd_y) THEN 'date_of_birth' "
+        "WHEN (dob_x IS NULL OR dob_y IS NULL) AND dob_y_x <> dob_y_y AND NOT (coalesce(dob_w0_x = dob_w0_y, false) "
+        "OR coalesce(dob_w1_x = dob_w1_y, false) OR coalesce(dob_w2_x = dob_w2_y, false)) THEN 'date_of_birth' "
+        f"WHEN ((coalesce({name} < {NAME_CONFLICT!r}, false) OR (coalesce({given} < {GIVEN_CONFLICT!r}, false) "
+        f"AND coalesce({name} < {SAME_WORDS!r}, false))) AND NOT coalesce({within}, false)) AND NOT ({alias}) "
+        "THEN 'name' "
         "ELSE '' END"
     )
     rows = con.sql(
@@ -1156,6 +1525,7 @@ def _cluster_run(
     uncertain_limit: int,
 ) -> Result:
     """``run`` once the pairs are scored: clusters, uncertain pairs, the result."""
+    thresholds = scored.thresholds
     records = Records.of(con, tables)
     edges = _strong(con, scored.table, records, thresholds)
     same, different = list(same), list(different)
@@ -1165,6 +1535,11 @@ def _cluster_run(
         different = [(number[a], number[b]) for a, b in different if a in number and b in number]
     groups = _groups([*((a, b) for a, b, _p in edges), *same])
     conflicts = chain_conflicts(con, tables, groups)
+    # A strong pair's own soft conflict may be lifted by evidence the check does not weigh (``overruled``).
+    soft = [(a, b) for a, b, _p in edges if conflicts.found.get((a, b), HARD_CONFLICTS[0]) not in HARD_CONFLICTS]
+    if soft:
+        known = evidence(con, tables, {x for pair in soft for x in pair})
+        conflicts.overruled_by({(a, b) for a, b in soft if overruled(known[a], known[b])})
     clusters, matched, refused, placed = cluster(
         records, edges, thresholds, conflicts, groups, same=same, different=different
     )
@@ -1228,12 +1603,13 @@ def _uncertain(
     x, y = f"coalesce(x.cluster, p.rid_l + {left})", f"coalesce(y.cluster, p.rid_r + {right})"
     where = (
         f"LEFT JOIN placed x ON x.g = p.rid_l + {left} LEFT JOIN placed y ON y.g = p.rid_r + {right} "
-        f"WHERE p.match_probability < ? AND {x} <> {y}"
+        f"WHERE p.match_probability < ? AND p.match_probability >= ? AND {x} <> {y}"
     )
-    count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", [thresholds.match]).fetchall()[0][0]
+    band = [thresholds.match, thresholds.review]
+    count = con.execute(f"SELECT count(*) FROM {scored.table} p {where}", band).fetchall()[0][0]
     if not limit:
         return [], count
     tail = f"ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r LIMIT {int(limit)}"
-    pairs = _fetch(con, tables, scored.table, where, [thresholds.match], tail)
+    pairs = _fetch(con, tables, scored.table, where, band, tail)
     pairs.sort(key=lambda pair: -pair.probability)
     return pairs, count

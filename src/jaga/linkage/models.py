@@ -41,8 +41,9 @@ class LinkageRun(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     stage = models.CharField(max_length=80, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
-    match_threshold = models.FloatField()
-    review_threshold = models.FloatField()
+    # Configured when the run is queued (null: to be chosen from the model), then as used.
+    match_threshold = models.FloatField(null=True, blank=True)
+    review_threshold = models.FloatField(null=True, blank=True)
     records = models.PositiveIntegerField(default=0)
     clusters = models.PositiveIntegerField(default=0)
     scored_pairs = models.PositiveIntegerField(default=0)

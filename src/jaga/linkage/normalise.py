@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 # Titles and honorifics that say nothing about who the child is.
@@ -52,6 +53,7 @@ HONORIFICS = frozenset(
         "amd",
     }
 )
+PATRONYMIC = frozenset({"bin", "binti", "bt", "bte"})
 # Old (pre-1972) spellings and their EYD forms, inside words: Djoko -> Joko, Soeharto -> Suharto,
 # Tjahjono -> Cahyono (in an old-spelled word a lone j was the modern y).
 OLD_PAIRS = {"dj": "\x01", "tj": "\x02", "sj": "\x03", "nj": "\x04"}
@@ -84,9 +86,12 @@ def _ascii_words(text: str) -> list[str]:
 
 
 def name_tokens(text: str) -> list[str]:
-    """Lower-case ASCII words without honorifics, in modern spelling, with doubled letters single."""
-    tokens = []
+    """Lower-case ASCII words without honorifics, in modern spelling, with doubled letters single.
+    What follows "bin" or "binti" (son or daughter of) is the father's name, not the child's."""
+    tokens: list[str] = []
     for word in _ascii_words(text):
+        if word in PATRONYMIC and tokens:
+            break
         if word in HONORIFICS or word.isdigit():
             continue
         tokens.append(TOKENS.get(word) or _modern(word))
@@ -137,11 +142,65 @@ def sex(text: str) -> str | None:
     return None
 
 
-def birth_date(text: str) -> date | None:
-    """A YYYY-MM-DD date; raises ValueError for anything else (empty means none)."""
+@dataclass(frozen=True)
+class Born:
+    """A birth date as far as it is known: the whole date, a year only, or a year estimated from an age."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    estimated: bool = False  # the year comes from an age a worker estimated
+
+    @property
+    def exact(self) -> date | None:
+        return date(self.year, self.month, self.day) if self.month and self.day else None
+
+
+_DATE_FORMATS = [  # (pattern, order of its groups): ISO first, then as Indonesian agencies write dates
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), "ymd"),
+    (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), "dmy"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})"), "ym"),
+    (re.compile(r"(\d{4})"), "y"),
+]
+# A day and month that Indonesian registers write when only the year is known (civil registry
+# practice for people without a birth certificate): such a date says the year, not the day.
+PLACEHOLDER_DAYS = {(1, 1), (12, 31)}
+
+
+def birth_date(text: str) -> Born | None:
+    """A birth date written YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY (the day first, as in Indonesia),
+    YYYY-MM or YYYY alone; raises ValueError for anything else (empty means none). 1 January and 31
+    December count as a year only (see PLACEHOLDER_DAYS)."""
     value = text.strip()
     if not value:
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("not YYYY-MM-DD")
-    return date.fromisoformat(value)
+    for pattern, order in _DATE_FORMATS:
+        found = pattern.fullmatch(value)
+        if not found:
+            continue
+        parts = dict(zip(order, (int(g) for g in found.groups()), strict=True))
+        year, month, day = parts["y"], parts.get("m"), parts.get("d")
+        if not 1900 <= year <= 2100:
+            raise ValueError("the year is not a birth year")
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError("the month is not 1 to 12")
+        if day is not None:
+            date(year, month or 1, day)  # raises ValueError for 31 February
+            if (month, day) in PLACEHOLDER_DAYS:
+                return Born(year)
+        return Born(year, month, day)
+    raise ValueError("not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or a year)")
+
+
+def estimated_birth(age: str, recorded_on: str) -> Born | None:
+    """The birth year of a child whose age was estimated (in years) on ``recorded_on`` (a date as
+    ``birth_date`` reads it); raises ValueError when either cannot be read."""
+    value = age.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > 25:
+        raise ValueError("the age is not a number of years up to 25")
+    recorded = birth_date(recorded_on) if recorded_on.strip() else None
+    if recorded is None:
+        raise ValueError("an age needs the date it was recorded (recorded_on)")
+    return Born(recorded.year - int(value), estimated=True)

@@ -55,10 +55,14 @@ def thresholds() -> matching.Thresholds:
 
 def _standard(child: Child, case: Case) -> dict[str, str]:
     regency = case.residence_regency_id or case.exploitation_regency_id or ""
+    # Without a birth date, an age the caseworker estimated at registration still says the birth year.
+    estimated = not child.date_of_birth and child.age_is_estimated and child.age_at_registration is not None
     return {
         "full_name": child.full_name,
         "aliases": child.aliases,
         "date_of_birth": child.date_of_birth,
+        "age": str(child.age_at_registration) if estimated else "",
+        "recorded_on": case.registered_on.isoformat() if estimated else "",
         "sex": child.sex if child.sex in ("female", "male") else "",
         "nik": child.nik,
         "phone": child.phone,
@@ -86,7 +90,7 @@ def encoding_update(child: Child) -> None:
         ClusterMember.objects.filter(case_id=child.case_id).delete()
         PairReview.objects.filter(Q(case_a_id=child.case_id) | Q(case_b_id=child.case_id)).delete()
         return
-    case = Case.objects.only("residence_regency_id", "exploitation_regency_id").get(pk=child.case_id)
+    case = Case.objects.only("residence_regency_id", "exploitation_regency_id", "registered_on").get(pk=child.case_id)
     data = encoding_of(child, case)
     CaseEncoding.objects.update_or_create(case_id=child.case_id, defaults={"fp": data["fp"], "data": data})
 
@@ -274,6 +278,7 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
         )
     bulk_insert(reviews)
     run.summary = {**_summary(result.clusters, cases), "trained": result.trained, "notes": result.notes}
+    run.match_threshold, run.review_threshold = result.thresholds.match, result.thresholds.review
     run.records = result.records
     run.clusters = result.cluster_count
     run.scored_pairs = result.scored_pairs

@@ -53,11 +53,12 @@ def test_deduplicating_one_file_finds_the_same_children(files: dict, capsys: pyt
     call_command("linkage", "match", str(folder / "all.enc.csv"), "--out", str(folder / "pairs.csv"),
                  "--clusters", str(folder / "clusters.csv"))  # fmt: skip
     out, err = capsys.readouterr()
-    assert "matched at probability >= 0.95" in out  # it states its thresholds
+    assert "Thresholds (chosen from the model): matched at probability >= 0." in out  # it states its thresholds
+    chosen = float(out.split("matched at probability >= ")[1].split(";")[0])
     assert "scoring pairs" in err and "100%" in err  # and shows progress
     pairs = read(folder / "pairs.csv")
     assert pairs and set(pairs[0]) == {"id_a", "id_b", "probability"}
-    assert all(float(p["probability"]) >= 0.95 for p in pairs)
+    assert all(float(p["probability"]) >= chosen for p in pairs)
     clusters = read(folder / "clusters.csv")
     assert sorted(c["id"] for c in clusters) == sorted(r["id"] for r in rows)
     score = evaluation.scores(pairs_of_clusters(clusters), evaluation.true_pairs(rows))
@@ -123,8 +124,9 @@ def test_uncertain_pairs_lie_between_the_thresholds_and_across_clusters(files: d
 
     con = matching.connect()
     matching.load_csv(con, "records", files["folder"] / "all.enc.csv")
-    limits = matching.Thresholds()
-    result = matching.run(con, ["records"], limits, uncertain_limit=5)
+    result = matching.run(con, ["records"], matching.Thresholds(), uncertain_limit=5)
+    limits = result.thresholds  # chosen from the model
+    assert limits.review is not None and limits.match is not None and limits.review < limits.match
     assert result.uncertain_count >= len(result.uncertain) > 0
     assert len(result.uncertain) <= 5
     for pair in result.uncertain:
@@ -144,6 +146,7 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
     tables = [f"t_{name}" for name in names]
     for table, name in zip(tables, names, strict=True):
         matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
+    matching.prepare(con, tables)
     linker, trained = matching.train(con, tables, lambda *_: None)
     assert trained
     review = 0.6

@@ -1,0 +1,239 @@
+"""How well linkage does on records whose truth is known, and where it loses the pairs it misses.
+
+``evaluate`` encodes a plain test file (synthetic or public benchmark records, never real children)
+under a throwaway key, runs the matcher exactly as Jaga does, and scores the clusters against the
+truth: precision, recall and F1 over pairs of records, then every true pair it missed by the step
+that lost it (never blocked, scored below the review threshold, left in the review band, refused by a
+chain check and which one) and recall broken down by each variation the file labels (a column of
+``;``-separated labels per record: a pair carries the labels of both records). ``jaga linkage
+evaluate`` prints it; bench/linkage.py writes it into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from jaga.linkage import matching
+from jaga.linkage.encoding import STANDARD, WORDS, EncodingError, Keys, encode
+
+# Where a missed true pair was lost, in pipeline order.
+LOST = ["not_blocked", "below_review", "review_band", "refused", "elsewhere"]
+
+
+@dataclass
+class Evaluation:
+    records: int
+    people: int
+    true_pairs: int
+    found_pairs: int
+    hits: int
+    thresholds: matching.Thresholds
+    lost: Counter = field(default_factory=Counter)  # step -> true pairs lost there
+    refused_by: Counter = field(default_factory=Counter)  # chain check -> true pairs it refused
+    by_variation: dict[str, tuple[int, int]] = field(default_factory=dict)  # label -> (true pairs, found)
+    unencodable: Counter = field(default_factory=Counter)  # column -> records encoded without it
+    notes: list[str] = field(default_factory=list)
+    false_by_variation: Counter = field(default_factory=Counter)  # label -> wrong pairs whose records carry it
+    scored_pairs: int = 0
+    uncertain: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.found_pairs if self.found_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def text(self) -> str:
+        lines = [
+            f"{self.records:,} records of {self.people:,} people; {self.true_pairs:,} true pairs.",
+            f"Thresholds: match {self.thresholds.match:.3f}, review {self.thresholds.review:.3f}. "
+            f"{self.scored_pairs:,} pairs scored to the end; {self.uncertain:,} left apart for a person to review.",
+            f"Precision {self.precision:.3f}, recall {self.recall:.3f}, F1 {self.f1:.3f} "
+            f"({self.hits:,} of {self.found_pairs:,} pairs found are true).",
+            "",
+            "True pairs missed, by where they were lost:",
+        ]
+        for step in LOST:
+            lines.append(f"  {step:<14} {self.lost.get(step, 0):>9,}")
+        if self.refused_by:
+            lines.append("True pairs refused by the chain checks, by check:")
+            for why, count in self.refused_by.most_common():
+                lines.append(f"  {why:<14} {count:>9,}")
+        if self.by_variation:
+            lines += ["", "Recall by variation (pairs where either record has it):"]
+            for label, (total, found) in sorted(self.by_variation.items(), key=lambda item: -item[1][0]):
+                false = self.false_by_variation.get(label, 0)
+                lines.append(f"  {label:<18} {found / total:6.3f}  ({found:,} of {total:,}; {false:,} wrong pairs)")
+        if self.unencodable:
+            lines += ["", "Values the encoder refused (those records were encoded without the field):"]
+            lines += [f"  {column}: {count:,} records" for column, count in self.unencodable.most_common()]
+        lines += [f"note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {
+            "records": self.records, "people": self.people, "true_pairs": self.true_pairs,
+            "found_pairs": self.found_pairs, "precision": self.precision, "recall": self.recall, "f1": self.f1,
+            "threshold": self.thresholds.match, "review_threshold": self.thresholds.review,
+            "lost": dict(self.lost), "refused_by": dict(self.refused_by),
+            "by_variation": {k: {"true_pairs": t, "found": f, "wrong_pairs": self.false_by_variation.get(k, 0)}
+                             for k, (t, f) in self.by_variation.items()},
+            "unencodable": dict(self.unencodable), "notes": self.notes,
+        }  # fmt: skip
+
+
+def encode_all(keys: Keys, rows: Iterable[dict[str, str]], unencodable: Counter) -> list[dict[str, str]]:
+    """Each row's encodings; a value the encoder refuses is left out of that record (as Jaga does for
+    its own cases) and counted by column."""
+    out = []
+    for row in rows:
+        values = {column: row.get(column, "") or "" for column in STANDARD}
+        for _attempt in range(len(STANDARD)):
+            try:
+                out.append(encode(keys, row["id"], values))
+                break
+            except EncodingError as exc:
+                unencodable[exc.column] += 1
+                values[exc.column] = ""
+    return out
+
+
+def pairs_of(groups: Iterable[list[str]]) -> set[tuple[str, str]]:
+    pairs = set()
+    for ids in groups:
+        ids = sorted(ids)
+        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return pairs
+
+
+def _grouped(labels: dict[str, str]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for record, label in labels.items():
+        groups.setdefault(label, []).append(record)
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
+def evaluate(
+    files: list[list[dict[str, str]]],
+    *,
+    thresholds: matching.Thresholds | None = None,
+    truth: str = "person",
+    variations: str = "variations",
+    keys: Keys | None = None,
+) -> Evaluation:
+    """Matches one file (de-duplication) or two (linking: only pairs across the files count) of plain
+    records with an ``id``, the standard columns, the ``truth`` column and optionally ``variations``,
+    as Jaga would, and scores the result."""
+
+    if not 1 <= len(files) <= 2:
+        raise ValueError("evaluate takes one file (de-duplication) or two (linking)")
+    thresholds = thresholds or matching.Thresholds()
+    keys = keys or Keys(secrets.token_bytes(32))  # thrown away: nothing encoded here is kept
+    unencodable: Counter = Counter()
+    tables = ["records"] if len(files) == 1 else ["file_a", "file_b"]
+    con = matching.connect()
+    try:
+        for table, rows in zip(tables, files, strict=True):
+            matching.load_rows(con, table, encode_all(keys, rows, unencodable))
+        result = matching.run(con, tables, thresholds)
+        thresholds = result.thresholds  # as chosen from the model, where they were left open
+        records = matching.Records.of(con, tables)
+        number = {key: n for n, key in enumerate(records.keys)}  # key -> record number across the tables
+        rows_of = {key: row for key, row in zip(records.keys, (r for rows in files for r in rows), strict=True)}
+        person = {key: row[truth] for key, row in rows_of.items()}
+        labels = {key: set(filter(None, (row.get(variations) or "").split(";"))) for key, row in rows_of.items()}
+        truth_pairs = pairs_of(_grouped(person))
+        found = pairs_of(_grouped(result.clusters))
+        if len(tables) == 2:  # linking: pairs within one file are not asked about
+            truth_pairs = {(a, b) for a, b in truth_pairs if a.split(":")[0] != b.split(":")[0]}
+            found = {(a, b) for a, b in found if a.split(":")[0] != b.split(":")[0]}
+        hits = found & truth_pairs
+        report = Evaluation(
+            records=len(records.keys), people=len(set(person.values())), true_pairs=len(truth_pairs),
+            found_pairs=len(found), hits=len(hits), thresholds=thresholds, unencodable=unencodable,
+            notes=list(result.notes), scored_pairs=result.scored_pairs, uncertain=result.uncertain_count,
+        )  # fmt: skip
+        _losses(con, tables, records, sorted(truth_pairs - found), number, thresholds, report)
+        by: dict[str, list[int]] = {}
+        for a, b in truth_pairs:
+            for label in labels[a] | labels[b]:
+                counts = by.setdefault(label, [0, 0])
+                counts[0] += 1
+                counts[1] += (a, b) in hits
+        report.by_variation = {label: (t, f) for label, (t, f) in by.items()}
+        for a, b in found - truth_pairs:
+            for label in labels[a] | labels[b]:
+                report.false_by_variation[label] += 1
+        return report
+    finally:
+        con.close()
+
+
+def _losses(
+    con,
+    tables: list[str],
+    records: matching.Records,
+    missed: list[tuple[str, str]],
+    number: dict[str, int],
+    thresholds: matching.Thresholds,
+    report: Evaluation,
+) -> None:
+    """Where each missed pair was lost: blocking (the rules tested on the pair itself), its score, or the
+    chain checks (the pair's own conflict, unless lifted, else one elsewhere in the group it would join)."""
+    import pyarrow as pa
+
+    left, right = tables[0], tables[-1]
+    offset_r = records.offsets[-1]
+    pairs = sorted((min(number[a], number[b]), max(number[a], number[b])) for a, b in missed)
+    # As rowids of the left and right tables (the left record first when linking).
+    con.register("missed_pairs", pa.table({"a": [a for a, _ in pairs], "b": [b - offset_r for _, b in pairs]}))
+    union = " UNION ALL ".join(f"SELECT unnest({WORDS}) AS word FROM {t}" for t in tables)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE common_words AS SELECT list(word) AS words FROM (SELECT word FROM ({union}) "
+        f"GROUP BY word HAVING count(*) > {matching.WORD_CAP})"
+    ).fetchall()
+    uncommon = f"list_filter(l.{WORDS}, lambda w: NOT list_contains(coalesce(c.words, []), w))"
+    rules = " OR ".join(
+        f"coalesce(({rule}), false)"
+        for rule in [*matching.BLOCKING, f"list_has_any({uncommon}, r.{WORDS}) AND {matching.WORD_RULE}"]
+    )
+    is_blocked = dict(
+        ((a, b + offset_r), bool(ok))
+        for a, b, ok in con.execute(
+            f"SELECT m.a, m.b, {rules} FROM missed_pairs m JOIN {left} l ON l.rowid = m.a "
+            f"JOIN {right} r ON r.rowid = m.b, common_words c"
+        ).fetchall()
+    )
+    scores = {
+        (min(a, b + offset_r), max(a, b + offset_r)): p
+        for a, b, p in con.execute(
+            "SELECT p.rid_l, p.rid_r, p.match_probability FROM linkage_predictions p JOIN missed_pairs m "
+            "ON (m.a = p.rid_l AND m.b = p.rid_r) OR (m.a = p.rid_r AND m.b = p.rid_l)"
+        ).fetchall()
+    }
+    con.unregister("missed_pairs")
+    strong = [pair for pair, p in scores.items() if p >= (thresholds.match or 1)]
+    evidence = matching.evidence(con, tables, {x for pair in strong for x in pair})
+    for pair in pairs:
+        p = scores.get(pair)
+        if p is None:
+            report.lost["below_review" if is_blocked.get(pair) else "not_blocked"] += 1
+        elif p < (thresholds.match or 1):
+            report.lost["review_band"] += 1
+        elif (why := matching.conflict(evidence[pair[0]], evidence[pair[1]])) and (
+            why in matching.HARD_CONFLICTS or not matching.overruled(evidence[pair[0]], evidence[pair[1]])
+        ):
+            report.lost["refused"] += 1
+            report.refused_by[why] += 1
+        else:
+            report.lost["elsewhere"] += 1
