@@ -398,7 +398,9 @@ def _digit_typo(rng: random.Random, born: date) -> date:
     return born
 
 
-def _record(rng: random.Random, child: Child, agency: Agency, number: int, recorded: date, first: bool) -> dict:
+def _record(
+    rng: random.Random, child: Child, agency: Agency, number: int, recorded: date, first: bool, postcodes: float
+) -> dict:
     labels: list[str] = []
     tokens = list(child.tokens)
     if len(tokens) == 1 or (child.culture == "balinese" and len(tokens) <= 3):
@@ -518,7 +520,7 @@ def _record(rng: random.Random, child: Child, agency: Agency, number: int, recor
         "nik": nik,
         "phone": phone,
         "address": address if rng.random() < agency.address_rate else "",
-        "postcode": postcode if rng.random() < 0.15 else "",
+        "postcode": postcode if rng.random() < postcodes else "",
         "regency_code": regency if rng.random() < agency.regency_rate else "",
     }
     if agency.split_names and "call_name" not in labels:
@@ -535,9 +537,10 @@ FIELDS = (
 ).split()
 
 
-def generate(records: int, *, seed: int = 7, today: date = date(2026, 6, 30)) -> list[dict]:
+def generate(records: int, *, seed: int = 7, today: date = date(2026, 6, 30), postcodes: float = 0.15) -> list[dict]:
     """About ``records`` records of invented children, each reported by one to five agencies; about
-    a quarter of the children have a sibling in the set, a few a twin."""
+    a quarter of the children have a sibling in the set, a few a twin. ``postcodes``: the share of
+    records with a postcode (agencies rarely write one)."""
     rng = random.Random(seed)
     rows: list[dict] = []
     previous: Child | None = None
@@ -553,7 +556,7 @@ def generate(records: int, *, seed: int = 7, today: date = date(2026, 6, 30)) ->
         recorded = today - timedelta(days=rng.randint(0, 900))
         for n, agency in enumerate(agencies):
             when = recorded + timedelta(days=rng.randint(0, 120) * n)
-            rows.append(_record(rng, child, agency, len(rows), min(when, today), first=n == 0))
+            rows.append(_record(rng, child, agency, len(rows), min(when, today), first=n == 0, postcodes=postcodes))
         previous = child
     rng.shuffle(rows)
     return rows[:records]

@@ -84,10 +84,10 @@ def match(files: list[str]) -> tuple[Any, set[tuple[str, str]]]:
 @pytest.mark.parametrize(
     ("files", "recall_floor"),
     [
-        (["dataset1.csv"], 0.78),
-        (["dataset2.csv"], 0.7),
-        (["dataset3.csv"], 0.67),
-        (["dataset4a.csv", "dataset4b.csv"], 0.78),
+        (["dataset1.csv"], 0.84),
+        (["dataset2.csv"], 0.76),
+        (["dataset3.csv"], 0.72),
+        (["dataset4a.csv", "dataset4b.csv"], 0.85),
     ],
     ids=["febrl1", "febrl2", "febrl3", "febrl4"],
 )

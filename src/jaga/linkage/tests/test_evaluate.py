@@ -1,0 +1,162 @@
+"""Linkage measured on records it was not built from: a second generator of Indonesian records
+(``nusantara``, written apart from ``jaga synth``), the evaluation that says where missed pairs were
+lost, and the parts of the model that only act past a size (word blocking, shared contacts, the review
+band, the share of matching pairs)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from jaga.linkage import assess, matching
+from jaga.linkage.encoding import Keys, encode
+from jaga.linkage.tests import nusantara
+
+KEYS = Keys(b"evaluation-test-secret-0123456789")
+
+
+@pytest.fixture(scope="module")
+def nusantara_report() -> assess.Evaluation:
+    rows = nusantara.generate(3000, seed=3000)
+    return assess.evaluate([rows], keys=KEYS)
+
+
+def test_the_second_generator_shares_no_code_with_jaga() -> None:
+    """Tuning on one generator is checked on the other only if they share nothing: no import from Jaga."""
+    tree = ast.parse(Path(nusantara.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not [name for name in imported if name.startswith(("jaga", "faker"))], imported
+
+
+def test_records_it_was_not_built_from_keep_a_floor(nusantara_report: assess.Evaluation) -> None:
+    """The figures on 3,000 records (docs/benchmarks.md has 10,000 and 100,000): a regression breaks them."""
+    report = nusantara_report
+    assert report.records == 3000 and report.true_pairs > 1000
+    assert report.precision >= 0.9 and report.f1 >= 0.7, (report.precision, report.recall)
+    lost = sum(report.lost.values())
+    assert lost == report.true_pairs - report.hits, "every missed pair is accounted for once"
+    assert sum(report.refused_by.values()) == report.lost["refused"]
+    # Year-only dates, estimated ages and mistyped dates are joined to full dates (they were refused).
+    for label in ("year_only", "estimated_age", "dob_typo", "dob_swapped"):
+        total, found = report.by_variation[label]
+        assert total > 20 and found / total >= 0.3, (label, total, found)
+    assert any(note.startswith("match threshold") for note in report.notes), "it says how it chose"
+
+
+def test_a_year_only_or_an_estimated_age_is_the_same_child_as_her_full_birth_date() -> None:
+    """Until 2026-12-03 the birth-date check refused every such pair: 11,918 of 16,354 refused true pairs
+    at 100,000 records of a held-out set."""
+    full = {"full_name": "Warsinah Sulistyowati", "date_of_birth": "2013-04-17", "sex": "perempuan"}
+    records = [
+        ("a", full),
+        ("b", {**full, "date_of_birth": "2013"}),
+        ("c", {**full, "date_of_birth": "", "age": "11", "recorded_on": "2025-02-01"}),
+        ("d", {**full, "date_of_birth": "17/04/2013"}),
+        ("e", {**full, "date_of_birth": "2013-04-27"}),  # a digit mistyped
+        ("f", {**full, "date_of_birth": "2019"}),  # six years apart: another child
+    ]
+    encoded = [encode(KEYS, key, values) for key, values in records]
+    con = matching.connect()
+    matching.load_rows(con, "records", encoded)
+    numbers = matching.evidence(con, ["records"], range(6))
+    verdicts = {key: matching.conflict(numbers[0], numbers[n]) for n, (key, _v) in enumerate(records)}
+    assert verdicts == {"a": "", "b": "", "c": "", "d": "", "e": "", "f": "date_of_birth"}
+
+
+def test_the_command_prints_and_writes_the_evaluation(tmp_path: Path) -> None:
+    path = tmp_path / "test-records.csv"
+    nusantara.write(nusantara.generate(800, seed=11), path)
+    out = tmp_path / "figures.json"
+    from io import StringIO
+
+    stdout = StringIO()
+    call_command("linkage", "evaluate", str(path), "--json", str(out), stdout=stdout)
+    text = stdout.getvalue()
+    assert "Precision" in text and "True pairs missed, by where they were lost" in text
+    assert "Recall by variation" in text and "call_name" in text
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["records"] == 800 and 0 < figures["f1"] <= 1
+    assert sum(figures["lost"].values()) == figures["true_pairs"] - round(figures["recall"] * figures["true_pairs"])
+
+
+def test_the_command_names_a_missing_truth_column(tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "no-truth.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows([["id", "full_name"], ["1", "Ani"], ["2", "Budi"]])
+    with pytest.raises(CommandError, match="no person column"):
+        call_command("linkage", "evaluate", str(path))
+
+
+def test_a_word_shared_by_more_than_50_records_of_one_birth_window_brings_no_pair_by_itself() -> None:
+    """WORD_CAP: 60 girls born in 2012 share the word "Siti" and nothing else; 3 share the rarer word
+    "Kinanthi". Only the rarer word's pairs are blocked (a common word's would be mostly namesakes)."""
+    syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu"]
+    unique = [f"{a}{b}{c}r".capitalize() for a in syllables for b in syllables for c in syllables]  # no two alike
+    born = {"sex": "perempuan", "date_of_birth": "2012"}
+    rows = [{"full_name": f"Siti {unique[n]}", **born} for n in range(matching.WORD_CAP + 10)]
+    rows += [{"full_name": f"Kinanthi {unique[900 + n]}", **born} for n in range(3)]
+    con = matching.connect()
+    matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
+    matching.prepare(con, ["records"])
+    table = matching.block(con, ["records"])
+    pairs = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    assert pairs == 3, "only the three pairs of the rarer word; the 1,770 pairs of 'Siti' are left out"
+
+
+def test_a_phone_in_more_than_twelve_records_is_not_compared() -> None:
+    """A shelter's phone: 13 unrelated children share it; a family's, in 3 records, is still compared."""
+    rows = [{"full_name": f"Anak {n}", "phone": "081234567890"} for n in range(13)]
+    rows += [{"full_name": f"Saudara {n}", "phone": "085711112222"} for n in range(3)]
+    con = matching.connect()
+    matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
+    notes = matching.shared_contacts(con, ["records"])
+    assert notes == [
+        "1 phone numbers are each in more than 12 records (13 records in all: a shelter's, an office's or a "
+        "caller's): they were not compared"
+    ]
+    phones = [p for (p,) in con.execute("SELECT phone FROM records ORDER BY rowid").fetchall()]
+    assert phones[:13] == [None] * 13 and all(phones[13:])
+
+
+def test_thresholds_chosen_from_the_model() -> None:
+    """The match threshold is the lowest probability at which the pairs at or above it are expected to be
+    99% the same child; the review band is the 1,000 strongest pairs below it (3,000 are scored)."""
+    con = matching.connect()
+    probabilities = [0.3 + 0.7 * (n / 3000) ** 0.2 for n in range(3000)]
+    con.execute("CREATE TABLE scored (match_probability DOUBLE)").fetchall()
+    con.executemany("INSERT INTO scored VALUES (?)", [[p] for p in probabilities])
+    notes: list[str] = []
+    chosen = matching.choose_thresholds(con, "scored", matching.Thresholds(), 500.0, notes)
+    above = [p for p in probabilities if p >= chosen.match]
+    assert sum(above) / len(above) >= 0.99
+    looser = [p for p in probabilities if p >= chosen.match - 0.01]
+    assert sum(looser) / len(looser) < 0.99, "the lowest such threshold"
+    band = [p for p in probabilities if chosen.review <= p < chosen.match]
+    assert len(band) == 1000
+    assert notes[0].startswith(f"match threshold {chosen.match:.3f}, chosen from the model")
+    kept = matching.choose_thresholds(con, "scored", matching.Thresholds(0.9, 0.5), 500.0, [])
+    assert (kept.match, kept.review) == (0.9, 0.5), "thresholds that are configured stay"
+
+
+def test_the_share_of_matching_pairs_comes_from_the_scores() -> None:
+    """The deterministic rules found few matching pairs where most records lack a NIK or a full birth
+    date, and the share was several times too low; the scores' estimate is near the truth."""
+    rows = nusantara.generate(3000, seed=5)
+    people: dict[str, int] = {}
+    for row in rows:
+        people[row["person"]] = people.get(row["person"], 0) + 1
+    true_share = sum(n * (n - 1) / 2 for n in people.values()) / (3000 * 2999 / 2)
+    con = matching.connect()
+    matching.load_rows(con, "records", assess.encode_all(KEYS, rows, __import__("collections").Counter()))
+    matching.prepare(con, ["records"])
+    linker, _trained = matching.train(con, ["records"], lambda *_: None)
+    estimated = linker._settings_obj._probability_two_random_records_match
+    assert true_share / 2 < estimated < true_share * 2, (estimated, true_share)
