@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/caseload.py
 	$(BIN)/python bench/linkage.py
+	$(BIN)/python bench/linkage_leak.py
 
 # The fault review repeated against a real server and worker (kills, dropped connections, hostile files,
 # hotline load), on SQLite and on PostgreSQL when it answers: about 25 minutes. Figures in docs/benchmarks.md.

@@ -156,7 +156,5 @@ def test_the_share_of_matching_pairs_comes_from_the_scores() -> None:
     true_share = sum(n * (n - 1) / 2 for n in people.values()) / (3000 * 2999 / 2)
     con = matching.connect()
     matching.load_rows(con, "records", assess.encode_all(KEYS, rows, __import__("collections").Counter()))
-    matching.prepare(con, ["records"])
-    linker, _trained = matching.train(con, ["records"], lambda *_: None)
-    estimated = linker._settings_obj._probability_two_random_records_match
+    estimated = matching.score(con, ["records"], matching.Thresholds(), lambda *_: None).share
     assert true_share / 2 < estimated < true_share * 2, (estimated, true_share)

@@ -97,6 +97,10 @@ def test_a_run_in_the_worker_finds_the_child_at_two_organisations(
     assert clusters[jakarta.pk] == clusters[bali.pk] != clusters[other.pk]
     page = officer.get(f"/linkage/runs/{run.pk}/").content.decode()
     assert "UPTD" in page or "Duplikat" in page
+    # The thresholds were chosen from the model (none configured) and the run keeps the ones it used.
+    assert run.match_threshold is not None and 0 < run.review_threshold <= run.match_threshold < 1
+    shown = f"{run.match_threshold:.3f}"
+    assert shown in page or shown.replace(".", ",") in page
     organisations = {row["name"]: row for row in run.summary["organisations"]}
     assert organisations[jakarta.organisation.name]["linked"] == 1
 
