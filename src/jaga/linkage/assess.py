@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jaga.linkage import matching
-from jaga.linkage.encoding import STANDARD, WORDS, EncodingError, Keys, encode
+from jaga.linkage.encoding import STANDARD, WORDS, Keys, encode_lenient
 
 # Where a missed true pair was lost, in pipeline order.
 LOST = ["not_blocked", "below_review", "review_band", "refused", "elsewhere"]
@@ -97,14 +97,9 @@ def encode_all(keys: Keys, rows: Iterable[dict[str, str]], unencodable: Counter)
     its own cases) and counted by column."""
     out = []
     for row in rows:
-        values = {column: row.get(column, "") or "" for column in STANDARD}
-        for _attempt in range(len(STANDARD)):
-            try:
-                out.append(encode(keys, row["id"], values))
-                break
-            except EncodingError as exc:
-                unencodable[exc.column] += 1
-                values[exc.column] = ""
+        encoded, dropped = encode_lenient(keys, row["id"], {column: row.get(column, "") or "" for column in STANDARD})
+        unencodable.update(dropped)
+        out.append(encoded)
     return out
 
 
@@ -149,7 +144,11 @@ def evaluate(
         thresholds = result.thresholds  # as chosen from the model, where they were left open
         records = matching.Records.of(con, tables)
         number = {key: n for n, key in enumerate(records.keys)}  # key -> record number across the tables
-        rows_of = {key: row for key, row in zip(records.keys, (r for rows in files for r in rows), strict=True)}
+        rows_of = {
+            f"{table}:{row['id']}" if len(tables) > 1 else row["id"]: row
+            for table, rows in zip(tables, files, strict=True)
+            for row in rows
+        }
         person = {key: row[truth] for key, row in rows_of.items()}
         labels = {key: set(filter(None, (row.get(variations) or "").split(";"))) for key, row in rows_of.items()}
         truth_pairs = pairs_of(_grouped(person))

@@ -267,6 +267,19 @@ def encode(keys: Keys, record_id: str, values: dict[str, str]) -> dict[str, str]
     return out
 
 
+def encode_lenient(keys: Keys, record_id: str, values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """``encode``, leaving out each value the encoder refuses (linkage on the rest) rather than failing:
+    the encodings and the columns left out. For stored cases and evaluation files; an export being
+    encoded for sending refuses such a row instead (``jaga linkage encode``)."""
+    values, dropped = dict(values), []
+    while True:
+        try:
+            return encode(keys, record_id, values), dropped
+        except EncodingError as exc:
+            dropped.append(exc.column)
+            values[exc.column] = ""
+
+
 def plain_values(values: dict[str, str]) -> Iterable[str]:
     """The identifying strings of a record worth searching for in an output (tests, self-checks)."""
     for column in ("given_name", "family_name", "full_name", "aliases", "nik", "phone", "address", "date_of_birth"):

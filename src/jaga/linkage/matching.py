@@ -276,15 +276,16 @@ def _dice_at_least(threshold: float, column: str, other: str | None = None) -> s
     return f"bit_count({column}_l & {other}_r) + {1 - threshold:.6f} * {counts} >= {ones}"
 
 
-def _within(column: str) -> str:
+def _within(column: str, left: str = "_l", right: str = "_r") -> str:
     """The bigrams of the shorter name are nearly all in the longer one (containment >= WITHIN): a call
     name that is one of her names, a name with words left out or added. The shorter must set at least
-    WITHIN_BITS bits (about four bigrams: a word of three letters), or any syllable would be "within"."""
+    WITHIN_BITS bits (about four bigrams: a word of three letters), or any syllable would be "within".
+    Columns are named with the suffixes ``left`` and ``right``; ``_within_int`` is the same in Python."""
     ones = FILTER_BYTES[column] * 4 - 4
-    a, b = f"{_count(column)}_l", f"{_count(column)}_r"
+    a, b = f"{_count(column)}{left}", f"{_count(column)}{right}"
     least = f"least({a}, {b})"
     return (
-        f"bit_count({column}_l & {column}_r) + {a} + {b} - {2 * WITHIN:.6f} * {least} >= {ones} "
+        f"bit_count({column}{left} & {column}{right}) + {a} + {b} - {2 * WITHIN:.6f} * {least} >= {ones} "
         f"AND {least} >= {WITHIN_BITS}"
     )
 
@@ -384,8 +385,15 @@ MIN_TRAINING = 500
 
 # Two birth dates of which two parts of three agree: a digit mistyped in the day, the month or the year.
 ONE_PART_DIFFERS = "(dob_md_l = dob_md_r OR dob_ym_l = dob_ym_r OR dob_yd_l = dob_yd_r)"
-# Two birth years at most two apart (they share one of three windows): an estimated age, a year only.
-YEARS_CLOSE = "(dob_w0_l = dob_w0_r OR dob_w1_l = dob_w1_r OR dob_w2_l = dob_w2_r)"
+
+
+def _windows_shared(left: str, right: str) -> str:
+    """Two birth years at most two apart (they share one of three windows: an estimated age, a year
+    only), for columns named by ``left`` and ``right`` ("l.{}" and "r.{}", "{}_l" and "{}_r", ...)."""
+    return "(" + " OR ".join(f"{left.format(f'dob_w{k}')} = {right.format(f'dob_w{k}')}" for k in range(3)) + ")"
+
+
+YEARS_CLOSE = _windows_shared("{}_l", "{}_r")
 
 
 def comparisons() -> list[dict[str, Any]]:
@@ -443,7 +451,7 @@ def comparisons() -> list[dict[str, Any]]:
 # tests the earlier ones, so the millions of pairs of the wide rules are tested the least.
 BIRTH_COULD_MATCH = (
     "(l.dob_y = r.dob_y OR l.dob_md = r.dob_md OR l.dob_y IS NULL OR r.dob_y IS NULL OR ((l.dob IS NULL OR r.dob IS "
-    "NULL) AND (l.dob_w0 = r.dob_w0 OR l.dob_w1 = r.dob_w1 OR l.dob_w2 = r.dob_w2)))"
+    f"NULL) AND {_windows_shared('l.{}', 'r.{}')}))"
 )
 BLOCKING = [
     f"l.last_h = r.last_h AND l.regency = r.regency AND l.sex = r.sex AND {BIRTH_COULD_MATCH}",
@@ -471,8 +479,8 @@ BLOCKING = [
 # 50, 0.7 million pairs, 2 s, and the same F1 (docs/benchmarks.md).
 WORD_CAP = 50
 WORD_RULE = (
-    "(l.dob_w0 = r.dob_w0 OR l.dob_w1 = r.dob_w1 OR l.dob_w2 = r.dob_w2 OR ((l.dob_y IS NULL OR r.dob_y IS NULL) "
-    "AND l.regency = r.regency)) AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
+    f"({_windows_shared('l.{}', 'r.{}')} OR ((l.dob_y IS NULL OR r.dob_y IS NULL) AND l.regency = r.regency)) "
+    "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
 )
 # The same rule as Splink reads it (its own predict, which tests compare with Jaga's, has no cap).
 SPLINK_BLOCKING = [*BLOCKING, f"list_has_any(l.{WORDS}, r.{WORDS}) AND {WORD_RULE}"]
@@ -491,6 +499,8 @@ def score(
     The blocking joins need no weights (``block``): they run on a second connection to the same
     database while Splink trains, whose work is half Python and leaves a core free."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from splink.internals.misc import prob_to_match_weight
 
     notes = prepare(con, tables)
     cursor = con.cursor()
@@ -528,15 +538,10 @@ def score(
         share = estimate_share(con, table, _pair_count(con, tables), prior)
         if share is not None:
             linker._settings_obj._probability_two_random_records_match = share
-            odds = math.log2(share / (1 - share))
-            known = f"(match_weight + {_double(odds)})"
-            probability = (
-                f"CASE WHEN {known} >= 0 THEN 1.0 / (1.0 + power(2.0, -{known})) "
-                f"ELSE power(2.0, {known}) / (1.0 + power(2.0, {known})) END"
-            )
+            known = f"(match_weight + {_double(prob_to_match_weight(share))})"
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE ({probability} AS match_probability) "
-                f"FROM {table} WHERE {known} >= {_double(math.log2(floor / (1 - floor)))}"
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE ({_probability(known)} "
+                f"AS match_probability) FROM {table} WHERE {known} >= {_double(prob_to_match_weight(floor))}"
             ).fetchall()
     else:
         table = predict(con, tables, linker, floor, blocked)
@@ -590,9 +595,8 @@ def choose_thresholds(
         ).fetchall()[0]
         precision = above[1] / above[0] if above[0] else 1.0
         notes.append(
-            f"match threshold {match:.3f}, chosen from the model: {above[0]:,} pairs at or above it, of which the "
-            "model "
-            f"expects {precision:.0%} to be the same child, and about {expected:,.0f} same-child pairs in all"
+            f"match threshold {match:.3f}, chosen from the model: {above[0]:,} pairs at or above it, of which "
+            f"the model expects {precision:.0%} to be the same child, and about {expected:,.0f} same-child pairs in all"
         )
     review = given.review
     if review is None:
@@ -646,15 +650,18 @@ def usable_fields(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str
 # A phone number or an address written in more records than this is a shelter's, an office's or a
 # caller's, not one family's: agreeing on it says little, and its pairs would be everyone in the shelter.
 SHARED = MAX_CLUSTER
-CONTACTS = {"phone number": ["phone", "b_phone"], "address": ["address_bf", "address_h", "address_n"]}
+# label -> (the column compared, the columns cleared with it)
+CONTACTS = {
+    "phone numbers": ("phone", ["phone", "b_phone"]),
+    "addresses": ("address_h", ["address_bf", "address_h", "address_n"]),
+}
 
 
 def shared_contacts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
     """Phone numbers and addresses of more than SHARED records count as missing (in every table), with
     a note saying how many."""
     notes = []
-    for label, (column, *also) in CONTACTS.items():
-        key = column if column == "phone" else "address_h"
+    for label, (key, cleared_columns) in CONTACTS.items():
         union = " UNION ALL ".join(f"SELECT {key} AS v FROM {t} WHERE {key} IS NOT NULL" for t in tables)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE linkage_shared AS SELECT v, count(*) AS n FROM ({union}) GROUP BY v "
@@ -663,10 +670,10 @@ def shared_contacts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[s
         values, records = con.execute("SELECT count(*), coalesce(sum(n), 0) FROM linkage_shared").fetchall()[0]
         if values:
             for table in tables:
-                cleared = ", ".join(f"{c} = NULL" for c in [column, *also])
+                cleared = ", ".join(f"{c} = NULL" for c in cleared_columns)
                 con.execute(f"UPDATE {table} SET {cleared} WHERE {key} IN (SELECT v FROM linkage_shared)").fetchall()
             notes.append(
-                f"{values:,} {label}s are each in more than {SHARED} records ({records:,} records in all: a shelter's, "
+                f"{values:,} {label} are each in more than {SHARED} records ({records:,} records in all: a shelter's, "
                 f"an office's or a caller's): they were not compared"
             )
         con.execute("DROP TABLE linkage_shared").fetchall()
@@ -791,8 +798,10 @@ def estimate_share(con: duckdb.DuckDBPyConnection, scored: str, pairs: float, sh
     date and regency; where most records lack a NIK or a whole birth date it was five times too low
     (ADR 0012). None when there are no pairs."""
     found = None
+    from splink.internals.misc import prob_to_match_weight
+
     for _step in range(50):
-        odds = _double(math.log2(share / (1 - share)))
+        odds = _double(prob_to_match_weight(share))
         total = con.execute(f"SELECT sum(1.0 / (1.0 + power(2.0, -(match_weight + {odds})))) FROM {scored}").fetchall()[
             0
         ][0]
@@ -863,6 +872,14 @@ def _usable_weight(spec: dict[str, Any], level: Any) -> float:
             return weight
     m, u = spec.get("m_probability"), spec.get("u_probability")
     return math.log2(m / u) if m and u else 0.0
+
+
+def _probability(weight: str) -> str:
+    """SQL for the probability of a total match weight in bits (the prior included), without overflow."""
+    return (
+        f"CASE WHEN {weight} >= 0 THEN 1.0 / (1.0 + power(2.0, -{weight})) "
+        f"ELSE power(2.0, {weight}) / (1.0 + power(2.0, {weight})) END"
+    )
 
 
 def _double(weight: float) -> str:
@@ -1033,10 +1050,7 @@ def predict(
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT {', '.join(kept)} FROM ({counted})"
         ).fetchall()
-    probability = (
-        "CASE WHEN known >= 0 THEN 1.0 / (1.0 + power(2.0, -known)) "
-        "ELSE power(2.0, known) / (1.0 + power(2.0, known)) END"
-    )
+    probability = _probability("known")
     if two:
         ids = f"l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, '{left}' AS source_dataset_l, "
         ids += f"'{right}' AS source_dataset_r"
@@ -1400,11 +1414,7 @@ def _conflicts_sql(
         for a, b in (("alias_bf_x", "name_bf_y"), ("name_bf_x", "alias_bf_y"), ("alias_bf_x", "alias_bf_y"))
     )
     name, given = _dice_sql("name_bf_x", "name_bf_y"), _dice_sql("first_bf_x", "first_bf_y", FIRST_BITS)
-    least = "least(name_n_x, name_n_y)"
-    within = (
-        f"(bit_count(name_bf_x & name_bf_y) - {NAME_BITS} + name_n_x + name_n_y) / 2 >= {WITHIN!r} * {least} "
-        f"AND {least} >= {WITHIN_BITS}"
-    )
+    within = _within("name_bf", "_x", "_y")
     verdict = (  # conflict(x, y), the checks in the same order; the name filters compared only if need be
         "CASE WHEN nik_x <> nik_y THEN 'nik' "
         "WHEN nik_x IS NOT NULL AND nik_y IS NOT NULL AND dob_x IS NOT DISTINCT FROM dob_y THEN '' "
@@ -1412,8 +1422,8 @@ def _conflicts_sql(
         "WHEN dob_x <> dob_y AND NOT ((dob_y_x = dob_y_y AND (coalesce(dob_dm_x = dob_md_y, false) "
         "OR coalesce(dob_dm_y = dob_md_x, false))) OR dob_md_x = dob_md_y OR dob_ym_x = dob_ym_y "
         "OR dob_yd_x = dob_yd_y) THEN 'date_of_birth' "
-        "WHEN (dob_x IS NULL OR dob_y IS NULL) AND dob_y_x <> dob_y_y AND NOT (coalesce(dob_w0_x = dob_w0_y, false) "
-        "OR coalesce(dob_w1_x = dob_w1_y, false) OR coalesce(dob_w2_x = dob_w2_y, false)) THEN 'date_of_birth' "
+        f"WHEN (dob_x IS NULL OR dob_y IS NULL) AND dob_y_x <> dob_y_y AND NOT coalesce("
+        f"{_windows_shared('{}_x', '{}_y')}, false) THEN 'date_of_birth' "
         f"WHEN ((coalesce({name} < {NAME_CONFLICT!r}, false) OR (coalesce({given} < {GIVEN_CONFLICT!r}, false) "
         f"AND coalesce({name} < {SAME_WORDS!r}, false))) AND NOT coalesce({within}, false)) AND NOT ({alias}) "
         "THEN 'name' "

@@ -30,7 +30,7 @@ from jaga.cases.models import Case, Child
 from jaga.core.bulk import bulk_insert, instantiate
 from jaga.core.jobs import heartbeat
 from jaga.linkage import matching
-from jaga.linkage.encoding import COLUMNS, EncodingError, Keys, encode
+from jaga.linkage.encoding import COLUMNS, Keys, encode_lenient
 from jaga.linkage.models import CaseEncoding, ClusterMember, LinkageRun, PairReview, ReferralAsk
 
 log = logging.getLogger(__name__)
@@ -73,12 +73,9 @@ def _standard(child: Child, case: Case) -> dict[str, str]:
 
 def encoding_of(child: Child, case: Case) -> dict[str, str] | None:
     """The encodings of one child (None when there is nothing to encode)."""
-    values = _standard(child, case)
-    try:
-        encoded = encode(keys(), str(case.pk), values)
-    except EncodingError as exc:  # a stored value the encoder refuses: link on the rest
-        log.warning("linkage: case %s field %s not encodable; encoded without it", case.pk, exc.column)
-        encoded = encode(keys(), str(case.pk), {**values, exc.column: ""})
+    encoded, dropped = encode_lenient(keys(), str(case.pk), _standard(child, case))
+    for column in dropped:  # a stored value the encoder refuses: link on the rest
+        log.warning("linkage: case %s field %s not encodable; encoded without it", case.pk, column)
     encoded.pop("id")
     return encoded
 

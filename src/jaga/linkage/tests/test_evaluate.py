@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,6 @@ def test_the_share_of_matching_pairs_comes_from_the_scores() -> None:
         people[row["person"]] = people.get(row["person"], 0) + 1
     true_share = sum(n * (n - 1) / 2 for n in people.values()) / (3000 * 2999 / 2)
     con = matching.connect()
-    matching.load_rows(con, "records", assess.encode_all(KEYS, rows, __import__("collections").Counter()))
+    matching.load_rows(con, "records", assess.encode_all(KEYS, rows, Counter()))
     estimated = matching.score(con, ["records"], matching.Thresholds(), lambda *_: None).share
     assert true_share / 2 < estimated < true_share * 2, (estimated, true_share)
