@@ -201,16 +201,25 @@ def _losses(
         f"CREATE OR REPLACE TEMP TABLE common_words AS SELECT list(word) AS words FROM (SELECT word FROM ({union}) "
         f"GROUP BY word HAVING count(*) > {matching.WORD_CAP})"
     ).fetchall()
+    names = " UNION ALL ".join(f"SELECT name_h FROM {t} WHERE name_h IS NOT NULL" for t in tables)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE common_names AS SELECT list(name_h) AS names FROM (SELECT name_h FROM ({names}) "
+        f"GROUP BY name_h HAVING count(*) > {matching.WORD_CAP})"
+    ).fetchall()
     uncommon = f"list_filter(l.{WORDS}, lambda w: NOT list_contains(coalesce(c.words, []), w))"
     rules = " OR ".join(
         f"coalesce(({rule}), false)"
-        for rule in [*matching.BLOCKING, f"list_has_any({uncommon}, r.{WORDS}) AND {matching.WORD_RULE}"]
+        for rule in [
+            *matching.BLOCKING,
+            f"list_has_any({uncommon}, r.{WORDS}) AND {matching.WORD_RULE}",
+            f"NOT list_contains(coalesce(n.names, []), l.name_h) AND {matching.WHOLE_NAME_RULE}",
+        ]
     )
     is_blocked = dict(
         ((a, b + offset_r), bool(ok))
         for a, b, ok in con.execute(
             f"SELECT m.a, m.b, {rules} FROM missed_pairs m JOIN {left} l ON l.rowid = m.a "
-            f"JOIN {right} r ON r.rowid = m.b, common_words c"
+            f"JOIN {right} r ON r.rowid = m.b, common_words c, common_names n"
         ).fetchall()
     )
     scores = {

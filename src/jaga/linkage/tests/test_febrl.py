@@ -84,10 +84,10 @@ def match(files: list[str]) -> tuple[Any, set[tuple[str, str]]]:
 @pytest.mark.parametrize(
     ("files", "recall_floor"),
     [
-        (["dataset1.csv"], 0.84),
-        (["dataset2.csv"], 0.76),
-        (["dataset3.csv"], 0.72),
-        (["dataset4a.csv", "dataset4b.csv"], 0.85),
+        (["dataset1.csv"], 0.93),
+        (["dataset2.csv"], 0.90),
+        (["dataset3.csv"], 0.89),
+        (["dataset4a.csv", "dataset4b.csv"], 0.94),
     ],
     ids=["febrl1", "febrl2", "febrl3", "febrl4"],
 )
@@ -99,4 +99,7 @@ def test_every_febrl_set_gets_an_answer_with_notes(files: list[str], recall_floo
     assert result.trained
     assert any(note.startswith("NIK is empty") for note in result.notes), result.notes
     assert any("found no pairs: skipped" in note for note in result.notes), "the NIK and phone blocks are skipped"
-    assert precision >= 0.95 and recall >= recall_floor, (precision, recall)
+    # Without NIK and phone, the given name and the birth date are learned from other blocks (they kept
+    # their starting weights before, and recall was 0.73 to 0.86).
+    assert any("learn from it" in note for note in result.notes), result.notes
+    assert precision >= 0.99 and recall >= recall_floor, (precision, recall)

@@ -196,24 +196,32 @@ def test_the_chain_checks_in_sql_are_the_python_ones(files: dict, names: list[st
 
 
 @pytest.mark.parametrize(
-    ("one", "other", "why"),
+    ("one", "other", "other_born", "why"),
     [
-        ("Muhammad Wulandari", "Wulandari Muhammad", ""),  # the same words in another order: the given
-        ("Muhammad Wulandari", "Wulandari Muhamad", ""),  # names "differ" (and with a typo)
-        ("Ayu Wulandari", "Muhammad Wulandari", "name"),  # siblings: the family name alone is shared
+        ("Muhammad Wulandari", "Wulandari Muhammad", "2012", ""),  # the same words in another order: the
+        ("Muhammad Wulandari", "Wulandari Muhamad", "2012", ""),  # given names "differ" (and with a typo)
+        ("Ayu Wulandari", "Muhammad Wulandari", "2012", "name"),  # siblings: the family name alone is shared
+        # With the same whole birth date the names are weighed by the model, not refused: a given name
+        # replaced by a call name or typed from another field (FEBRL's duplicates), or a twin.
+        ("Ayu Wulandari", "Muhammad Wulandari", "2012-03-04", ""),
+        ("Ayu Wulandari", "Benny Santoso", "2012-03-04", ""),
     ],
 )
-def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped(
-    one: str, other: str, why: str
+def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped_or_the_dates_agree(
+    one: str, other: str, other_born: str, why: str
 ) -> None:
     from jaga.linkage import matching
     from jaga.linkage.encoding import Keys, encode
 
     keys = Keys(SECRET)
-    born = {"date_of_birth": "2012-03-04", "sex": "male"}
     con = matching.connect()
     matching.load_rows(
-        con, "records", [encode(keys, "x", {"full_name": one, **born}), encode(keys, "y", {"full_name": other, **born})]
+        con,
+        "records",
+        [
+            encode(keys, "x", {"full_name": one, "date_of_birth": "2012-03-04", "sex": "male"}),
+            encode(keys, "y", {"full_name": other, "date_of_birth": other_born, "sex": "male"}),
+        ],
     )
     evidence = matching.evidence(con, ["records"], [0, 1])
     conflicts = matching.chain_conflicts(con, ["records"], [[0, 1]])
