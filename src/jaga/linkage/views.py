@@ -7,18 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases.access import access_case
 from jaga.core.pagination import CappedPaginator
 from jaga.linkage import services
-from jaga.linkage.models import LinkageRun, PairReview, ReferralAsk
+from jaga.linkage.access import access_ask, access_pair, access_run
+from jaga.linkage.models import LinkageRun, PairReview
 
 PAGE_SIZE = 25
 # What a reviewer reads: the comparison and how its encodings agreed; never a value.
@@ -61,6 +62,7 @@ STAGES = {
 }
 
 
+@require_safe
 @require_perm("linkage.review")
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     latest = services.latest_run()
@@ -77,17 +79,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm("linkage.run")
 @require_POST
+@require_perm("linkage.run")
 def run_start_view(request: HttpRequest) -> HttpResponse:
     run = services.run_start(actor=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, _("The linkage run is queued; this page shows its progress."))
     return redirect("linkage:run", run_id=run.pk)
 
 
+@require_safe
 @require_perm("linkage.review")
 def run_view(request: HttpRequest, run_id: Any) -> HttpResponse:
-    run = get_object_or_404(LinkageRun, pk=run_id)
+    run = access_run(request.user, run_id)
     return render(request, "linkage/run.html", {"run": run, "stage": STAGES.get(run.stage, run.stage)})
 
 
@@ -100,6 +103,7 @@ def evidence_rows(pair: PairReview) -> list[tuple[Any, Any, str]]:
     return rows
 
 
+@require_safe
 @require_perm("linkage.review")
 def review_list_view(request: HttpRequest) -> HttpResponse:
     decision = request.GET.get("decision", PairReview.Decision.OPEN)
@@ -116,9 +120,12 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("linkage.review")
 def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
-    pair = get_object_or_404(
+    pair = access_pair(
+        request.user,
+        pair_id,
         PairReview.objects.select_related(
             "case_a__organisation",
             "case_b__organisation",
@@ -128,7 +135,6 @@ def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
             "case_b__child",
             "decided_by",
         ),
-        pk=pair_id,
     )
     if request.method == "POST":
         try:
@@ -158,8 +164,8 @@ def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
     )
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def referral_ask_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     try:
@@ -176,10 +182,10 @@ def referral_ask_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def referral_ask_answer_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
-    ask = get_object_or_404(ReferralAsk, pk=ask_id, to_organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    ask = access_ask(request.user, ask_id)
     refer = request.POST.get("answer") == "refer"
     services.referral_ask_answer(actor=request.user, ask=ask, refer=refer, request=request)  # type: ignore[arg-type]
     if refer:

@@ -306,3 +306,20 @@ def test_input_without_any_name_is_refused_with_one_clear_error() -> None:
 
     with pytest.raises(InputError, match="needs at least the name"):
         _run_without(("full_name", "aliases"), count=50)
+
+
+def test_a_fallback_training_block_that_teaches_disagreement_is_refused() -> None:
+    """Without NIK and phone the given name and birth date learn from blocks on a place and a name or a
+    birth date; where those pairs are mostly siblings or namesakes, EM concludes that the same child
+    mostly disagrees, and that estimate is not used."""
+    from jaga.linkage import matching
+
+    def model(m_exact: float, m_else: float) -> dict:
+        levels = [{"is_null_level": True}, *({"m_probability": m} for m in (m_exact, 0.1, m_else))]
+        return {"comparisons": [{"output_column_name": "date_of_birth", "comparison_levels": levels},
+                                {"output_column_name": "first_name", "comparison_levels": levels}]}  # fmt: skip
+
+    assert matching._absurd(model(0.03, 0.8), {"date_of_birth"}) == ["date_of_birth"]
+    assert matching._absurd(model(0.03, 0.8), {"first_name", "date_of_birth"}) == ["date_of_birth", "first_name"]
+    assert matching._absurd(model(0.85, 0.1), {"date_of_birth", "first_name"}) == []
+    assert matching._absurd(model(0.03, 0.8), set()) == []
