@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -27,6 +28,7 @@ from jaga.cases.api_workflow import (
     TaskListView,
 )
 from jaga.core.api_docs import api_docs_view
+from jaga.core.doors import MethodFirst, public
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
 from jaga.notifications.api import NotificationListView
@@ -45,6 +47,15 @@ from jaga.regions.api import RegionListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
 from jaga.stats.urls import public_urlpatterns as statistik_urls
+
+
+class PublicSchemaView(MethodFirst, SpectacularAPIView):
+    jaga_public = "the API's description (what it offers, never data)"
+
+
+class PublicSwaggerView(MethodFirst, SpectacularSwaggerSplitView):
+    jaga_public = "the API's interactive console (it reads the public description)"
+
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),
@@ -99,11 +110,11 @@ urlpatterns = [
     path("sertifikat/", include((sertifikat_urls, "sertifikat"))),
     path("stats/", include("jaga.stats.urls")),
     path("statistik/", include((statistik_urls, "statistik"))),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", require_POST(public("choosing the language")(set_language)), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", PublicSchemaView.as_view(), name="api_schema"),
     path("api/docs/", api_docs_view, name="api_docs"),
-    path("api/docs/try/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs_try"),
+    path("api/docs/try/", PublicSwaggerView.as_view(url_name="api_schema"), name="api_docs_try"),
 ]
 
 handler400 = "jaga.core.views.error_400"

@@ -39,6 +39,34 @@ def require_perm(perm: str) -> Callable[..., Any]:
     return decorator
 
 
+def HasPerm(perm: str = "", **by_method: str) -> type[Any]:
+    """A DRF permission class (an API view's declared door): the signed-in user holds ``perm``, or, per
+    method, ``HasPerm(GET="cases.view", POST="cases.edit")`` (HEAD and OPTIONS as GET)."""
+    from rest_framework.permissions import BasePermission
+
+    from jaga.accounts.permissions import PERMISSIONS
+
+    needed = {method.upper(): name for method, name in by_method.items()}
+    for name in [perm, *needed.values()]:
+        if name and name not in PERMISSIONS:
+            raise KeyError(f"unknown permission {name!r}")
+    if not perm and "GET" in needed:
+        needed.setdefault("HEAD", needed["GET"])
+        needed.setdefault("OPTIONS", needed["GET"])
+
+    class _HasPerm(BasePermission):
+        jaga_permission = perm or ", ".join(f"{method} {name}" for method, name in by_method.items())
+
+        def has_permission(self, request: Any, view: Any) -> bool:
+            wanted = needed.get(request.method, perm)
+            return bool(
+                request.user and request.user.is_authenticated and wanted and user_has_perm(request.user, wanted)
+            )
+
+    _HasPerm.__name__ = _HasPerm.__qualname__ = f"HasPerm({_HasPerm.jaga_permission})"
+    return _HasPerm
+
+
 def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -46,6 +74,7 @@ def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
+    wrapped.jaga_permission = "login"  # type: ignore[attr-defined]
     return wrapped
 
 

@@ -6,16 +6,16 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from jaga.accounts import services
 from jaga.accounts.access import secret_check
 from jaga.accounts.authentication import ApiTokenAuthentication
 from jaga.accounts.models import ApiToken, User
 from jaga.accounts.permissions import user_permissions
+from jaga.core.doors import DeclaredAPIView
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -24,7 +24,8 @@ class TokenRequestSerializer(serializers.Serializer):
     otp = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
-class TokenView(APIView):
+class TokenView(DeclaredAPIView):
+    jaga_public = "signing in to the API (email, password, MFA code); revoking a token needs the token itself"
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -109,7 +110,9 @@ class ElevateSerializer(serializers.Serializer):
     )
 
 
-class ElevateView(APIView):
+class ElevateView(DeclaredAPIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
         summary="Re-authenticate before reading identities",
         description=(
@@ -144,7 +147,9 @@ class ElevateView(APIView):
         return Response({"elevated_until": until})
 
 
-class MeView(APIView):
+class MeView(DeclaredAPIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
         summary="Who is calling",
         responses=inline_serializer(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from jaga.accounts import services
@@ -45,6 +45,7 @@ from jaga.accounts.forms import (
 from jaga.accounts.models import Invitation, Organisation, Role, User
 from jaga.accounts.permissions import PERMISSIONS, user_has_perm, user_permissions
 from jaga.audit.services import record
+from jaga.core.doors import public
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
 
@@ -75,6 +76,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
 
 
 @require_http_methods(["GET", "POST"])
+@public("signing in")
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next")
     if request.user.is_authenticated:
@@ -102,6 +104,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@public("the second step of signing in")
 def login_verify_view(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator or a recovery code."""
     from axes.handlers.proxy import AxesProxyHandler
@@ -140,14 +143,15 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@public("signing out (a visitor without a session is sent to the login page)")
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("accounts:login")
 
 
-@require_login
 @require_http_methods(["GET", "POST"])
+@require_login
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if services.mfa_enrolled(user):
@@ -185,9 +189,9 @@ def _base32_secret(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+@require_http_methods(["GET", "POST"])
 @require_login
 @require_reauth
-@require_http_methods(["GET", "POST"])
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/recovery_codes_confirm.html", {})
@@ -195,8 +199,8 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
 
 
-@require_login
 @require_http_methods(["GET", "POST"])
+@require_login
 def reauth_view(request: HttpRequest) -> HttpResponse:
     """Asks again for the password or an MFA code before something sensitive."""
     user: User = request.user  # type: ignore[assignment]
@@ -219,8 +223,8 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_login
 @require_http_methods(["GET", "POST"])
+@require_login
 def profile_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = PasswordChangeForm(request.POST or None)
@@ -253,6 +257,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@public("an invited person sets a password: the token is the key")
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     """Setting a first (or new) password from a one-time link."""
     invitation = Invitation.objects.select_related("user").filter(token_hash=services.token_hash(token)).first()
@@ -273,6 +278,7 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
 # --- User management (org admins for their organisation; system admins for all) ----------------
 
 
+@require_safe
 @require_perm("accounts.manage_org_users")
 def user_list_view(request: HttpRequest) -> HttpResponse:
     users = managed_users(request.user).select_related("organisation").prefetch_related("role_grants")  # type: ignore[arg-type]
@@ -284,8 +290,8 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@require_perm("accounts.manage_org_users")
 @require_http_methods(["GET", "POST"])
+@require_perm("accounts.manage_org_users")
 def user_invite_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     form = InviteForm(request.POST or None, actor=actor, organisations=managed_organisations(actor))
@@ -320,8 +326,8 @@ ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
 }
 
 
-@require_perm("accounts.manage_org_users")
 @require_http_methods(["GET", "POST"])
+@require_perm("accounts.manage_org_users")
 def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     user = access_managed_user(actor, user_id)
@@ -367,6 +373,7 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
 # --- Organisations (system admins) ----------------------------------------------------------------
 
 
+@require_safe
 @require_perm("accounts.manage_organisations")
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     from django.db.models import Count
@@ -375,8 +382,8 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
-@require_perm("accounts.manage_organisations")
 @require_http_methods(["GET", "POST"])
+@require_perm("accounts.manage_organisations")
 def organisation_form_view(request: HttpRequest, organisation_id: Any = None) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     organisation = access_organisation(actor, organisation_id) if organisation_id else None

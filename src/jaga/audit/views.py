@@ -5,6 +5,7 @@ import json
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation, User
@@ -15,6 +16,7 @@ from jaga.core.models import WorkerBeat
 PAGE_SIZE = 50
 
 
+@require_safe
 @require_perm("audit.view_log")
 def event_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)

@@ -84,3 +84,21 @@ def access_referral(user: Any, referral_id: Any) -> Any:
     if referral is None:
         raise Http404
     return referral
+
+
+def access_task(user: Any, task_id: Any) -> Any:
+    """A task whose case is in the user's scope (``access_case``); 404 otherwise."""
+    from jaga.cases.models import Task
+    from jaga.core.lookups import one_or_404
+
+    task = one_or_404(Task.objects.select_related("case"), pk=task_id)
+    access_case(user, task.case_id)
+    return task
+
+
+def access_draft(user: Any, draft_id: Any) -> Any:
+    """One of the user's own intake drafts (a draft is never shared); 404 otherwise."""
+    from jaga.cases.models import IntakeDraft
+    from jaga.core.lookups import one_or_404
+
+    return one_or_404(IntakeDraft, pk=draft_id, user=user)

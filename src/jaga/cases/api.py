@@ -17,9 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jaga.accounts.access import api_elevated
+from jaga.accounts.access import HasPerm, api_elevated
 from jaga.accounts.models import Organisation
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases import services, workflow
 from jaga.cases.access import access_case, access_referral, may_see_identity
@@ -40,6 +39,7 @@ from jaga.cases.models import (
 from jaga.cases.selectors import case_list
 from jaga.core import idempotency
 from jaga.core.api_fields import IdOrNullField, query_booleans
+from jaga.core.doors import DeclaredAPIView
 from jaga.core.fields import EncryptedTextField
 from jaga.core.pagination import CappedPaginator
 from jaga.regions.codes import REGENCY_CODE, REGENCY_CODE_OR_EMPTY, REGION_CODE
@@ -302,7 +302,9 @@ class CasePageSerializer(serializers.Serializer):
     results = CaseOutSerializer(many=True)
 
 
-class CaseSearchView(APIView):
+class CaseSearchView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.view")]
+
     @extend_schema(
         summary="Search the cases you may see by NIK or name (in the body, never the URL), with the list's filters",
         request=CaseSearchSerializer,
@@ -310,12 +312,12 @@ class CaseSearchView(APIView):
         responses={200: CasePageSerializer, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.view"):
-            raise PermissionDenied
         return _listing(request, _filters(request.data if isinstance(request.data, dict) else {}))
 
 
-class CaseListView(APIView):
+class CaseListView(DeclaredAPIView):
+    permission_classes = [HasPerm(GET="cases.view", POST="cases.edit")]
+
     @extend_schema(
         operation_id="v1_cases_list",
         summary="Cases you may see, newest first, with the case list's filters (no identity fields)",
@@ -323,8 +325,6 @@ class CaseListView(APIView):
         responses={200: CasePageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.view"):
-            raise PermissionDenied
         unknown = set(request.query_params) - set(CaseListQuerySerializer().fields) - {"page"}
         if unknown:
             raise ValidationError({name: ["Unknown filter."] for name in sorted(unknown)})
@@ -339,8 +339,6 @@ class CaseListView(APIView):
         responses={201: CaseOutSerializer, 409: idempotency.CONFLICT, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
 
         def register() -> Response:
             serializer = CaseInSerializer(data=request.data)
@@ -354,7 +352,9 @@ class CaseListView(APIView):
         return idempotency.once(request, route="cases.register", create=register)
 
 
-class CaseDetailView(APIView):
+class CaseDetailView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.view")]
+
     @extend_schema(
         operation_id="v1_cases_detail",
         summary="One case; the child's identity only for roles allowed to see it, re-authenticated (audited)",
@@ -370,8 +370,6 @@ class CaseDetailView(APIView):
         },
     )
     def get(self, request: Request, case_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.view"):
-            raise NotFound
         case = access_case(request.user, case_id)
         allowed = may_see_identity(request.user)
         identity = allowed and api_elevated(request)
@@ -408,7 +406,9 @@ def service_errors() -> Iterator[None]:
         raise PermissionDenied from exc
 
 
-class CaseReferralView(APIView):
+class CaseReferralView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.edit")]
+
     @extend_schema(
         summary="Refer a case to another organisation (needs consent to share or a lawful basis)",
         request=ReferralInSerializer,
@@ -419,8 +419,6 @@ class CaseReferralView(APIView):
         },
     )
     def post(self, request: Request, case_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         serializer = ReferralInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -441,13 +439,13 @@ class CaseReferralView(APIView):
         return Response(ReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
-class ReferralListView(APIView):
+class ReferralListView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.view")]
+
     @extend_schema(
         summary="Referrals your organisation sent or received", responses={200: ReferralOutSerializer(many=True)}
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.view"):
-            raise PermissionDenied
         organisation_id = request.user.organisation_id  # type: ignore[union-attr]
         referrals = Referral.objects.select_related("case").filter(
             Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
@@ -464,7 +462,9 @@ class ReferralDecisionSerializer(serializers.Serializer):
     )
 
 
-class ReferralActionView(APIView):
+class ReferralActionView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.view")]
+
     @extend_schema(
         operation_id="v1_referrals_action",
         summary="Accept, decline, complete or revoke a referral",
@@ -477,7 +477,7 @@ class ReferralActionView(APIView):
         },
     )
     def post(self, request: Request, referral_id: Any, action: str) -> Response:
-        if action not in REFERRAL_ACTIONS or not user_has_perm(request.user, "cases.view"):
+        if action not in REFERRAL_ACTIONS:
             raise NotFound
         referral = access_referral(request.user, referral_id)
         reason = ""
@@ -508,7 +508,9 @@ PART_SERIALIZERS: dict[str, tuple[type[serializers.ModelSerializer], Any]] = {
 }
 
 
-class CasePartView(APIView):
+class CasePartView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.edit")]
+
     @extend_schema(
         operation_id="v1_cases_part_create",
         summary="Add a perpetrator or a service received, or set the legal process",
@@ -523,8 +525,6 @@ class CasePartView(APIView):
     def post(self, request: Request, case_id: Any, part: str) -> Response:
         if part not in PART_SERIALIZERS:
             raise NotFound
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         serializer_class, service = PART_SERIALIZERS[part]
         serializer = serializer_class(data=request.data)
@@ -545,8 +545,10 @@ class NoteInSerializer(serializers.Serializer):
     text = serializers.CharField(min_length=1, max_length=5000)
 
 
-class CaseActionView(APIView):
+class CaseActionView(DeclaredAPIView):
     """Status changes, notes and new consents: the same services, scope and audit as the pages."""
+
+    permission_classes = [HasPerm("cases.edit")]
 
     @extend_schema(
         operation_id="v1_cases_action_create",
@@ -567,8 +569,6 @@ class CaseActionView(APIView):
         }
         if action not in serializers_by_action:
             raise NotFound
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         serializer = serializers_by_action[action](data=request.data)
         serializer.is_valid(raise_exception=True)

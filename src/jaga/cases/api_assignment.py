@@ -7,16 +7,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from jaga.accounts.access import HasPerm
 from jaga.accounts.models import User
-from jaga.accounts.permissions import user_has_perm
 from jaga.cases.access import access_case
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.assignment import REASON_MAX, case_assign
+from jaga.core.doors import DeclaredAPIView
 
 
 class AssignInSerializer(serializers.Serializer):
@@ -30,7 +30,9 @@ class AssignOutSerializer(serializers.Serializer):
     assignee = serializers.EmailField()
 
 
-class CaseAssignView(APIView):
+class CaseAssignView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.assign")]
+
     @extend_schema(
         operation_id="v1_cases_assign",
         summary="Assign or reassign the case to a caseworker (supervisors)",
@@ -42,8 +44,6 @@ class CaseAssignView(APIView):
         responses={200: AssignOutSerializer, 404: CASE_404, **ERROR_RESPONSES},
     )
     def post(self, request: Request, case_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.assign"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         body = AssignInSerializer(data=request.data)
         body.is_valid(raise_exception=True)

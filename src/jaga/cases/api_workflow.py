@@ -9,17 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jaga.accounts.access import HasPerm
 from jaga.accounts.models import User
-from jaga.accounts.permissions import user_has_perm
 from jaga.cases import casetasks, workflow
-from jaga.cases.access import access_case
+from jaga.cases.access import access_case, access_task
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.models import ClosureReason, Need, RiskLevel, Service, Task
+from jaga.core.doors import DeclaredAPIView
 from jaga.core.pagination import api_pages
 
 TEXT = {"max_length": workflow.TEXT_MAX}
@@ -82,15 +83,15 @@ def _responsible(email: str, row: int) -> User | None:
     return user
 
 
-class CaseWorkView(APIView):
+class CaseWorkView(DeclaredAPIView):
     """``POST /api/v1/cases/{id}/work/{item}/``: write (and send) the assessment, plan or closure request."""
+
+    permission_classes = [HasPerm("cases.edit")]
 
     BODIES = {"assessment": AssessmentInSerializer, "plan": PlanInSerializer, "closure": ClosureInSerializer}
     item = ""
 
     def post(self, request: Request, case_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         body = self.BODIES[self.item](data=request.data)
         body.is_valid(raise_exception=True)
@@ -148,7 +149,9 @@ CasePlanView = _work_view("plan", "Write the case plan and its actions and send 
 CaseClosureView = _work_view("closure", "Ask the supervisor to close the case (reason and outcome)")
 
 
-class CaseDecideView(APIView):
+class CaseDecideView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.approve")]
+
     @extend_schema(
         operation_id="v1_cases_work_decide",
         summary="Approve or return what waits for approval (supervisors); the status follows the approval",
@@ -156,8 +159,6 @@ class CaseDecideView(APIView):
         responses={200: WorkOutSerializer, 404: CASE_404, **ERROR_RESPONSES},
     )
     def post(self, request: Request, case_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.approve"):
-            raise PermissionDenied
         case = access_case(request.user, case_id)
         body = DecisionInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -193,15 +194,15 @@ class TaskOutSerializer(serializers.Serializer):
 TaskPagination, TaskPageSerializer = api_pages(TaskOutSerializer, "Task")
 
 
-class TaskListView(APIView):
+class TaskListView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.edit")]
+
     @extend_schema(
         operation_id="v1_tasks_list",
         summary="Your open tasks, the most overdue first, 50 a page",
         responses={200: TaskPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
         paginator = TaskPagination()
         page = paginator.paginate_queryset(casetasks.tasks_of(request.user), request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response(TaskOutSerializer(page, many=True).data)
@@ -211,7 +212,9 @@ class TaskCloseInSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[Task.State.DONE.value, Task.State.NOT_NEEDED.value])
 
 
-class TaskCloseView(APIView):
+class TaskCloseView(DeclaredAPIView):
+    permission_classes = [HasPerm("cases.edit")]
+
     @extend_schema(
         operation_id="v1_tasks_close",
         summary="Mark a task done or not needed",
@@ -219,12 +222,7 @@ class TaskCloseView(APIView):
         responses={200: TaskOutSerializer, 404: CASE_404, **ERROR_RESPONSES},
     )
     def post(self, request: Request, task_id: Any) -> Response:
-        if not user_has_perm(request.user, "cases.edit"):
-            raise PermissionDenied
-        task = Task.objects.filter(pk=task_id).select_related("case").first()
-        if task is None:
-            raise NotFound
-        access_case(request.user, task.case_id)
+        task = access_task(request.user, task_id)
         body = TaskCloseInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors():

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases import attachments, exports, imports, services, subject
-from jaga.cases.access import access_case, access_referral, is_owner, may_see_identity
+from jaga.cases.access import access_case, access_draft, access_referral, is_owner, may_see_identity
 from jaga.cases.assignment import assignable_caseworkers
 from jaga.cases.facts import case_facts_update, change_rows, facts_of
 from jaga.cases.forms import (
@@ -113,8 +113,8 @@ def _search_redirect(request: HttpRequest) -> HttpResponse | None:
     return redirect(f"{reverse('cases:list')}?{urlencode(query)}" if query else reverse("cases:list"))
 
 
-@require_perm("cases.view")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.view")
 def case_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := _search_redirect(request)):
         return done
@@ -182,8 +182,8 @@ def _bulk_assign(request: HttpRequest) -> dict[str, Any]:
     return {"assign_form": form}
 
 
-@require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.edit")
 def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse:
     """The intake form, one section at a time; the draft is kept (encrypted) after every step."""
     user = request.user
@@ -193,9 +193,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
             return render(request, "cases/draft_list.html", {"drafts": drafts})
         draft = services.intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
         return redirect("cases:draft", draft_id=draft.pk)
-    draft = IntakeDraft.objects.filter(pk=draft_id, user=user).first()
-    if draft is None:
-        raise Http404
+    draft = access_draft(user, draft_id)
     today = timezone.localdate().isoformat()
     stored: dict[str, Any] = {"registered_on": today, "consent_given_on": today, **json.loads(draft.data or "{}")}
     sections = CaseIntakeForm.SECTIONS
@@ -363,12 +361,14 @@ def _referral_initial(request: HttpRequest) -> dict[str, Any]:
         return {}
 
 
+@require_safe
 @require_perm("cases.view")
 def case_detail_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The case with identity fields masked; every view is audited."""
     return _detail(request, access_case(request.user, case_id), identity=False)
 
 
+@require_safe
 @require_perm("cases.view_identity")
 def case_identity_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The same page with the child's identity and the notes, after a recent re-authentication.
@@ -381,8 +381,8 @@ def case_identity_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return _detail(request, case, identity=True)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def note_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = NoteForm(request.POST)
@@ -400,8 +400,8 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, error)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ReferralForm(request.POST, case=case)
@@ -424,8 +424,8 @@ def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.view")
 @require_POST
+@require_perm("cases.view")
 def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse:
     referral = access_referral(request.user, referral_id)
     action = request.POST.get("action")
@@ -469,6 +469,7 @@ def _chosen_caseworker(request: HttpRequest) -> Any:
     return assignee
 
 
+@require_safe
 @require_perm("cases.view")
 def referral_list_view(request: HttpRequest) -> HttpResponse:
     organisation_id = request.user.organisation_id  # type: ignore[union-attr]
@@ -495,8 +496,8 @@ PARTS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpResponse:
     case = access_case(request.user, case_id)
     if part not in PARTS:
@@ -517,8 +518,8 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
 # --- Data-subject rights (supervisors) ------------------------------------------------------------
 
 
-@require_perm("cases.subject_rights")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.subject_rights")
 def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The four rights on one page; each action needs a recent re-authentication."""
     case = access_case(request.user, case_id)
@@ -560,8 +561,8 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
 
 
-@require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.edit")
 def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """Corrects the case's facts on a page of its own (two region lists would weigh down every case page);
     refused input answers 400 with the form as typed."""
@@ -587,8 +588,8 @@ def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return render(request, "cases/facts.html", context, status=400 if form.errors else 200)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     """A refused file answers 400 with the case page and the reason beside the upload field."""
     case = access_case(request.user, case_id)
@@ -611,6 +612,7 @@ def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return _detail(request, case, identity=False, attachment_form=form, status=400)
 
 
+@require_safe
 @require_perm("cases.view_identity")
 def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
@@ -626,8 +628,8 @@ def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: 
 # --- Imports -------------------------------------------------------------------------------------
 
 
-@require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.edit")
 def import_list_view(request: HttpRequest) -> HttpResponse:
     imports.import_jobs_expire_stale()
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -656,8 +658,8 @@ def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
     return job
 
 
-@require_perm("cases.edit")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.edit")
 def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     """Progress while the worker runs (the page refreshes itself, no script), then the outcome; a job
     the worker could not finish can be retried or cancelled here."""
@@ -677,6 +679,7 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     return render(request, "cases/import_detail.html", {"job": job, "keeps_file": keeps_file})
 
 
+@require_safe
 @require_perm("cases.edit")
 def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job_for(request, job_id)
@@ -687,6 +690,7 @@ def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
     return response
 
 
+@require_safe
 @require_perm("cases.edit")
 def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "csv":
@@ -701,6 +705,7 @@ def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @require_perm("cases.view")
 def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """The cases in the list (same filters); identity columns only on request, for allowed roles,
@@ -725,8 +730,8 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ConsentForm(request.POST, prefix="consent")

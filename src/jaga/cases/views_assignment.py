@@ -89,8 +89,8 @@ def _form_errors(form: AssignForm) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-@require_perm("cases.assign")
 @require_POST
+@require_perm("cases.assign")
 def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
@@ -103,8 +103,8 @@ def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.assign")
 @require_POST
+@require_perm("cases.assign")
 def cases_assign_view(request: HttpRequest) -> HttpResponse:
     """Ticked cases of the case list, given to one caseworker: all or none, each with the reason."""
     form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
@@ -121,8 +121,8 @@ def cases_assign_view(request: HttpRequest) -> HttpResponse:
     return redirect(back if back.startswith("/cases/") and "//" not in back else "cases:list")
 
 
-@require_perm("cases.assign")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.assign")
 def intake_queue_view(request: HttpRequest) -> HttpResponse:
     """The unit's unassigned cases, most urgent and oldest first; tick some and give them to a caseworker."""
     user = request.user
@@ -150,8 +150,8 @@ def intake_queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm("cases.assign")
 @require_POST
+@require_perm("cases.assign")
 def coworker_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = CoworkerForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
@@ -166,8 +166,8 @@ def coworker_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.assign")
 @require_POST
+@require_perm("cases.assign")
 def coworker_remove_view(request: HttpRequest, case_id: Any, coworker_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     coworker = Coworker.objects.filter(case=case, pk=coworker_id).select_related("case", "user").first()

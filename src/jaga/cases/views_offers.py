@@ -27,8 +27,8 @@ class OffersForm(forms.Form):
     )
 
 
-@require_login
 @require_http_methods(["GET", "POST"])
+@require_login
 def offers_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_declare(user):  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases import casetasks, services, workflow
-from jaga.cases.access import access_case
+from jaga.cases.access import access_case, access_task
 from jaga.cases.forms_workflow import AssessmentForm, ClosureForm, DecisionForm, PlanForm, ReopenForm, TaskForm
 from jaga.cases.models import Case, Task
 from jaga.cases.work_models import Submitted
@@ -63,8 +63,8 @@ def _save(item: str, request: HttpRequest, case: Case, form: Any, submit: bool) 
         )
 
 
-@require_perm("cases.view")
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.view")
 def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
     """The case's assessment, plan or closure request: its writer edits and sends it; a supervisor decides."""
     if item not in FORMS:
@@ -115,8 +115,8 @@ def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpRespons
     )
 
 
-@require_perm("cases.approve")
 @require_POST
+@require_perm("cases.approve")
 def decide_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
     if item not in FORMS:
         raise Http404
@@ -142,8 +142,8 @@ def decide_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.approve")
 @require_POST
+@require_perm("cases.approve")
 def reopen_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ReopenForm(request.POST)
@@ -158,8 +158,8 @@ def reopen_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def start_services_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     try:
@@ -171,8 +171,8 @@ def start_services_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def task_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = TaskForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
@@ -190,13 +190,10 @@ def task_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     return _detail(request, case, identity=False, task_form=form, status=400)
 
 
-@require_perm("cases.edit")
 @require_POST
+@require_perm("cases.edit")
 def task_close_view(request: HttpRequest, task_id: Any) -> HttpResponse:
-    task = Task.objects.filter(pk=task_id).select_related("case").first()
-    if task is None:
-        raise Http404
-    access_case(request.user, task.case_id)  # the task's case must be in scope: 404 otherwise
+    task = access_task(request.user, task_id)  # the task's case must be in scope: 404 otherwise
     try:
         casetasks.task_close(actor=request.user, task=task, state=request.POST.get("state", ""), request=request)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -207,8 +204,8 @@ def task_close_view(request: HttpRequest, task_id: Any) -> HttpResponse:
     return redirect(back if back.startswith("/cases/") and "//" not in back else "cases:tasks")
 
 
-@require_perm("cases.edit")
 @require_GET
+@require_perm("cases.edit")
 def tasks_view(request: HttpRequest) -> HttpResponse:
     """The user's work: what was returned to them, then their open tasks, the most overdue first."""
     user = request.user
@@ -219,16 +216,16 @@ def tasks_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm("cases.approve")
 @require_GET
+@require_perm("cases.approve")
 def approvals_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     entries = workflow.waiting_for(user)  # type: ignore[arg-type]
     return render(request, "cases/approvals.html", {"entries": entries, "total": workflow.waiting_count(user)})  # type: ignore[arg-type]
 
 
-@require_perm("cases.view_all_org")
 @require_GET
+@require_perm("cases.view_all_org")
 def caseload_view(request: HttpRequest) -> HttpResponse:
     """Per caseworker of the unit: open cases, high-risk cases, tasks to do and overdue; then the overdue tasks."""
     user = request.user

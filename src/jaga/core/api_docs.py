@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
 
+from jaga.core.doors import public
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -40,6 +42,7 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @require_GET
+@public("the API's documentation (what it offers, never data)")
 def api_docs_view(request: HttpRequest) -> HttpResponse:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema.get("components", {}).get("schemas", {})

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from jaga.accounts.services import mfa_enrolled
+from jaga.core.doors import public
 
 
 @require_GET
+@public("the landing page for visitors; the work waiting for a signed-in user")
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
@@ -21,6 +23,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public("load balancers: the process is up")
 def health_view(request: HttpRequest) -> HttpResponse:
     from django.db import connection
 
@@ -29,6 +32,8 @@ def health_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
+@public("load balancers: the database and a worker answer")
 def ready_view(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitors: the database answers and a background worker is alive."""
     from django.conf import settings

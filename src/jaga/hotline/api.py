@@ -13,10 +13,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.access import HasPerm
 from jaga.cases.models import Form, PlaceType, Sex
+from jaga.core.doors import DeclaredAPIView
 from jaga.hotline import ratelimit, services
 from jaga.hotline.models import Channel, Report
 from jaga.hotline.services import MAX_BATCH, MAX_CONTACT, MAX_DESCRIPTION, MAX_URLS, ReportInput
@@ -76,13 +76,15 @@ STATUS = inline_serializer("HotlineStatus", {"status": serializers.CharField(), 
 LIMITED = OpenApiResponse(description="Too many reports or checks from this address, or in all, this hour")
 
 
-class PublicReportView(APIView):
+class PublicReportView(DeclaredAPIView):
     """A report from the public: no account, the same rules and limits as the form at /lapor/.
 
     JSON only (the API's only parser, settings.REST_FRAMEWORK): a form on another site can post
     form-encoded or plain text bodies without the browser asking first, never ``application/json``,
     so this endpoint cannot be used across sites (the page at /lapor/ has its CSRF token for that).
     """
+
+    jaga_public = "the public hotline: anyone may report"
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -131,7 +133,8 @@ def _status_answer(request: Request, code: str, secret: str) -> Response:
     return response
 
 
-class PublicStatusView(APIView):
+class PublicStatusView(DeclaredAPIView):
+    jaga_public = "a reporter follows a report with its code"
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
@@ -169,8 +172,10 @@ class PublicStatusView(APIView):
         return _status_answer(request, request.query_params.get("code", ""), request.query_params.get("secret", ""))
 
 
-class PartnerReportView(APIView):
+class PartnerReportView(DeclaredAPIView):
     """Reports from trusted partners (platforms, other hotlines) with an API token."""
+
+    permission_classes = [HasPerm("hotline.submit_reports")]
 
     @extend_schema(
         operation_id="hotline_partner_reports",
@@ -201,8 +206,6 @@ class PartnerReportView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "hotline.submit_reports"):
-            raise PermissionDenied  # before the body is read: the role decides first
         body = request.data
         if isinstance(body, list):  # a bare list is a batch too
             batch: Any = {"reports": body}
@@ -247,8 +250,6 @@ class PartnerReportView(APIView):
         responses={200: STATUS, 404: OpenApiResponse(description="You sent no report with this id")},
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "hotline.submit_reports"):
-            raise PermissionDenied
         report = Report.objects.filter(
             partner=request.user.organisation, client_id=request.query_params.get("client_id", "")
         ).first()

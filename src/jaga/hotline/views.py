@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import require_login, require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.core.doors import public
 from jaga.core.pagination import CappedPaginator
 from jaga.hotline import ratelimit, services, stats
+from jaga.hotline.access import access_report
 from jaga.hotline.forms import AssignForm, CategoriseForm, OutcomeForm, QueueFilterForm, ReportForm, StatusForm
 from jaga.hotline.models import Channel, Outcome, Report
 
@@ -30,9 +32,10 @@ def _too_many(request: HttpRequest, template: str, context: dict[str, Any], reas
     return response
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@public("the public hotline: anyone may report")
 def report_view(request: HttpRequest) -> HttpResponse:
     """/lapor/: anyone may report, without an account; the code and secret are shown once."""
     form = ReportForm(request.POST or None)
@@ -64,9 +67,10 @@ def report_view(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/report_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@public("a reporter follows a report with its code")
 def status_view(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST or None)
     context: dict[str, Any] = {"form": form}
@@ -83,6 +87,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/status.html", context)
 
 
+@require_safe
 @require_perm("hotline.triage")
 def queue_view(request: HttpRequest) -> HttpResponse:
     # The default filter holds on every page: a page link without "state" still means the open reports.
@@ -136,6 +141,7 @@ def _detail(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
     return render(request, "hotline/detail.html", context, status=400 if any(f.errors for f in forms.values()) else 200)
 
 
+@require_safe
 @require_perm("hotline.triage")
 def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
     try:
@@ -145,10 +151,10 @@ def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
     return _detail(request, report)
 
 
-@require_perm("hotline.triage")
 @require_POST
+@require_perm("hotline.triage")
 def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpResponse:
-    report = get_object_or_404(Report, pk=report_id)
+    report = access_report(request.user, report_id)
     user = request.user
     try:
         if action == "assign":
@@ -197,6 +203,7 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
     return redirect("hotline:detail", report_id=report.pk)
 
 
+@require_safe
 @require_login
 def stats_view(request: HttpRequest) -> HttpResponse:
     if not (user_has_perm(request.user, "hotline.triage") or user_has_perm(request.user, "stats.view")):

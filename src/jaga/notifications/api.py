@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from jaga.core.doors import DeclaredAPIView
 from jaga.core.pagination import api_pages
 from jaga.notifications.models import Kind, Notification
 
@@ -29,7 +30,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 NotificationPagination, NotificationPageSerializer = api_pages(NotificationSerializer, "Notification")
 
 
-class NotificationListView(APIView):
+class NotificationListView(DeclaredAPIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
         operation_id="v1_notifications_list",
         summary="Your notifications, newest first",

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jaga.accounts.access import require_login
+from jaga.core.lookups import one_or_404
 from jaga.core.pagination import CappedPaginator
 from jaga.notifications.models import Notification, Preference
 from jaga.notifications.services import notifications_mark_read
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@require_login
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":  # the preference
         Preference.objects.update_or_create(user=request.user, defaults={"email": bool(request.POST.get("email"))})
@@ -31,19 +32,19 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@require_login
 def notification_open_view(request: HttpRequest, notification_id: Any) -> HttpResponse:
     """Marks it read and goes where it points."""
-    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    notification = one_or_404(Notification, pk=notification_id, user=request.user)  # one's own only
     notifications_mark_read(user=request.user, ids=[str(notification.pk)])  # type: ignore[arg-type]
     if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect("notifications:list")
     return redirect(notification.url)
 
 
-@login_required
 @require_POST
+@require_login
 def notification_read_all_view(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(user=request.user)  # type: ignore[arg-type]
     return redirect("notifications:list")

@@ -14,11 +14,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from jaga.accounts.access import HasPerm
 from jaga.accounts.models import Organisation
+from jaga.core.doors import DeclaredAPIView
 from jaga.programs import results, services, training
-from jaga.programs.access import require_manager
 from jaga.programs.models import Agreement, Ask, Campaign, CodeMember, Programme, Stage, TrainingSession
 from jaga.regions.codes import PROVINCE_CODE
 from jaga.regions.models import Region
@@ -86,7 +86,9 @@ def _choice(request: Request, name: str, allowed: list[str], errors: dict[str, s
     return value
 
 
-class PartnerListView(APIView):
+class PartnerListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_partners",
         summary="The partner directory, filtered by type, province and programme",
@@ -102,7 +104,6 @@ class PartnerListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         errors: dict[str, str] = {}
         kind = _choice(request, "type", Organisation.Type.values, errors)
         programme = _choice(request, "programme", Programme.values, errors)
@@ -113,7 +114,9 @@ class PartnerListView(APIView):
         return Response(PartnerSerializer(partners, many=True).data)
 
 
-class AgreementListView(APIView):
+class AgreementListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_agreements",
         summary="Agreements and MoUs between partners",
@@ -125,7 +128,6 @@ class AgreementListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         errors: dict[str, str] = {}
         programme = _choice(request, "programme", Programme.values, errors)
         if errors:
@@ -148,7 +150,9 @@ class AskSerializer(serializers.Serializer):
     stage_since = serializers.DateField()
 
 
-class AskListView(APIView):
+class AskListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_advocacy_asks",
         summary="Advocacy asks and the stage each has reached",
@@ -156,7 +160,6 @@ class AskListView(APIView):
         responses={200: AskSerializer(many=True), 400: OpenApiResponse(description="Unknown filter"), 403: FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         errors: dict[str, str] = {}
         stage = _choice(request, "stage", Stage.values, errors)
         if errors:
@@ -193,14 +196,15 @@ class CampaignSerializer(serializers.Serializer):
         return totals
 
 
-class CampaignListView(APIView):
+class CampaignListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_campaigns",
         summary="Campaigns with their reach (participants by sex and age group, online impressions and engagement)",
         responses={200: CampaignSerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         campaigns = Campaign.objects.prefetch_related("provinces", "partners", "activities")
         return Response(CampaignSerializer(campaigns, many=True).data)
 
@@ -238,7 +242,9 @@ class TrainingSessionSerializer(serializers.Serializer):
         return GainSerializer(training.gain(session.participants.all())).data
 
 
-class TrainingSessionListView(APIView):
+class TrainingSessionListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_training_sessions",
         summary="Training sessions with attendance, mean pre/post scores, knowledge gain and certificates (no names)",
@@ -256,7 +262,6 @@ class TrainingSessionListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         sessions = TrainingSession.objects.select_related("module").prefetch_related("organisations")
         year = request.query_params.get("year")
         if year is not None:
@@ -286,7 +291,9 @@ class CodeMemberSerializer(serializers.Serializer):
         ]
 
 
-class CodeMemberListView(APIView):
+class CodeMemberListView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_code_members",
         summary="Companies in The Code: membership, status per criterion (1 to 6) and annual reports",
@@ -298,7 +305,6 @@ class CodeMemberListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         errors: dict[str, str] = {}
         status = _choice(request, "status", CodeMember.Status.values, errors)
         if errors:
@@ -319,7 +325,9 @@ class ResultSerializer(serializers.Serializer):
     progress = serializers.IntegerField(allow_null=True, help_text="Actual as a share of the target, %")
 
 
-class ResultsView(APIView):
+class ResultsView(DeclaredAPIView):
+    permission_classes = [HasPerm("programs.manage")]
+
     @extend_schema(
         operation_id="programs_results",
         summary="The results framework: each indicator's baseline, target and actual for a year and region",
@@ -334,7 +342,6 @@ class ResultsView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        require_manager(request.user)
         errors: dict[str, str] = {}
         year = request.query_params.get("year", "")
         if not (year.isdigit() and 2000 <= int(year) <= 2100):

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
@@ -17,6 +18,7 @@ from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs import advocacy, campaigns, services
+from jaga.programs.access import access_record
 from jaga.programs.forms import (
     ActivityForm,
     AgreementForm,
@@ -48,6 +50,7 @@ def _rows(partners: Any) -> list[list[Any]]:
     ]
 
 
+@require_safe
 @require_perm("programs.manage")
 def partner_list_view(request: HttpRequest) -> HttpResponse:
     form = PartnerFilterForm(request.GET or None)
@@ -69,9 +72,10 @@ def partner_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    organisation = access_record(request.user, Organisation, pk=organisation_id)
     actor = request.user
     forms = {
         "programmes": ProgrammesForm(
@@ -106,7 +110,7 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
                     messages.success(request, _("Contact added."))
                     return redirect("programs:partner", organisation_id=organisation.pk)
             elif action == "remove_contact":
-                contact = get_object_or_404(organisation.contacts, pk=request.POST.get("contact"))
+                contact = access_record(request.user, organisation.contacts, pk=request.POST.get("contact"))
                 services.contact_remove(actor=actor, contact=contact, request=request)  # type: ignore[arg-type]
                 messages.success(request, _("Contact removed."))
                 return redirect("programs:partner", organisation_id=organisation.pk)
@@ -144,10 +148,11 @@ def _agreement_input(form: AgreementForm) -> services.AgreementInput:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
     """The add form, filled in, to change an agreement; back to the partner page it was opened from."""
-    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    agreement = access_record(request.user, Agreement, pk=agreement_id)
     parties = list(agreement.parties.all())
     back = next((p for p in parties if str(p.pk) == request.GET.get("partner")), parties[0] if parties else None)
     initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
@@ -170,9 +175,10 @@ def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse
     return render(request, "programs/agreement_form.html", {"form": form, "agreement": agreement, "back": back})
 
 
+@require_safe
 @require_perm("programs.manage")
 def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
-    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    agreement = access_record(request.user, Agreement, pk=agreement_id)
     if not agreement.document:
         return redirect("programs:partner", organisation_id=agreement.parties.first().pk)
     body = services.agreement_document(actor=request.user, agreement=agreement, request=request)  # type: ignore[arg-type]
@@ -182,6 +188,7 @@ def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResp
 # --- Advocacy -------------------------------------------------------------------------------------
 
 
+@require_safe
 @require_perm("programs.manage")
 def advocacy_board_view(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
@@ -216,6 +223,7 @@ def advocacy_board_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def ask_create_view(request: HttpRequest) -> HttpResponse:
     form = AskForm(request.POST or None, initial={"lead": request.user.organisation_id})  # type: ignore[union-attr]
@@ -234,9 +242,10 @@ def ask_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/ask_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
-    ask = get_object_or_404(Ask.objects.select_related("lead", "region"), pk=ask_id)
+    ask = access_record(request.user, Ask.objects.select_related("lead", "region"), pk=ask_id)
     activity_form, stage_form = ActivityForm(prefix="activity"), StageForm(prefix="stage")
     if request.method == "POST":
         action = request.POST.get("action")
@@ -285,6 +294,7 @@ def _reach_context(activities: Any, title: Any) -> dict[str, Any]:
     }
 
 
+@require_safe
 @require_perm("programs.manage")
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
     activities = CampaignActivity.objects.all()
@@ -329,6 +339,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def campaign_create_view(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
@@ -351,9 +362,10 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/campaign_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def campaign_detail_view(request: HttpRequest, campaign_id: Any) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.prefetch_related("provinces", "partners"), pk=campaign_id)
+    campaign = access_record(request.user, Campaign.objects.prefetch_related("provinces", "partners"), pk=campaign_id)
     form = CampaignActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from jaga.accounts.access import require_perm
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs import code, results
+from jaga.programs.access import access_record
 from jaga.programs.forms import (
     BaselineForm,
     CodeMemberForm,
@@ -27,6 +29,7 @@ from jaga.programs.forms import (
 from jaga.programs.models import CodeCriterion, CodeMember, CodeReport
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def code_dashboard_view(request: HttpRequest) -> HttpResponse:
     from jaga.stats import charts
@@ -63,9 +66,10 @@ def code_dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def code_member_view(request: HttpRequest, member_id: Any) -> HttpResponse:
-    member = get_object_or_404(CodeMember.objects.select_related("organisation"), pk=member_id)
+    member = access_record(request.user, CodeMember.objects.select_related("organisation"), pk=member_id)
     forms: dict[str, Any] = {
         "membership": MembershipForm(
             prefix="membership", initial={"status": member.status, "joined_on": member.joined_on}
@@ -104,12 +108,13 @@ def _member_action(request: HttpRequest, member: CodeMember, action: str, data: 
     elif action == "progress":
         code.progress_set(actor=actor, member=member, request=request, **data)
     else:
-        report = get_object_or_404(member.reports, pk=request.POST.get("report"))
+        report = access_record(request.user, member.reports, pk=request.POST.get("report"))
         code.report_review(
             actor=actor, report=report, verified=data["decision"] == "verify", note=data["note"], request=request
         )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.submit_code_report")
 def code_report_view(request: HttpRequest) -> HttpResponse:
     """The company's page: where it stands on each criterion, and its annual report."""
@@ -155,6 +160,7 @@ RESULT_FORMS: dict[str, tuple[Any, Any]] = {
 }
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def results_view(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone

@@ -9,22 +9,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.audit.services import client_ip, record
 from jaga.cases.imports import ImportFileError
+from jaga.core.doors import public
 from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
 from jaga.core.tables import table_response
 from jaga.hotline import ratelimit
 from jaga.programs import participant_imports, training
+from jaga.programs.access import access_record
 from jaga.programs.forms import (
     CodeEntryForm,
     MaterialForm,
@@ -51,6 +53,7 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+@require_safe
 @require_perm("programs.manage")
 def training_view(request: HttpRequest) -> HttpResponse:
     from jaga.stats import charts
@@ -79,10 +82,11 @@ def training_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpResponse:
     """A new module, or (with ``module_id``) the same form to change one."""
-    module = get_object_or_404(Module, pk=module_id) if module_id else None
+    module = access_record(request.user, Module, pk=module_id) if module_id else None
     # The form gets its own copy: a model form writes its data into its instance while it validates.
     form = ModuleForm(request.POST or None, instance=Module.objects.get(pk=module.pk) if module else None)
     if request.method == "POST" and form.is_valid():
@@ -101,9 +105,10 @@ def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpRespo
     return render(request, "programs/module_form.html", {"form": form, "module": module})
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
-    module = get_object_or_404(Module, pk=module_id)
+    module = access_record(request.user, Module, pk=module_id)
     material_form, question_form = MaterialForm(prefix="material"), QuestionForm(prefix="question")
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -141,7 +146,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
                     messages.success(request, _("Question added."))
                     return redirect("programs:module", module_id=module.pk)
             elif action in ("retire", "restore"):
-                question = get_object_or_404(module.questions, pk=request.POST.get("question"))
+                question = access_record(request.user, module.questions, pk=request.POST.get("question"))
                 training.question_set_active(
                     actor=request.user,  # type: ignore[arg-type]
                     question=question,
@@ -169,16 +174,18 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
     )
 
 
+@require_safe
 @require_perm("programs.manage")
 def material_download_view(request: HttpRequest, material_id: Any) -> HttpResponse:
-    material = get_object_or_404(Material, pk=material_id)
+    material = access_record(request.user, Material, pk=material_id)
     return download(bytes(material.content), content_type=material.file_type, filename=material.file_name)
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def session_create_view(request: HttpRequest, session_id: Any = None) -> HttpResponse:
     """A new session, or (with ``session_id``) the same form to change one."""
-    session = get_object_or_404(TrainingSession, pk=session_id) if session_id else None
+    session = access_record(request.user, TrainingSession, pk=session_id) if session_id else None
     initial = {} if session else {"module": request.GET.get("module")}
     copy = TrainingSession.objects.get(pk=session.pk) if session else None  # see module_create_view
     form = SessionForm(request.POST or None, instance=copy, initial=initial)
@@ -216,9 +223,10 @@ SESSION_FORMS = {
 }
 
 
+@require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
 def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
-    session = get_object_or_404(TrainingSession.objects.select_related("module", "region"), pk=session_id)
+    session = access_record(request.user, TrainingSession.objects.select_related("module", "region"), pk=session_id)
     actor = request.user
     participants = list(
         session.participants.select_related("organisation", "certificate", "session__module").prefetch_related(
@@ -329,7 +337,7 @@ def _session_action(
         )
         return _("The file is being checked and imported in the background; this page shows how it goes.")
     if action in ("import_retry", "import_cancel"):
-        job = get_object_or_404(session.import_jobs.defer("data"), pk=request.POST.get("job"))
+        job = access_record(request.user, session.import_jobs.defer("data"), pk=request.POST.get("job"))
         if action == "import_retry":
             participant_imports.participant_import_retry(actor=actor, job=job, request=request)  # type: ignore[arg-type]
             return _("The import is queued again.")
@@ -363,11 +371,13 @@ def _session_action(
         count = training.certificates_issue(actor=actor, session=session, request=request)  # type: ignore[arg-type]
         return _("%(count)s certificates issued.") % {"count": count}
     if action == "remove":
-        participant = get_object_or_404(session.participants, pk=request.POST.get("participant"))
+        participant = access_record(request.user, session.participants, pk=request.POST.get("participant"))
         training.participant_remove(actor=actor, participant=participant, request=request)  # type: ignore[arg-type]
         return _("Participant removed.")
     if action == "revoke":
-        certificate = get_object_or_404(Certificate, participant__session=session, pk=request.POST.get("certificate"))
+        certificate = access_record(
+            request.user, Certificate, participant__session=session, pk=request.POST.get("certificate")
+        )
         training.certificate_revoke(
             actor=actor,  # type: ignore[arg-type]
             certificate=certificate,
@@ -397,6 +407,7 @@ def _participants_xlsx(request: HttpRequest, session: TrainingSession, participa
     return table_response(header, rows, "xlsx", f"jaga-participants-{session.starts_on}.xlsx", sheet="participants")
 
 
+@require_safe
 @require_perm("programs.manage")
 def import_template_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
@@ -414,10 +425,14 @@ def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpRespons
     return response
 
 
+@require_safe
 @require_perm("programs.manage")
 def certificate_pdf_view(request: HttpRequest, certificate_id: Any) -> HttpResponse:
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("participant__session__module"), pk=certificate_id, revoked_at=None
+    certificate = access_record(
+        request.user,
+        Certificate.objects.select_related("participant__session__module"),
+        pk=certificate_id,
+        revoked_at=None,
     )
     return _pdf_response(request, certificate)
 
@@ -464,8 +479,9 @@ def _me(request: HttpRequest, session: TrainingSession) -> Participant | None:
     )
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
+@never_cache
+@public("a participant's test: the token is the key")
 def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
     """/pelatihan/<link>/: a participant says who they are (code) or registers, then takes an open test."""
     session = _public_session(token)
@@ -522,8 +538,9 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "programs/test_start.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
+@never_cache
+@public("a participant's test: the token is the key")
 def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     session = _public_session(token)
     me = _me(request, session)
@@ -555,7 +572,9 @@ def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     return render(request, "programs/test_take.html", context)
 
 
+@require_safe
 @never_cache
+@public("a participant's certificate: the token is the key")
 def test_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
     session = _public_session(token)
     me = _me(request, session)
@@ -565,8 +584,9 @@ def test_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
     return _pdf_response(request, certificate)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
+@never_cache
+@public("anyone verifies a certificate by its code")
 def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
     """/sertifikat/: anyone checks a certificate's code. A wrong code reveals nothing; tries are limited."""
     form = VerifyForm(request.POST or ({"code": code} if code else None))

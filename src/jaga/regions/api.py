@@ -11,6 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
+from jaga.core.doors import MethodFirst
 from jaga.regions.codes import REGION_CODE
 from jaga.regions.models import Region
 from jaga.regions.selectors import region_list
@@ -34,8 +35,10 @@ class RegionSerializer(serializers.ModelSerializer):
         404: OpenApiResponse(description="No region has the parent code"),
     },
 )
-class RegionListView(ListAPIView):
+class RegionListView(MethodFirst, ListAPIView):
     """Public, read-only: every region with its Kemendagri code and name."""
+
+    jaga_public = "the list of Indonesia's regions (public reference data)"
 
     serializer_class = RegionSerializer
     permission_classes = [AllowAny]

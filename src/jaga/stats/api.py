@@ -12,13 +12,13 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.access import HasPerm
+from jaga.core.doors import DeclaredAPIView
 from jaga.regions.codes import PROVINCE_CODE
 from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Published, dashboard, latest_refresh, province_map_rows, years_available
@@ -73,7 +73,8 @@ def _province(request: Request) -> str:
     return code
 
 
-class DashboardView(APIView):
+class DashboardView(DeclaredAPIView):
+    jaga_public = "public statistics, disclosure-controlled"
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
@@ -113,7 +114,9 @@ class DashboardView(APIView):
         )
 
 
-class CrosstabView(APIView):
+class CrosstabView(DeclaredAPIView):
+    permission_classes = [HasPerm("stats.view")]
+
     @extend_schema(
         operation_id="stats_crosstab",
         summary="A cross-tabulation of up to three dimensions (disclosure-controlled)",
@@ -136,8 +139,6 @@ class CrosstabView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        if not user_has_perm(request.user, "stats.view"):
-            raise PermissionDenied
         dims = [d.strip() for d in request.query_params.get("dims", "").split(",") if d.strip()]
         if len(dims) > MAX_CROSSTAB_DIMENSIONS:
             raise ValidationError({"dims": f"At most {MAX_CROSSTAB_DIMENSIONS} dimensions."})

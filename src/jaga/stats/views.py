@@ -3,17 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import require_perm
-from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import AgeBand, Form
+from jaga.core.doors import public
 from jaga.core.tables import table_response
 from jaga.stats import charts
 from jaga.stats.access import province_scope
@@ -84,11 +83,14 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
     return render(request, "stats/dashboard.html", context)
 
 
+@require_safe
+@public("public statistics, disclosure-controlled")
 def public_dashboard_view(request: HttpRequest) -> HttpResponse:
     """/statistik/: for anyone, disclosure-controlled, fixed dimensions and single years."""
     return _render(request, public=True)
 
 
+@require_safe
 @require_perm("stats.view")
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     return _render(request, public=False)
@@ -101,10 +103,14 @@ def _table_rows(table: Published) -> list[list[str]]:
     return rows
 
 
-def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpResponse:
+@require_safe
+@require_perm("stats.export")
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _export(request, fmt, public=False)
+
+
+def _export(request: HttpRequest, fmt: str, public: bool) -> HttpResponse:
     """One dashboard table as CSV or XLSX, with the same suppression as on the page."""
-    if not public and not user_has_perm(request.user, "stats.export"):
-        raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, board = _board(request, public=public)
@@ -128,10 +134,13 @@ def export_view(request: HttpRequest, fmt: str, public: bool = False) -> HttpRes
     return table_response(header, rows, fmt, filename, sheet=name, bom=False)
 
 
+@require_safe
+@public("public statistics, disclosure-controlled")
 def public_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    return export_view(request, fmt, public=True)
+    return _export(request, fmt, public=True)
 
 
+@require_safe
 @require_perm("stats.view")
 def crosstab_view(request: HttpRequest) -> HttpResponse:
     scope = province_scope(request.user)
@@ -166,8 +175,8 @@ def crosstab_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm("stats.export")
 @require_POST
+@require_perm("stats.export")
 def refresh_view(request: HttpRequest) -> HttpResponse:
     refresh_statistics.enqueue()
     record("stats.refresh.requested", actor=request.user, request=request)
@@ -175,6 +184,8 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
     return redirect("stats:dashboard")
 
 
+@require_safe
+@public("public statistics, disclosure-controlled")
 def public_datapackage_view(request: HttpRequest) -> HttpResponse:
     """The open-data package (datapackage.json and its CSVs) as one ZIP."""
     from jaga.stats.exports import datapackage_zip
@@ -186,6 +197,7 @@ def public_datapackage_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 @require_perm("stats.export")
 def interchange_view(request: HttpRequest, kind: str) -> HttpResponse:
     """DHIS2 data values (JSON) or SIMFONI-PPA categories (CSV) for one year."""
@@ -210,8 +222,8 @@ def interchange_view(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
-@require_perm("stats.research_extract")
 @require_http_methods(["GET", "POST"])
+@require_perm("stats.research_extract")
 def research_view(request: HttpRequest) -> HttpResponse:
     """The researcher's page: what the extract holds, and the download (POST: it is recorded)."""
     from jaga.stats.research import COLUMNS, DICTIONARY, QUASI, research_extract

@@ -39,8 +39,8 @@ def _rows(found: Insights) -> list[list[str]]:
     return rows
 
 
-@require_perm("stats.view")
 @require_GET
+@require_perm("stats.view")
 def caseload_insights_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     own_unit = user_has_perm(user, "cases.view_all_org")
