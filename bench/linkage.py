@@ -85,7 +85,7 @@ def load_set(spec: str) -> tuple[str, list[list[dict]]]:
         cut = [{k: v for k, v in row.items() if k in FEBRL_SHAPE} for row in rows]
         return "second generator cut to FEBRL's fields (no NIK, phone, sex, regency)", [cut]
     if kind == "synth":
-        from jaga.linkage import evaluation
+        from jaga.synth import evaluation
 
         return "jaga synth's evaluation generator (tuned on)", [evaluation.generate(int(size), seed=int(size))]
     if kind.startswith("febrl"):

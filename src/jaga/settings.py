@@ -152,7 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jaga.core.context_processors.jaga",
+                "jaga.accounts.context_processors.jaga",
             ],
             "loaders": [
                 "django.template.loaders.filesystem.Loader",
@@ -311,6 +311,9 @@ JAGA_PLAN_DAYS = env_int("JAGA_PLAN_DAYS", 14, minimum=1)
 JAGA_FOLLOW_UP_DAYS = env_int("JAGA_FOLLOW_UP_DAYS", 30, minimum=1)
 JAGA_DIGEST_HOUR = env_int("JAGA_DIGEST_HOUR", 7, minimum=0)
 # What waits for a user, on the home page: functions (user) -> [(label, count, link)].
+# What the apps above cases add to a case's page (a function of the user and the case giving template
+# variables): cases does not import them (core/tests/test_layers.py).
+JAGA_CASE_PAGE_PARTS = ["jaga.linkage.services.case_page_part"]
 JAGA_HOME_ITEMS = [
     "jaga.cases.assignment.home_items",
     "jaga.hotline.home.home_items",

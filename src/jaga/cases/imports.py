@@ -462,10 +462,10 @@ def _run(job: ImportJob) -> ImportJob:
         cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
         job.advance(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
-        from jaga.stats.tasks import refresh_soon
+        from jaga.core import events
 
-        # The new cases reach the dashboards (bulk inserts send no signals).
-        transaction.on_commit(refresh_soon, robust=True)
+        # The new cases reach the dashboards (bulk inserts send no save signals).
+        events.cases_imported.send(sender=ImportJob, job=job)
     return job
 
 

@@ -48,7 +48,6 @@ from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.pagination import CappedPaginator
 from jaga.core.tables import csv_download
-from jaga.linkage import services as linkage
 
 PAGE_SIZE = 25
 
@@ -233,6 +232,18 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
     return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
 
 
+def _page_parts(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """What the apps above cases add to its page (JAGA_CASE_PAGE_PARTS: linkage's "known elsewhere" and
+    referral asks): cases does not import them."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    parts: dict[str, Any] = {}
+    for path in settings.JAGA_CASE_PAGE_PARTS:
+        parts.update(import_string(path)(request.user, case))
+    return parts
+
+
 def _draft_name(draft: IntakeDraft) -> str:
     """A draft named by what it holds, never by the child: date, source, place and how far it got."""
     from jaga.cases.models import Source
@@ -344,8 +355,7 @@ def _detail(
             "referral_form": (bound.get("referral") or ReferralForm(case=case, initial=_referral_initial(request)))
             if is_owner(request.user, case)
             else None,
-            "elsewhere": linkage.known_elsewhere(case),
-            "asks": linkage.asks_received(request.user, case),  # type: ignore[arg-type]
+            **_page_parts(request, case),
             **_assignment(request, case),
             "changes": change_rows(case),
         },

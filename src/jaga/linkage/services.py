@@ -293,9 +293,9 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
         target=run,
         details={"records": run.records, "clusters": run.clusters, "uncertain": run.uncertain},
     )
-    from jaga.stats.tasks import refresh_soon
+    from jaga.core import events
 
-    transaction.on_commit(refresh_soon, robust=True)  # statistics count children: recount
+    events.linkage_run_finished.send(sender=LinkageRun, run=run)  # statistics count children: recount
 
 
 def _summary(clusters: dict[str, str], cases: dict[str, tuple[Any, str]]) -> dict[str, Any]:
@@ -372,6 +372,12 @@ def other_records(case: Case) -> list[Case]:
         .exclude(organisation_id=case.organisation_id)
         .select_related("organisation")
     )
+
+
+def case_page_part(user: Any, case: Any) -> dict[str, Any]:
+    """What a case's page shows of linkage (JAGA_CASE_PAGE_PARTS): other organisations that know the
+    child, and the referral asks received for this case."""
+    return {"elsewhere": known_elsewhere(case), "asks": asks_received(user, case)}
 
 
 def known_elsewhere(case: Case) -> int:

@@ -33,3 +33,8 @@ class StatsConfig(AppConfig):
         ):
             post_save.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-save")
             post_delete.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-delete")
+        from jaga.core import events
+
+        # Named events (core/events.py) from the services that cause them.
+        events.cases_imported.connect(changed, dispatch_uid="stats-refresh-cases-imported")
+        events.linkage_run_finished.connect(changed, dispatch_uid="stats-refresh-linkage-run")

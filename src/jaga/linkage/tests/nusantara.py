@@ -1,5 +1,5 @@
 """A second generator of Indonesian child records, written apart from ``jaga synth`` and
-``jaga.linkage.evaluation`` so that a matcher tuned on one is checked on the other (the linkage issue:
+``jaga.synth.evaluation`` so that a matcher tuned on one is checked on the other (the linkage issue:
 "an evaluation that cannot flatter"). It imports nothing from Jaga: its own name pools, its own error
 model, drawn from the variations in ``../shared/design/DOMAIN.md`` and general knowledge of how
 Indonesian agencies write children down:

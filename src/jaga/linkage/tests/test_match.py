@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jaga.linkage import evaluation
+from jaga.synth import evaluation
 
 SECRET = b"linkage-match-secret-0123456789abcdef"
 
