@@ -36,6 +36,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.nik import regency_codes
+from jaga.core import events
 
 CASE_FIELDS = (
     "source",
@@ -177,6 +178,7 @@ def case_facts_update(
     case.save()
     if any(name in CHILD_FIELDS for name in changed):
         child.save()
+        events.child_identity_changed.send(sender=type(child), child=child)
     now = timezone.now()
     CaseChange.objects.bulk_create(
         [

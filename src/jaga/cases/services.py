@@ -47,6 +47,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.nik import NikError, normalise_nik, parse_nik, regency_codes
 from jaga.cases.offers import check_provides
+from jaga.core import events
 from jaga.core.bulk import bulk_insert, gc_paused, instantiate
 from jaga.core.crypto import blind_index, blind_indexes
 from jaga.notifications.models import Kind
@@ -409,6 +410,7 @@ def case_register(
     case.save(force_insert=True)
     CaseForm.objects.bulk_create(built.forms)
     built.child.save(force_insert=True)
+    events.child_identity_changed.send(sender=type(built.child), child=built.child)
     built.consent.save(force_insert=True)
     built.event.save(force_insert=True)
     if lead:

@@ -29,6 +29,7 @@ from jaga.cases.services import (
     phone_index,
     statistics_flag_update,
 )
+from jaga.core import events
 
 
 def _check(actor: User, case: Case) -> None:
@@ -104,6 +105,7 @@ def subject_correct(*, actor: User, case: Case, data: ChildInput, request: HttpR
         child.age_is_estimated = False
         child.age_band = age_band(child.age_at_registration)
     child.save()
+    events.child_identity_changed.send(sender=Child, child=child)
     changed = sorted(name for name, value in identity_of(child).items() if value != before[name])
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CORRECTED, by=actor, detail=", ".join(changed))
     record("cases.subject.corrected", actor=actor, target=case, request=request, details={"fields": changed})
@@ -158,5 +160,9 @@ def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest
         case.legal.police_report_number = ""
         case.legal.save(update_fields=["police_report_number"])
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ERASED, by=actor)
-    record("cases.subject.erased", actor=actor, target=case, request=request)
+    # What the apps above cases held of the child (linkage: encoding, clusters, pairs), as they answer.
+    removed: dict[str, int] = {}
+    for _receiver, answer in events.case_erased.send(sender=Case, case=case):
+        removed.update(answer or {})
+    record("cases.subject.erased", actor=actor, target=case, request=request, details={"removed": removed})
     return case

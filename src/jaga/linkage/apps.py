@@ -9,15 +9,18 @@ class LinkageConfig(AppConfig):
     verbose_name = "Linkage"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        """Linkage follows the children's identities through the case services' events (core/events.py)."""
+        from jaga.core import events
 
-        from jaga.cases.models import Child
-
-        def child_saved(sender: Any, instance: Child, raw: bool = False, **kwargs: Any) -> None:
-            if raw:  # fixtures
-                return
+        def identity_changed(sender: Any, child: Any, **kwargs: Any) -> None:
             from jaga.linkage.services import encoding_update
 
-            encoding_update(instance)
+            encoding_update(child)
 
-        post_save.connect(child_saved, sender=Child, dispatch_uid="linkage-encoding-follows-identity")
+        def erased(sender: Any, case: Any, **kwargs: Any) -> dict[str, int]:
+            from jaga.linkage.services import case_forget
+
+            return case_forget(case)
+
+        events.child_identity_changed.connect(identity_changed, dispatch_uid="linkage-encoding-follows-identity")
+        events.case_erased.connect(erased, dispatch_uid="linkage-forgets-erased")

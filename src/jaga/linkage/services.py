@@ -81,15 +81,24 @@ def encoding_of(child: Child, case: Case) -> dict[str, str] | None:
 
 
 def encoding_update(child: Child) -> None:
-    """Called whenever a child is saved: the encoding follows the identity (none once erased)."""
-    if child.erased_at is not None:  # erased: linkage forgets the child too
-        CaseEncoding.objects.filter(case_id=child.case_id).delete()
-        ClusterMember.objects.filter(case_id=child.case_id).delete()
-        PairReview.objects.filter(Q(case_a_id=child.case_id) | Q(case_b_id=child.case_id)).delete()
+    """When a child's identity is registered or changed (``events.child_identity_changed``): the encoding
+    follows the identity (an erased child has none: ``case_forget``)."""
+    if child.erased_at is not None:
         return
     case = Case.objects.only("residence_regency_id", "exploitation_regency_id", "registered_on").get(pk=child.case_id)
     data = encoding_of(child, case)
     CaseEncoding.objects.update_or_create(case_id=child.case_id, defaults={"fp": data["fp"], "data": data})
+
+
+def case_forget(case: Case) -> dict[str, int]:
+    """When a child's identity is erased (``events.case_erased``): linkage forgets the child, and says
+    what it removed (the erasure's audit row lists it)."""
+    pairs = PairReview.objects.filter(Q(case_a_id=case.pk) | Q(case_b_id=case.pk))
+    return {
+        "linkage encodings": CaseEncoding.objects.filter(case_id=case.pk).delete()[0],
+        "linkage cluster memberships": ClusterMember.objects.filter(case_id=case.pk).delete()[0],
+        "linkage pairs to review": pairs.delete()[0],
+    }
 
 
 def encodings_refresh(progress: matching.Progress | None = None) -> int:

@@ -70,6 +70,13 @@ def test_the_encoding_follows_the_identity_and_holds_no_plain_identifier(
     subject_erase(actor=supervisor_jakarta, case=jakarta, confirm=jakarta.reference)
     assert not CaseEncoding.objects.filter(case=jakarta).exists()
     assert not ClusterMember.objects.filter(case=jakarta).exists()
+    # The erasure says what linkage removed (the case_erased event's answer), in its audit row.
+    from jaga.audit.models import AuditEvent
+
+    row = AuditEvent.objects.filter(action="cases.subject.erased").latest("id")
+    removed = row.details["removed"]
+    assert removed["linkage encodings"] == 1 and removed["linkage cluster memberships"] == 1, removed
+    assert "linkage pairs to review" in removed
 
 
 @pytest.mark.django_db(transaction=True)
