@@ -204,7 +204,7 @@ def _losses(
     names = " UNION ALL ".join(f"SELECT name_h FROM {t} WHERE name_h IS NOT NULL" for t in tables)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE common_names AS SELECT list(name_h) AS names FROM (SELECT name_h FROM ({names}) "
-        f"GROUP BY name_h HAVING count(*) > {matching.WORD_CAP})"
+        f"GROUP BY name_h HAVING count(*) > {matching.WHOLE_CAP})"
     ).fetchall()
     uncommon = f"list_filter(l.{WORDS}, lambda w: NOT list_contains(coalesce(c.words, []), w))"
     rules = " OR ".join(

@@ -478,16 +478,20 @@ BLOCKING = [
 # 500, 100,000 records of the second generator brought 14 million pairs and blocking took a minute; with
 # 50, 0.7 million pairs, 2 s, and the same F1 (docs/benchmarks.md).
 WORD_CAP = 50
+WHOLE_CAP = 12  # the same for a whole name (see WHOLE_NAME_RULE)
 SEXES_AGREE = "(l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)"
 WORD_RULE = (
     f"({_windows_shared('l.{}', 'r.{}')} OR ((l.dob_y IS NULL OR r.dob_y IS NULL) AND (l.regency = r.regency "
     f"OR l.postcode = r.postcode))) AND {SEXES_AGREE}"
 )
-# And two records with the same whole name, wherever and whenever (a child whose record has no birth
-# date, or no place, or who moved: 422 of the 1,458 true pairs that no rule brought at 10,000 records
-# of the second generator), sexes not different; a whole name held by more than WORD_CAP records
-# (a one-word "Siti") brings no pair by itself.
-WHOLE_NAME_RULE = f"l.name_h = r.name_h AND {SEXES_AGREE}"
+# And two records with the same whole name wherever they are when one has no birth year (a child whose
+# record has no birth date and no place, or who moved: 422 of the 1,458 true pairs that no rule brought
+# at 10,000 records of the second generator were the same whole name), sexes not different; a whole
+# name held by more than WHOLE_CAP records brings no pair by itself. With a cap of 50, and with the
+# whole name and a window of birth years too, a million records of jaga synth (a small pool of names)
+# brought 650,000 more pairs and 9 s more for 0.005 less F1; with 12 and one year missing, no time
+# and no F1 is lost there, and FEBRL and the second generator keep most of what the rule found.
+WHOLE_NAME_RULE = f"l.name_h = r.name_h AND (l.dob_y IS NULL OR r.dob_y IS NULL) AND {SEXES_AGREE}"
 # The same rules as Splink reads them (its own predict, which tests compare with Jaga's, has no cap).
 SPLINK_BLOCKING = [*BLOCKING, f"list_has_any(l.{WORDS}, r.{WORDS}) AND {WORD_RULE}", WHOLE_NAME_RULE]
 DETERMINISTIC = ["l.nik = r.nik AND l.dob = r.dob", "l.name_h = r.name_h AND l.dob = r.dob AND l.regency = r.regency"]
@@ -1012,8 +1016,9 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
             f"false AS whole FROM w WHERE {place} IS NOT NULL"
             for place in ("regency", "postcode")
         )
+        # The whole name, joined (as a place is) only where one side has no birth year.
         by_name = (
-            f"SELECT {n} AS side, rowid AS rid, hash(name_h, 'whole') AS k, false AS place, false AS noyear, "
+            f"SELECT {n} AS side, rowid AS rid, hash(name_h, 'whole') AS k, true AS place, dob_y IS NULL AS noyear, "
             f"true AS whole FROM {table} WHERE name_h IS NOT NULL"
         )
         sides_keys.append(f"(WITH w AS ({words}) {windows} UNION ALL {by_place} UNION ALL {by_name})")
@@ -1021,7 +1026,7 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     # joined keys (NOT IN the common ones) made DuckDB take 9 s instead of 0.7 at 400,000 records.
     keys = (
         f"linkage_keys AS (SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY k) AS n FROM "
-        f"({' UNION ALL '.join(sides_keys)})) WHERE n <= {WORD_CAP})"
+        f"({' UNION ALL '.join(sides_keys)})) WHERE n <= CASE WHEN whole THEN {WHOLE_CAP} ELSE {WORD_CAP} END)"
     )
     order = "" if two else " AND a.rid < b.rid"
     shared = (
