@@ -164,6 +164,16 @@ def anonymous() -> Client:
     return Client()
 
 
+def api_client(user: User) -> Client:
+    """A client that calls the API with a token ``user`` got through ``POST /api/v1/auth/token/``."""
+    token = (
+        Client()
+        .post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, content_type="application/json")
+        .json()["token"]
+    )
+    return Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+
 @pytest.fixture
 def login_client() -> Callable[[User], Client]:
     """A client logged in as ``user`` through the real login form (and MFA step if enrolled)."""

@@ -25,7 +25,7 @@ from jaga.audit.services import record
 from jaga.cases.models import Form, ImportJob, Sex
 from jaga.cases.nik import regency_codes
 from jaga.cases.services import CaseInput, ChildInput, ConsentInput, cases_bulk_register, validate_case_input
-from jaga.core import crypto
+from jaga.core import crypto, events
 from jaga.core.bulk import gc_paused
 from jaga.core.files import MAX_UNZIPPED_BYTES, unpacked_size, unpacks_too_far
 from jaga.core.jobs import heartbeat
@@ -462,8 +462,6 @@ def _run(job: ImportJob) -> ImportJob:
         cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
         job.advance(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")
         record("cases.import.completed", actor=actor, target=job, details={"cases": len(cases)})
-        from jaga.core import events
-
         # The new cases reach the dashboards (bulk inserts send no save signals).
         events.cases_imported.send(sender=ImportJob, job=job)
     return job

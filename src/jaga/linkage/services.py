@@ -27,6 +27,7 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.cases.models import Case, Child
+from jaga.core import events
 from jaga.core.bulk import bulk_insert, instantiate
 from jaga.core.jobs import heartbeat
 from jaga.linkage import matching
@@ -302,8 +303,6 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
         target=run,
         details={"records": run.records, "clusters": run.clusters, "uncertain": run.uncertain},
     )
-    from jaga.core import events
-
     events.linkage_run_finished.send(sender=LinkageRun, run=run)  # statistics count children: recount
 
 

@@ -12,7 +12,7 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case
-from jaga.conftest import PASSWORD
+from jaga.conftest import PASSWORD, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,6 @@ HAS_CASE_LIST = {"caseworker_jakarta", "supervisor_jakarta", "caseworker_bali", 
 @pytest.fixture
 def jakarta_case(caseworker_jakarta: User, register_case: Callable[..., Case]) -> Case:
     return register_case(caseworker_jakarta)
-
-
-def api_client(user: User) -> Client:
-    client = Client()
-    token = client.post(
-        "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 @pytest.mark.parametrize("name", ROLES)

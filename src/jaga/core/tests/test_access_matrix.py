@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from jaga.accounts.models import User
-from jaga.conftest import PASSWORD, PERSONAS
+from jaga.conftest import PERSONAS, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,6 @@ API = [
     ("cases", "/api/v1/cases/", {"caseworker_jakarta", "supervisor_jakarta", "caseworker_bali", "supervisor_bali"}),
     ("tasks", "/api/v1/tasks/", {"caseworker_jakarta", "supervisor_jakarta", "caseworker_bali", "supervisor_bali"}),
 ]
-
-
-def api_client(user: User) -> Client:
-    client = Client()
-    token = client.post(
-        "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 @pytest.mark.parametrize("name", sorted(PERSONAS))

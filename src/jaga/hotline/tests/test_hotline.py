@@ -13,7 +13,7 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import audit_verify
 from jaga.cases.models import Case
-from jaga.conftest import PASSWORD
+from jaga.conftest import PASSWORD, api_client
 from jaga.hotline.models import Outcome, Report, ReportUrl
 from jaga.hotline.services import ReportInput, report_submit
 from jaga.hotline.urls_normal import UrlError, normalise_url
@@ -31,15 +31,6 @@ FORM = {
     "urls": "HTTPS://Contoh-Situs.example:443/anak?id=7&utm_source=wa#atas\nwww.contoh-dua.example/x",
     "platform": "WhatsApp",
 }
-
-
-def api_client(user: User) -> Client:
-    token = (
-        Client()
-        .post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, content_type="application/json")
-        .json()["token"]
-    )
-    return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 def submit(**overrides: Any) -> Report:
