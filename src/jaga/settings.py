@@ -297,7 +297,7 @@ JAGA_JOB_KEEP_HOURS = env_int("JAGA_JOB_KEEP_HOURS", 24, minimum=1)
 # Run every minute by `jaga worker` (jobs a dead worker left behind become failed, to retry or cancel).
 JAGA_WORKER_SWEEPS = [
     "jaga.cases.imports.import_jobs_expire_stale",
-    "jaga.programs.participant_imports.participant_imports_expire_stale",
+    "jaga.programs.training.import_jobs.participant_imports_expire_stale",
     "jaga.linkage.services.runs_expire_stale",
     "jaga.core.jobs.tasks_expire_orphaned",
     "jaga.notifications.services.deliveries_send_due",

@@ -32,15 +32,12 @@ from jaga.core.doors import MethodFirst, public
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
 from jaga.notifications.api import NotificationListView
-from jaga.programs.api import (
-    AgreementListView,
-    AskListView,
-    CampaignListView,
-    CodeMemberListView,
-    PartnerListView,
-    ResultsView,
-    TrainingSessionListView,
-)
+from jaga.programs.advocacy.api import AskListView
+from jaga.programs.campaigns.api import CampaignListView
+from jaga.programs.code.api import CodeMemberListView
+from jaga.programs.partners.api import AgreementListView, PartnerListView
+from jaga.programs.results.api import ResultsView
+from jaga.programs.training.api import TrainingSessionListView
 from jaga.programs.urls import test_urlpatterns as pelatihan_urls
 from jaga.programs.urls import verify_urlpatterns as sertifikat_urls
 from jaga.regions.api import RegionListView

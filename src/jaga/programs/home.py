@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
-from jaga.programs.models import CodeCriterion, CodeMember, CodeReport, TrainingSession
+from jaga.programs.code.models import CodeCriterion, CodeMember, CodeReport
+from jaga.programs.training.models import TrainingSession
 
 
 def home_items(user: User) -> list[tuple[str, int, str]]:

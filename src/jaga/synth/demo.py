@@ -126,7 +126,7 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
     """Programmes, invented contact people and an MoU, so that the partner pages have something to show."""
     from datetime import date
 
-    from jaga.programs.models import Agreement, Contact, PartnerProgramme, Programme
+    from jaga.programs.partners.models import Agreement, Contact, PartnerProgramme, Programme
 
     taking_part = {
         "ministry": [Programme.RESEARCH, Programme.ADVOCACY],
@@ -155,7 +155,7 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         ends_on=date(2027, 12, 31),
     )
     mou.parties.set([organisations["ministry"], organisations["ngo"]])
-    from jaga.programs.models import Ask, StageChange
+    from jaga.programs.advocacy.models import Ask, StageChange
 
     perda = Ask.objects.create(
         institution="DPRD Provinsi Bali",
@@ -171,7 +171,7 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         ask=perda, from_stage="identified", to_stage="drafted", changed_on=date(2026, 6, 1),
         evidence="Naskah akademik diserahkan ke Bapemperda (demo)",
     )  # fmt: skip
-    from jaga.programs.models import Campaign, CampaignActivity
+    from jaga.programs.campaigns.models import Campaign, CampaignActivity
 
     campaign = Campaign.objects.create(
         title="Sekolah Aman dari Eksploitasi (demo)", theme="Grooming online dan sextortion",

@@ -45,8 +45,9 @@ def demo_programmes(organisations: dict[str, Organisation]) -> None:
 
 
 def _training(organisations: dict[str, Organisation]) -> None:
-    from jaga.programs.models import Certificate, Module, Participant, Question, Score, TrainingSession
-    from jaga.programs.training import _certificate_code, _new_code
+    from jaga.programs.training.certificates import new_certificate_code
+    from jaga.programs.training.models import Certificate, Module, Participant, Question, Score, TrainingSession
+    from jaga.programs.training.services import new_participant_code
 
     rng = random.Random(7)  # noqa: S311 - invented names and scores, not secrets
     module = Module.objects.create(
@@ -98,7 +99,7 @@ def _training(organisations: dict[str, Organisation]) -> None:
                 organisation_name="" if k % 3 else "Puskesmas setempat (demo)",
                 role=rng.choice(["Pekerja sosial", "Konselor", "Penyidik", "Guru BK"]),
                 sex=rng.choice(["female", "female", "male"]),
-                code=_new_code(taken),
+                code=new_participant_code(taken),
                 attended=k % 8 != 0,
             )
             pre = rng.randint(3, 6) * 100 // 8
@@ -110,11 +111,11 @@ def _training(organisations: dict[str, Organisation]) -> None:
                 ]
             )
             if participant.attended and post >= module.pass_mark:
-                Certificate.objects.create(participant=participant, code=_certificate_code())
+                Certificate.objects.create(participant=participant, code=new_certificate_code())
 
 
 def _code(organisations: dict[str, Organisation]) -> None:
-    from jaga.programs.models import CodeCriterion, CodeMember, CodeReport, CriterionProgress
+    from jaga.programs.code.models import CodeCriterion, CodeMember, CodeReport, CriterionProgress
 
     hotel = CodeMember.objects.create(
         organisation=organisations["hotel"], sector="hotel", status="member", joined_on=date(2024, 5, 1)
@@ -152,7 +153,7 @@ def _code(organisations: dict[str, Organisation]) -> None:
 
 
 def _results() -> None:
-    from jaga.programs.models import Indicator, IndicatorTarget
+    from jaga.programs.results.models import Indicator, IndicatorTarget
 
     year = timezone.localdate().year
     plan = {

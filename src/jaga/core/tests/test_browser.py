@@ -331,25 +331,32 @@ def test_a_participant_takes_the_post_test_from_the_link_and_the_certificate_is_
 ) -> None:
     from datetime import date
 
-    from jaga.programs import training
+    from jaga.programs.training.services import (
+        ParticipantInput,
+        module_create,
+        participant_add,
+        question_add,
+        session_create,
+        session_tests_set,
+    )
 
-    module = training.module_create(
+    module = module_create(
         actor=programme_officer, title="Pencegahan ESKA uji", audience="police", language="id", objectives="o"
     )
     for text, options, answer in [
         ("Usia anak?", ["Di bawah 18", "Di bawah 21"], 0),
         ("Lapor ke?", ["Diam", "SAPA 129"], 1),
     ]:
-        training.question_add(actor=programme_officer, module=module, text=text, options=options, answer=answer)
-    session = training.session_create(
+        question_add(actor=programme_officer, module=module, text=text, options=options, answer=answer)
+    session = session_create(
         actor=programme_officer, organisations=[orgs["bali"]], module=module, starts_on=date(2026, 5, 4),
         ends_on=date(2026, 5, 4), online=True, place="", trainers="Tim uji",
     )  # fmt: skip
-    training.session_tests_set(actor=programme_officer, session=session, pre=False, post=True, self_registration=False)
-    person = training.participant_add(
+    session_tests_set(actor=programme_officer, session=session, pre=False, post=True, self_registration=False)
+    person = participant_add(
         actor=programme_officer,
         session=session,
-        data=training.ParticipantInput(full_name="Ni Luh Peramban", sex="female", attended=True),
+        data=ParticipantInput(full_name="Ni Luh Peramban", sex="female", attended=True),
     )
     base = live_server.url
     problems: dict[str, list[str]] = {}

@@ -58,7 +58,7 @@ def test_every_kind_of_job_a_dead_worker_left_is_failed_by_the_sweep(
 
     from jaga.linkage import services as linkage
     from jaga.linkage.models import LinkageRun
-    from jaga.programs.models import Module, ParticipantImportJob, TrainingSession
+    from jaga.programs.training.models import Module, ParticipantImportJob, TrainingSession
     from jaga.stats.tasks import refresh_statistics
 
     long_ago = timezone.now() - timedelta(minutes=30)
