@@ -171,6 +171,7 @@ def match_plain(paths: list[str]) -> dict:
     from splink.internals.exceptions import EMTrainingException
 
     from jaga.linkage import matching
+    from jaga.linkage.matching.training import TRAINING_RECORDS, U_PAIRS
 
     start = time.perf_counter()
     con = matching.connect()  # the same DuckDB settings for both matchers
@@ -233,8 +234,8 @@ def match_plain(paths: list[str]) -> dict:
             [block_on("nik", "date_of_birth"), block_on("full_name", "date_of_birth")], recall=0.6
         )
     records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(matching.U_PAIRS, records * 5), seed=1)
-    sample = min(1.0, matching.TRAINING_RECORDS / records)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_PAIRS, records * 5), seed=1)
+    sample = min(1.0, TRAINING_RECORDS / records)
     for rule in (block_on("nik"), block_on("date_of_birth", "first_name"), block_on("phone")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=sample)

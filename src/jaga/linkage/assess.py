@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from jaga.linkage import matching
 from jaga.linkage.encoding import STANDARD, WORDS, Keys, encode_lenient
+from jaga.linkage.matching.clustering import HARD_CONFLICTS, Records, conflict, evidence, overruled
+from jaga.linkage.matching.model import BLOCKING, WHOLE_CAP, WHOLE_NAME_RULE, WORD_CAP, WORD_RULE
 
 # Where a missed true pair was lost, in pipeline order.
 LOST = ["not_blocked", "below_review", "review_band", "refused", "elsewhere"]
@@ -142,7 +144,7 @@ def evaluate(
             matching.load_rows(con, table, encode_all(keys, rows, unencodable))
         result = matching.run(con, tables, thresholds)
         thresholds = result.thresholds  # as chosen from the model, where they were left open
-        records = matching.Records.of(con, tables)
+        records = Records.of(con, tables)
         number = {key: n for n, key in enumerate(records.keys)}  # key -> record number across the tables
         rows_of = {
             f"{table}:{row['id']}" if len(tables) > 1 else row["id"]: row
@@ -181,7 +183,7 @@ def evaluate(
 def _losses(
     con,
     tables: list[str],
-    records: matching.Records,
+    records: Records,
     missed: list[tuple[str, str]],
     number: dict[str, int],
     thresholds: matching.Thresholds,
@@ -199,20 +201,20 @@ def _losses(
     union = " UNION ALL ".join(f"SELECT unnest({WORDS}) AS word FROM {t}" for t in tables)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE common_words AS SELECT list(word) AS words FROM (SELECT word FROM ({union}) "
-        f"GROUP BY word HAVING count(*) > {matching.WORD_CAP})"
+        f"GROUP BY word HAVING count(*) > {WORD_CAP})"
     ).fetchall()
     names = " UNION ALL ".join(f"SELECT name_h FROM {t} WHERE name_h IS NOT NULL" for t in tables)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE common_names AS SELECT list(name_h) AS names FROM (SELECT name_h FROM ({names}) "
-        f"GROUP BY name_h HAVING count(*) > {matching.WHOLE_CAP})"
+        f"GROUP BY name_h HAVING count(*) > {WHOLE_CAP})"
     ).fetchall()
     uncommon = f"list_filter(l.{WORDS}, lambda w: NOT list_contains(coalesce(c.words, []), w))"
     rules = " OR ".join(
         f"coalesce(({rule}), false)"
         for rule in [
-            *matching.BLOCKING,
-            f"list_has_any({uncommon}, r.{WORDS}) AND {matching.WORD_RULE}",
-            f"NOT list_contains(coalesce(n.names, []), l.name_h) AND {matching.WHOLE_NAME_RULE}",
+            *BLOCKING,
+            f"list_has_any({uncommon}, r.{WORDS}) AND {WORD_RULE}",
+            f"NOT list_contains(coalesce(n.names, []), l.name_h) AND {WHOLE_NAME_RULE}",
         ]
     )
     is_blocked = dict(
@@ -231,15 +233,15 @@ def _losses(
     }
     con.unregister("missed_pairs")
     strong = [pair for pair, p in scores.items() if p >= (thresholds.match or 1)]
-    evidence = matching.evidence(con, tables, {x for pair in strong for x in pair})
+    known = evidence(con, tables, {x for pair in strong for x in pair})
     for pair in pairs:
         p = scores.get(pair)
         if p is None:
             report.lost["below_review" if is_blocked.get(pair) else "not_blocked"] += 1
         elif p < (thresholds.match or 1):
             report.lost["review_band"] += 1
-        elif (why := matching.conflict(evidence[pair[0]], evidence[pair[1]])) and (
-            why in matching.HARD_CONFLICTS or not matching.overruled(evidence[pair[0]], evidence[pair[1]])
+        elif (why := conflict(known[pair[0]], known[pair[1]])) and (
+            why in HARD_CONFLICTS or not overruled(known[pair[0]], known[pair[1]])
         ):
             report.lost["refused"] += 1
             report.refused_by[why] += 1

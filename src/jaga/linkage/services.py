@@ -32,6 +32,7 @@ from jaga.core.bulk import bulk_insert, instantiate
 from jaga.core.jobs import heartbeat
 from jaga.linkage import matching
 from jaga.linkage.encoding import COLUMNS, Keys, encode_lenient
+from jaga.linkage.matching.clustering import HARD_CONFLICTS
 from jaga.linkage.models import CaseEncoding, ClusterMember, LinkageRun, PairReview, ReferralAsk
 
 log = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
     reviews = []
     # Uncertain pairs, and strong pairs that the chain checks refused for a reason a person may
     # overrule (names or birth dates that differ; never two NIKs or two sexes).
-    contested = [p for p in result.refused if p.refused not in matching.HARD_CONFLICTS]
+    contested = [p for p in result.refused if p.refused not in HARD_CONFLICTS]
     for pair in sorted([*result.uncertain, *contested], key=lambda p: -p.probability):
         a, b = sorted((pair.a, pair.b))
         if (a, b) in decided:

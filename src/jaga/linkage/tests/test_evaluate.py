@@ -16,6 +16,10 @@ from django.core.management import call_command
 
 from jaga.linkage import assess, matching
 from jaga.linkage.encoding import Keys, encode
+from jaga.linkage.matching.clustering import conflict, evidence
+from jaga.linkage.matching.model import WORD_CAP
+from jaga.linkage.matching.scoring import block, score
+from jaga.linkage.matching.training import choose_thresholds, prepare, shared_contacts
 from jaga.linkage.tests import nusantara
 
 KEYS = Keys(b"evaluation-test-secret-0123456789")
@@ -65,8 +69,8 @@ def test_a_year_only_or_an_estimated_age_is_the_same_child_as_her_full_birth_dat
     encoded = [encode(KEYS, key, values) for key, values in records]
     con = matching.connect()
     matching.load_rows(con, "records", encoded)
-    numbers = matching.evidence(con, ["records"], range(6))
-    verdicts = {key: matching.conflict(numbers[0], numbers[n]) for n, (key, _v) in enumerate(records)}
+    numbers = evidence(con, ["records"], range(6))
+    verdicts = {key: conflict(numbers[0], numbers[n]) for n, (key, _v) in enumerate(records)}
     assert verdicts == {"a": "", "b": "", "c": "", "d": "", "e": "", "f": "date_of_birth"}
 
 
@@ -102,12 +106,12 @@ def test_a_word_shared_by_more_than_50_records_of_one_birth_window_brings_no_pai
     syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu"]
     unique = [f"{a}{b}{c}r".capitalize() for a in syllables for b in syllables for c in syllables]  # no two alike
     born = {"sex": "perempuan", "date_of_birth": "2012"}
-    rows = [{"full_name": f"Siti {unique[n]}", **born} for n in range(matching.WORD_CAP + 10)]
+    rows = [{"full_name": f"Siti {unique[n]}", **born} for n in range(WORD_CAP + 10)]
     rows += [{"full_name": f"Kinanthi {unique[900 + n]}", **born} for n in range(3)]
     con = matching.connect()
     matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
-    matching.prepare(con, ["records"])
-    table = matching.block(con, ["records"])
+    prepare(con, ["records"])
+    table = block(con, ["records"])
     pairs = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     assert pairs == 3, "only the three pairs of the rarer word; the 1,770 pairs of 'Siti' are left out"
 
@@ -118,7 +122,7 @@ def test_a_phone_in_more_than_twelve_records_is_not_compared() -> None:
     rows += [{"full_name": f"Saudara {n}", "phone": "085711112222"} for n in range(3)]
     con = matching.connect()
     matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
-    notes = matching.shared_contacts(con, ["records"])
+    notes = shared_contacts(con, ["records"])
     assert notes == [
         "1 phone numbers are each in more than 12 records (13 records in all: a shelter's, an office's or a "
         "caller's): they were not compared"
@@ -135,7 +139,7 @@ def test_thresholds_chosen_from_the_model() -> None:
     con.execute("CREATE TABLE scored (match_probability DOUBLE)").fetchall()
     con.executemany("INSERT INTO scored VALUES (?)", [[p] for p in probabilities])
     notes: list[str] = []
-    chosen = matching.choose_thresholds(con, "scored", matching.Thresholds(), 500.0, notes)
+    chosen = choose_thresholds(con, "scored", matching.Thresholds(), 500.0, notes)
     above = [p for p in probabilities if p >= chosen.match]
     assert sum(above) / len(above) >= 0.99
     looser = [p for p in probabilities if p >= chosen.match - 0.01]
@@ -143,7 +147,7 @@ def test_thresholds_chosen_from_the_model() -> None:
     band = [p for p in probabilities if chosen.review <= p < chosen.match]
     assert len(band) == 1000
     assert notes[0].startswith(f"match threshold {chosen.match:.3f}, chosen from the model")
-    kept = matching.choose_thresholds(con, "scored", matching.Thresholds(0.9, 0.5), 500.0, [])
+    kept = choose_thresholds(con, "scored", matching.Thresholds(0.9, 0.5), 500.0, [])
     assert (kept.match, kept.review) == (0.9, 0.5), "thresholds that are configured stay"
 
 
@@ -157,5 +161,5 @@ def test_the_share_of_matching_pairs_comes_from_the_scores() -> None:
     true_share = sum(n * (n - 1) / 2 for n in people.values()) / (3000 * 2999 / 2)
     con = matching.connect()
     matching.load_rows(con, "records", assess.encode_all(KEYS, rows, Counter()))
-    estimated = matching.score(con, ["records"], matching.Thresholds(), lambda *_: None).share
+    estimated = score(con, ["records"], matching.Thresholds(), lambda *_: None).share
     assert true_share / 2 < estimated < true_share * 2, (estimated, true_share)

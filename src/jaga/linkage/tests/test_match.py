@@ -138,16 +138,18 @@ def test_uncertain_pairs_lie_between_the_thresholds_and_across_clusters(files: d
 
 @pytest.mark.parametrize("names", [["all"], ["a", "b"]])
 def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: list[str]) -> None:
-    """`matching.predict` drops pairs that cannot reach the review threshold before comparing filters;
+    """`predict` drops pairs that cannot reach the review threshold before comparing filters;
     what it keeps, and each probability, must be what Splink's predict computes with the same model."""
     from jaga.linkage import matching
+    from jaga.linkage.matching.scoring import predict, predict_splink
+    from jaga.linkage.matching.training import prepare, train
 
     con = matching.connect()
     tables = [f"t_{name}" for name in names]
     for table, name in zip(tables, names, strict=True):
         matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
-    matching.prepare(con, tables)
-    linker, trained = matching.train(con, tables, lambda *_: None)
+    prepare(con, tables)
+    linker, trained = train(con, tables, lambda *_: None)
     assert trained
     review = 0.6
 
@@ -161,8 +163,8 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
             found[tuple(ids)] = probability
         return found
 
-    ours = rows(matching.predict(con, tables, linker, review))
-    splinks = rows(matching.predict_splink(linker, review))
+    ours = rows(predict(con, tables, linker, review))
+    splinks = rows(predict_splink(linker, review))
     near = {key for key, p in {**ours, **splinks}.items() if abs(p - review) < 1e-9}  # rounding at the edge
     assert len(ours) > 100 and set(ours) - near == set(splinks) - near
     assert max(abs(ours[key] - splinks[key]) for key in set(ours) & set(splinks)) < 1e-9
@@ -171,25 +173,26 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
 @pytest.mark.parametrize("names", [["all"], ["a", "b"]])
 def test_the_chain_checks_in_sql_are_the_python_ones(files: dict, names: list[str]) -> None:
     """Clustering asks DuckDB for the conflicts within each candidate group; every verdict must be what
-    `matching.conflict` says on the records' evidence."""
+    `conflict` says on the records' evidence."""
     from jaga.linkage import matching
+    from jaga.linkage.matching.clustering import Records, chain_conflicts, conflict, evidence
 
     con = matching.connect()
     tables = [f"t_{name}" for name in names]
     for table, name in zip(tables, names, strict=True):
         matching.load_csv(con, table, files["folder"] / f"{name}.enc.csv")
-    records = matching.Records.of(con, tables)  # numbered in file order
+    records = Records.of(con, tables)  # numbered in file order
     # A child's records and her siblings are neighbours in the file: one candidate group of 300
     # records (45,000 pairs: every kind of verdict) and the next 900 in twos.
     groups = [list(range(300)), *[[n, n + 1] for n in range(300, 1200, 2)]]
-    conflicts = matching.chain_conflicts(con, tables, groups)
-    evidence = matching.evidence(con, tables, range(len(records.keys)))
+    conflicts = chain_conflicts(con, tables, groups)
+    evidence = evidence(con, tables, range(len(records.keys)))
     verdicts: dict[str, int] = {}
     for group in groups:
         for x in group:
             for y in group:
                 if x != y:
-                    expected = matching.conflict(evidence[x], evidence[y])
+                    expected = conflict(evidence[x], evidence[y])
                     assert conflicts.between(x, y) == expected, (x, y)
                     verdicts[expected] = verdicts.get(expected, 0) + 1
     assert set(verdicts) >= {"", "sex", "date_of_birth", "name"}
@@ -212,6 +215,7 @@ def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped
 ) -> None:
     from jaga.linkage import matching
     from jaga.linkage.encoding import Keys, encode
+    from jaga.linkage.matching.clustering import chain_conflicts, conflict, evidence
 
     keys = Keys(SECRET)
     con = matching.connect()
@@ -223,9 +227,9 @@ def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped
             encode(keys, "y", {"full_name": other, "date_of_birth": other_born, "sex": "male"}),
         ],
     )
-    evidence = matching.evidence(con, ["records"], [0, 1])
-    conflicts = matching.chain_conflicts(con, ["records"], [[0, 1]])
-    assert matching.conflict(evidence[0], evidence[1]) == matching.conflict(evidence[1], evidence[0]) == why
+    evidence = evidence(con, ["records"], [0, 1])
+    conflicts = chain_conflicts(con, ["records"], [[0, 1]])
+    assert conflict(evidence[0], evidence[1]) == conflict(evidence[1], evidence[0]) == why
     assert conflicts.between(0, 1) == conflicts.between(1, 0) == why
 
 
@@ -233,11 +237,12 @@ def test_records_are_numbered_in_rowid_order_however_many_there_are() -> None:
     """Clustering reads pairs as rowids and names them by ``Records.keys``: with enough rows DuckDB
     reads in parallel, and the numbering must still follow the rowids."""
     from jaga.linkage import matching
+    from jaga.linkage.matching.clustering import Records
 
     con = matching.connect()
     con.execute("CREATE TABLE many AS SELECT 'r' || (999999 - i) AS unique_id FROM range(400000) t(i)").fetchall()
     expected = [row[0] for row in con.execute("SELECT unique_id FROM many ORDER BY rowid").fetchall()]
-    assert matching.Records.of(con, ["many"]).keys == expected
+    assert Records.of(con, ["many"]).keys == expected
 
 
 def test_large_candidate_groups_are_checked_in_python_with_the_same_result(
@@ -246,6 +251,7 @@ def test_large_candidate_groups_are_checked_in_python_with_the_same_result(
     """A group too large to list its pairs (a shelter's phone shared by hundreds of children) has its
     conflicts worked out in Python as clustering asks: the clusters must be the same."""
     from jaga.linkage import matching
+    from jaga.linkage.matching import clustering
 
     def clusters() -> tuple[dict[str, str], int]:
         con = matching.connect()
@@ -254,7 +260,7 @@ def test_large_candidate_groups_are_checked_in_python_with_the_same_result(
         return result.clusters, len(result.refused)
 
     listed = clusters()
-    monkeypatch.setattr(matching, "LISTED_GROUP", 2)  # every group of three or more records
+    monkeypatch.setattr(clustering, "LISTED_GROUP", 2)  # every group of three or more records
     assert clusters() == listed
     assert listed[1] > 0  # the checks had something to refuse
 
@@ -312,14 +318,14 @@ def test_a_fallback_training_block_that_teaches_disagreement_is_refused() -> Non
     """Without NIK and phone the given name and birth date learn from blocks on a place and a name or a
     birth date; where those pairs are mostly siblings or namesakes, EM concludes that the same child
     mostly disagrees, and that estimate is not used."""
-    from jaga.linkage import matching
+    from jaga.linkage.matching.training import _absurd
 
     def model(m_exact: float, m_else: float) -> dict:
         levels = [{"is_null_level": True}, *({"m_probability": m} for m in (m_exact, 0.1, m_else))]
         return {"comparisons": [{"output_column_name": "date_of_birth", "comparison_levels": levels},
                                 {"output_column_name": "first_name", "comparison_levels": levels}]}  # fmt: skip
 
-    assert matching._absurd(model(0.03, 0.8), {"date_of_birth"}) == ["date_of_birth"]
-    assert matching._absurd(model(0.03, 0.8), {"first_name", "date_of_birth"}) == ["date_of_birth", "first_name"]
-    assert matching._absurd(model(0.85, 0.1), {"date_of_birth", "first_name"}) == []
-    assert matching._absurd(model(0.03, 0.8), set()) == []
+    assert _absurd(model(0.03, 0.8), {"date_of_birth"}) == ["date_of_birth"]
+    assert _absurd(model(0.03, 0.8), {"first_name", "date_of_birth"}) == ["date_of_birth", "first_name"]
+    assert _absurd(model(0.85, 0.1), {"date_of_birth", "first_name"}) == []
+    assert _absurd(model(0.03, 0.8), set()) == []

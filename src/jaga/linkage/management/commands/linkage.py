@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaga.linkage import matching
 from jaga.linkage.encoding import COLUMNS, STANDARD, EncodingError, Keys, encode, id_problem
+from jaga.linkage.matching.model import MIN_TRAINING
 
 MAX_LISTED = 20
 
@@ -244,7 +245,7 @@ class Command(BaseCommand):
             + (
                 "Weights were learned from these records (EM)."
                 if result.trained
-                else f"Fewer than {matching.MIN_TRAINING} records: the starting weights were used, not learned ones."
+                else f"Fewer than {MIN_TRAINING} records: the starting weights were used, not learned ones."
             )
         )
         for note in result.notes:  # what the model did with this input: fields left out, defaults used
