@@ -122,7 +122,7 @@ def case_input(**overrides: Any) -> Any:
     """A valid new case (synthetic child), with any field replaced: ``case_input(child={"nik": ...})``."""
     from datetime import date
 
-    from jaga.cases.services import CaseInput, ChildInput, ConsentInput
+    from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
 
     child = {
         "full_name": "Sinta Maharani Uji",

@@ -4,21 +4,17 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from jaga.accounts.api import ElevateView, MeView, TokenView
-from jaga.cases.api import (
+from jaga.cases.api import CaseDetailView, CaseListView, CaseSearchView
+from jaga.cases.api_actions import (
     CaseConsentView,
-    CaseDetailView,
     CaseLegalView,
-    CaseListView,
     CaseNotesView,
     CasePerpetratorsView,
-    CaseReferralView,
-    CaseSearchView,
     CaseServicesView,
     CaseStatusView,
-    ReferralActionView,
-    ReferralListView,
 )
 from jaga.cases.api_assignment import CaseAssignView
+from jaga.cases.api_referrals import CaseReferralView, ReferralActionView, ReferralListView
 from jaga.cases.api_workflow import (
     CaseAssessmentView,
     CaseClosureView,

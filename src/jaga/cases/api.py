@@ -6,31 +6,28 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from jaga.accounts.access import HasPerm, api_elevated
 from jaga.accounts.models import Organisation
 from jaga.audit.services import record
-from jaga.cases import services, workflow
-from jaga.cases.access import access_case, access_referral, may_see_identity
+from jaga.cases import services
+from jaga.cases.access import access_case, may_see_identity
+from jaga.cases.details import legal_process_update, perpetrator_add, service_record_add
 from jaga.cases.forms import CaseFilterForm
+from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
 from jaga.cases.models import (
     Case,
     Consent,
     Form,
     LegalProcess,
     Perpetrator,
-    Referral,
-    Service,
     ServiceRecord,
     Sex,
     Source,
@@ -51,6 +48,8 @@ ERROR_RESPONSES = {
     401: OpenApiResponse(description="No or invalid credentials"),
     403: OpenApiResponse(description="Your role does not allow this"),
 }
+
+
 CASE_404 = OpenApiResponse(description="No such case in your scope")
 
 
@@ -92,9 +91,9 @@ class CaseInSerializer(serializers.Serializer):
     child = ChildInSerializer()
     consent = ConsentInSerializer()
 
-    def to_input(self) -> services.CaseInput:
+    def to_input(self) -> CaseInput:
         d = dict(self.validated_data)
-        return services.CaseInput(
+        return CaseInput(
             registered_on=d["registered_on"],
             source=d["source"],
             forms=d["forms"],
@@ -104,8 +103,8 @@ class CaseInSerializer(serializers.Serializer):
             modus=d.get("modus", ""),
             place_type=d.get("place_type", ""),
             risk_level=d.get("risk_level", ""),
-            child=services.ChildInput(**d["child"]),
-            consent=services.ConsentInput(**d["consent"]),
+            child=ChildInput(**d["child"]),
+            consent=ConsentInput(**d["consent"]),
         )
 
 
@@ -377,24 +376,6 @@ class CaseDetailView(DeclaredAPIView):
         return Response(CaseOutSerializer(case, context={"identity": identity, "withheld": allowed}).data)
 
 
-class ReferralInSerializer(serializers.Serializer):
-    to_organisation = serializers.UUIDField()
-    service = serializers.ChoiceField(choices=Service.choices)
-    is_transfer = serializers.BooleanField(default=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class ReferralOutSerializer(serializers.ModelSerializer):
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
-
-    class Meta:
-        model = Referral
-        fields = [
-            "id", "case", "case_reference", "from_organisation", "to_organisation", "service", "is_transfer",
-            "state", "requested_at", "decided_at", "ended_at",
-        ]  # fmt: skip
-
-
 @contextmanager
 def service_errors() -> Iterator[None]:
     """A service's refusal, as DRF answers it: 400 with field errors, or 403."""
@@ -406,227 +387,8 @@ def service_errors() -> Iterator[None]:
         raise PermissionDenied from exc
 
 
-class CaseReferralView(DeclaredAPIView):
-    permission_classes = [HasPerm("cases.edit")]
-
-    @extend_schema(
-        summary="Refer a case to another organisation (needs consent to share or a lawful basis)",
-        request=ReferralInSerializer,
-        responses={
-            201: ReferralOutSerializer,
-            404: CASE_404,
-            **ERROR_RESPONSES,
-        },
-    )
-    def post(self, request: Request, case_id: Any) -> Response:
-        case = access_case(request.user, case_id)
-        serializer = ReferralInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        organisation = Organisation.objects.filter(pk=data["to_organisation"]).first()
-        if organisation is None:
-            raise ValidationError({"to_organisation": [_("No organisation has this id.")]})
-        with service_errors():
-            referral = services.referral_request(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                to_organisation=organisation,
-                service=data["service"],
-                is_transfer=data["is_transfer"],
-                reason=data.get("reason", ""),
-                request=request._request,
-            )
-        return Response(ReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
-
-
-class ReferralListView(DeclaredAPIView):
-    permission_classes = [HasPerm("cases.view")]
-
-    @extend_schema(
-        summary="Referrals your organisation sent or received", responses={200: ReferralOutSerializer(many=True)}
-    )
-    def get(self, request: Request) -> Response:
-        organisation_id = request.user.organisation_id  # type: ignore[union-attr]
-        referrals = Referral.objects.select_related("case").filter(
-            Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
-        )
-        return Response(ReferralOutSerializer(referrals, many=True).data)
-
-
-REFERRAL_ACTIONS = ("accept", "decline", "complete", "revoke")
-
-
-class ReferralDecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, help_text="Required to decline: the sender sees it"
-    )
-
-
-class ReferralActionView(DeclaredAPIView):
-    permission_classes = [HasPerm("cases.view")]
-
-    @extend_schema(
-        operation_id="v1_referrals_action",
-        summary="Accept, decline, complete or revoke a referral",
-        parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(REFERRAL_ACTIONS))],
-        request=ReferralDecisionSerializer,
-        responses={
-            200: ReferralOutSerializer,
-            404: OpenApiResponse(description="No such referral for you"),
-            **ERROR_RESPONSES,
-        },
-    )
-    def post(self, request: Request, referral_id: Any, action: str) -> Response:
-        if action not in REFERRAL_ACTIONS:
-            raise NotFound
-        referral = access_referral(request.user, referral_id)
-        reason = ""
-        if action == "decline":  # the only action with a body; the others take none, as before
-            body = ReferralDecisionSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            reason = body.validated_data.get("reason", "")
-        with service_errors():
-            if action in ("accept", "decline"):
-                services.referral_decide(
-                    actor=request.user,
-                    referral=referral,
-                    accept=action == "accept",
-                    reason=reason,
-                    request=request._request,  # type: ignore[arg-type]
-                )
-            else:
-                state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
-                services.referral_end(actor=request.user, referral=referral, state=state, request=request._request)  # type: ignore[arg-type]
-        referral.refresh_from_db()
-        return Response(ReferralOutSerializer(referral).data)
-
-
 PART_SERIALIZERS: dict[str, tuple[type[serializers.ModelSerializer], Any]] = {
-    "perpetrators": (PerpetratorSerializer, services.perpetrator_add),
-    "services": (ServiceRecordSerializer, services.service_record_add),
-    "legal": (LegalProcessSerializer, services.legal_process_update),
+    "perpetrators": (PerpetratorSerializer, perpetrator_add),
+    "services": (ServiceRecordSerializer, service_record_add),
+    "legal": (LegalProcessSerializer, legal_process_update),
 }
-
-
-class CasePartView(DeclaredAPIView):
-    permission_classes = [HasPerm("cases.edit")]
-
-    @extend_schema(
-        operation_id="v1_cases_part_create",
-        summary="Add a perpetrator or a service received, or set the legal process",
-        description="part is one of perpetrators, services, legal.",
-        request=PerpetratorSerializer,
-        responses={
-            201: PerpetratorSerializer,
-            404: CASE_404,
-            **ERROR_RESPONSES,
-        },
-    )
-    def post(self, request: Request, case_id: Any, part: str) -> Response:
-        if part not in PART_SERIALIZERS:
-            raise NotFound
-        case = access_case(request.user, case_id)
-        serializer_class, service = PART_SERIALIZERS[part]
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            instance = service(actor=request.user, case=case, request=request._request, **serializer.validated_data)
-        body = _without_identity([serializer_class(instance).data], serializer_class.Meta.model, identity=False)[0]
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-class StatusInSerializer(serializers.Serializer):
-    """Statuses follow approvals (``cases.workflow``): the one a caseworker sets is "services"."""
-
-    status = serializers.ChoiceField(choices=[(Status.SERVICES, Status.SERVICES.label)])
-
-
-class NoteInSerializer(serializers.Serializer):
-    text = serializers.CharField(min_length=1, max_length=5000)
-
-
-class CaseActionView(DeclaredAPIView):
-    """Status changes, notes and new consents: the same services, scope and audit as the pages."""
-
-    permission_classes = [HasPerm("cases.edit")]
-
-    @extend_schema(
-        operation_id="v1_cases_action_create",
-        summary="Change the status, add a note, or record a new consent",
-        description="action is one of status, notes, consent.",
-        request=StatusInSerializer,
-        responses={
-            200: CaseOutSerializer,
-            404: CASE_404,
-            **ERROR_RESPONSES,
-        },
-    )
-    def post(self, request: Request, case_id: Any, action: str) -> Response:
-        serializers_by_action = {
-            "status": StatusInSerializer,
-            "notes": NoteInSerializer,
-            "consent": ConsentInSerializer,
-        }
-        if action not in serializers_by_action:
-            raise NotFound
-        case = access_case(request.user, case_id)
-        serializer = serializers_by_action[action](data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        actor, django_request = request.user, request._request
-        with service_errors():
-            if action == "status":
-                workflow.case_start_services(actor=actor, case=case, request=django_request)  # type: ignore[arg-type]
-            elif action == "notes":
-                services.note_add(actor=actor, case=case, text=data["text"], request=django_request)  # type: ignore[arg-type]
-            else:
-                services.consent_record(
-                    actor=actor, case=case, consent=services.ConsentInput(**data), request=django_request
-                )  # type: ignore[arg-type]
-        case.refresh_from_db()
-        return Response(CaseOutSerializer(case, context={"identity": False}).data)
-
-
-# One route per part and per action, each with its own documented body (the generic views above take
-# the name from the URL; these fix it, so that the schema says exactly what each route reads).
-
-
-def _route_view(
-    base: type[APIView], name: str, body: type[serializers.Serializer], answer: tuple[int, Any], summary: str
-) -> type[APIView]:
-    """``base`` on a route of its own for ``name``, documented with its own request ``body``."""
-    status_code, answer_serializer = answer
-
-    class RouteView(base):  # type: ignore[valid-type,misc]
-        @extend_schema(
-            operation_id=f"v1_cases_{name}_create",
-            summary=summary,
-            request=body,
-            responses={status_code: answer_serializer, 404: CASE_404, **ERROR_RESPONSES},
-        )
-        def post(self, request: Request, case_id: Any) -> Response:
-            return super().post(request, case_id, name)
-
-    RouteView.__name__ = RouteView.__qualname__ = f"Case{name.title()}View"
-    return RouteView
-
-
-def _part_view(part: str, summary: str) -> type[APIView]:
-    serializer_class = PART_SERIALIZERS[part][0]
-    return _route_view(CasePartView, part, serializer_class, (201, serializer_class), summary)
-
-
-def _action_view(action: str, serializer_class: type[serializers.Serializer], summary: str) -> type[APIView]:
-    return _route_view(CaseActionView, action, serializer_class, (200, CaseOutSerializer), summary)
-
-
-CasePerpetratorsView = _part_view("perpetrators", "Add a perpetrator (identifying details encrypted)")
-CaseServicesView = _part_view("services", "Add a service the child received")
-CaseLegalView = _part_view("legal", "Set the legal process")
-CaseStatusView = _action_view(
-    "status",
-    StatusInSerializer,
-    "Say that services have started (other statuses follow the approval of the assessment, plan and closure)",
-)
-CaseNotesView = _action_view("notes", NoteInSerializer, "Add a note (encrypted)")
-CaseConsentView = _action_view("consent", ConsentInSerializer, "Record a new consent")

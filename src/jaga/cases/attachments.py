@@ -50,7 +50,7 @@ def detect_type(data: bytes) -> str | None:
 def attachment_add(
     *, actor: User, case: Case, filename: str, data: bytes, request: HttpRequest | None = None
 ) -> Attachment:
-    from jaga.cases.services import _check_case_edit
+    from jaga.cases.details import _check_case_edit
 
     _check_case_edit(actor, case)
     limit = settings.JAGA_ATTACHMENT_MAX_MB * 1024 * 1024

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
+from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
 from jaga.cases.models import (
     Consent,
     Form,
@@ -22,7 +23,6 @@ from jaga.cases.models import (
     Source,
     Status,
 )
-from jaga.cases.services import CaseInput, ChildInput, ConsentInput
 from jaga.core.forms import DATE, LongSelect
 from jaga.regions.choices import regency_choices, region_choices
 

@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.audit.services import record
+from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
 from jaga.cases.models import Form, ImportJob, Sex
 from jaga.cases.nik import regency_codes
-from jaga.cases.services import CaseInput, ChildInput, ConsentInput, cases_bulk_register, validate_case_input
+from jaga.cases.services import cases_bulk_register
+from jaga.cases.validation import validate_case_input
 from jaga.core import crypto, events
 from jaga.core.bulk import gc_paused
 from jaga.core.files import MAX_UNZIPPED_BYTES, unpacked_size, unpacks_too_far

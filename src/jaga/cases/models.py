@@ -9,94 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jaga.accounts.models import Organisation
+from jaga.cases.choices import AgeBand, ClosureReason, Form, Modus, PlaceType, RiskLevel, Service, Sex, Source, Status
 from jaga.core.fields import EncryptedTextField
 from jaga.core.models import FileJob
 from jaga.regions.models import Region
-
-
-class Source(models.TextChoices):
-    HOTLINE = "hotline", _("Hotline")
-    POLICE = "police", _("Police")
-    SCHOOL = "school", _("School")
-    HEALTH_FACILITY = "health_facility", _("Health facility")
-    FAMILY = "family", _("Family")
-    CHILD = "child", _("The child")
-    NGO_OUTREACH = "ngo_outreach", _("NGO outreach")
-    ONLINE_PLATFORM = "online_platform", _("Online platform")
-    OTHER = "other", _("Other")
-
-
-class Form(models.TextChoices):
-    """Forms of exploitation (Luxembourg Terminology Guidelines)."""
-
-    PROSTITUTION = "prostitution", _("Exploitation in prostitution")
-    ONLINE = "online", _("Online sexual exploitation")
-    TRAFFICKING = "trafficking", _("Trafficking for sexual purposes")
-    TRAVEL_TOURISM = "travel_tourism", _("Exploitation in travel and tourism")
-    CHILD_MARRIAGE = "child_marriage", _("Child, early and forced marriage")
-    OTHER = "other", _("Other")
-
-
-class Modus(models.TextChoices):
-    ONLINE_GROOMING = "online_grooming", _("Online grooming")
-    SEXTORTION = "sextortion", _("Sextortion")
-    APP_PROSTITUTION = "app_prostitution", _("Prostitution arranged through apps or chat")
-    DEBT_BONDAGE = "debt_bondage", _("Debt bondage")
-    DECEPTIVE_JOB_OFFER = "deceptive_job_offer", _("Deceptive job offer")
-    OTHER = "other", _("Other")
-
-
-class PlaceType(models.TextChoices):
-    HOME = "home", pgettext_lazy("place type", "Home")
-    LODGING = "lodging", _("Lodging or hotel")
-    ENTERTAINMENT_VENUE = "entertainment_venue", _("Entertainment venue")
-    ONLINE = "online", _("Online")
-    STREET = "street", _("Street")
-    OTHER = "other", _("Other")
-
-
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-
-
-class Status(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    ASSESSED = "assessed", _("Assessed")
-    CASE_PLAN = "case_plan", _("Case plan")
-    SERVICES = "services", _("Services")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
-    TRANSFERRED = "transferred", _("Transferred")
-
-
-# Which step leads from which status, and who may take it: cases.workflow.STEPS.
-
-
-class ClosureReason(models.TextChoices):
-    GOALS_MET = "goals_met", _("Case plan goals met")
-    TRANSFERRED_ELSEWHERE = "transferred_elsewhere", _("Continued by another service")
-    CHILD_TURNED_18 = "child_turned_18", _("The child turned 18")
-    LOST_CONTACT = "lost_contact", _("Contact lost")
-    FAMILY_DECLINED = "family_declined", _("The child or family declined services")
-    DUPLICATE = "duplicate", _("Duplicate record")
-    OTHER = "other", _("Other")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class AgeBand(models.TextChoices):
-    UNDER_10 = "0-9", "0-9"
-    FROM_10 = "10-14", "10-14"
-    FROM_15 = "15-17", "15-17"
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -352,16 +270,6 @@ class CaseEvent(models.Model):
         return f"{self.kind} {self.case_id}"
 
 
-class Service(models.TextChoices):
-    MEDICAL = "medical", _("Medical")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
-    LEGAL_AID = "legal_aid", _("Legal aid")
-    SHELTER = "shelter", _("Shelter")
-    REINTEGRATION = "reintegration", _("Reintegration and education")
-    FAMILY_SUPPORT = "family_support", _("Family support")
-    RESTITUTION = "restitution", _("Restitution")
-
-
 class Referral(models.Model):
     """One organisation asks another to provide a service for a case (or to take it over).
 
@@ -414,135 +322,6 @@ class Referral(models.Model):
         self.ended_at = timezone.now()
 
 
-class Perpetrator(models.Model):
-    class Relationship(models.TextChoices):
-        PARENT = "parent", _("Parent or step-parent")
-        RELATIVE = "relative", _("Other relative")
-        PARTNER = "partner", _("Boyfriend or partner")
-        ACQUAINTANCE = "acquaintance", _("Acquaintance or neighbour")
-        ONLINE_CONTACT = "online_contact", _("Met online")
-        EMPLOYER = "employer", _("Employer")
-        STRANGER = "stranger", _("Stranger")
-        UNKNOWN = "unknown", _("Unknown")
-
-    class Role(models.TextChoices):
-        BUYER = "buyer", _("Buyer")
-        FACILITATOR = "facilitator", _("Facilitator")
-        RECRUITER = "recruiter", _("Recruiter or trafficker")
-        ONLINE_OFFENDER = "online_offender", _("Online offender")
-        OTHER = "other", _("Other")
-
-    class AgeBand(models.TextChoices):
-        CHILD = "under_18", _("Under 18")
-        YOUNG = "18_24", "18-24"
-        ADULT = "25_39", "25-39"
-        MIDDLE = "40_59", "40-59"
-        OLDER = "60_plus", "60+"
-        UNKNOWN = "unknown", _("Unknown")
-
-    class Origin(models.TextChoices):
-        DOMESTIC = "domestic", _("Indonesian")
-        FOREIGN = "foreign", _("Foreign")
-        UNKNOWN = "unknown", _("Unknown")
-
-    class LegalStatus(models.TextChoices):
-        NOT_REPORTED = "not_reported", _("Not reported")
-        REPORTED = "reported", _("Reported to the police")
-        SUSPECT = "suspect", _("Suspect")
-        CHARGED = "charged", _("Charged")
-        CONVICTED = "convicted", _("Convicted")
-        ACQUITTED = "acquitted", _("Acquitted")
-        UNKNOWN = "unknown", _("Unknown")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
-    relationship = models.CharField(_("relationship to the child"), max_length=20, choices=Relationship.choices)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    origin = models.CharField(_("domestic or foreign"), max_length=10, choices=Origin.choices, default=Origin.UNKNOWN)
-    identity = EncryptedTextField(_("name and identifying details"), blank=True)
-    legal_status = models.CharField(
-        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"perpetrator {self.pk}"
-
-
-class ServiceRecord(models.Model):
-    """A service the child received or is receiving (medical, shelter, legal aid, ...)."""
-
-    class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ONGOING = "ongoing", _("Ongoing")
-        COMPLETED = "completed", _("Completed")
-        REFUSED = "refused", _("Refused")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
-    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
-    provider = models.ForeignKey(
-        Organisation, verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    started_on = models.DateField(_("start"), null=True, blank=True)
-    ended_on = models.DateField(_("end"), null=True, blank=True)
-    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PLANNED)
-    outcome = EncryptedTextField(_("outcome"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.service} for {self.case_id}"
-
-
-class LegalProcess(models.Model):
-    class Stage(models.TextChoices):
-        REPORTED = "reported", _("Reported to the police")
-        INVESTIGATION = "investigation", _("Investigation")
-        PROSECUTION = "prosecution", _("Prosecution")
-        VERDICT = "verdict", _("Verdict")
-        RESTITUTION = "restitution", _("Restitution")
-
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="legal")
-    police_report_number = EncryptedTextField(_("police report number"), blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    reported_on = models.DateField(_("reported on"), null=True, blank=True)
-    stage_on = models.DateField(_("stage reached on"), null=True, blank=True)
-    # Free text where a perpetrator's name may be typed ("Budi sentenced to 8 years"): encrypted.
-    outcome = EncryptedTextField(_("outcome"), blank=True)
-
-    def __str__(self) -> str:
-        return f"legal process of {self.case_id}"
-
-
-class Attachment(models.Model):
-    """A document for a case, encrypted at rest. Never images of abuse: the upload page says why."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    filename = EncryptedTextField(_("file name"))
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    data = models.BinaryField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return f"attachment {self.pk}"
-
-    # `jaga keys rotate` re-encrypts this field too (core/keys.py).
-    ENCRYPTED_BLOB_FIELD = "data"
-
-    @property
-    def crypto_context(self) -> str:
-        return f"cases.attachment:{self.pk}"
-
-
 class CaseChange(models.Model):
     """One corrected fact: who, when, the old and the new value (codes; never an identity), and why."""
 
@@ -586,8 +365,10 @@ class IntakeDraft(models.Model):
         return f"draft {self.pk}"
 
 
-# The work on a case (assessment, plan, closure request, tasks) is in its own module; imported here so
-# that Django registers its models with this app.
+# The work on a case (assessment, plan, closure request, tasks) and what a case records beside the
+# child (perpetrators, services, legal process, attachments) are in their own modules; imported here
+# so that Django registers their models with this app.
+from jaga.cases.record_models import Attachment, LegalProcess, Perpetrator, ServiceRecord  # noqa: E402, F401
 from jaga.cases.work_models import (  # noqa: E402, F401
     Assessment,
     CasePlan,

@@ -18,17 +18,10 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import record
+from jaga.cases.inputs import ChildInput, age_band, age_on
 from jaga.cases.models import Case, CaseEvent, Child, PlanAction
 from jaga.cases.nik import NikError, normalise_nik, parse_nik
-from jaga.cases.services import (
-    ChildInput,
-    age_band,
-    age_on,
-    identity_of,
-    nik_index,
-    phone_index,
-    statistics_flag_update,
-)
+from jaga.cases.services import identity_of, nik_index, phone_index, statistics_flag_update
 from jaga.core import events
 
 

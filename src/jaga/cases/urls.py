@@ -1,6 +1,14 @@
 from django.urls import path
 
-from jaga.cases import views, views_assignment, views_offers, views_workflow
+from jaga.cases import (
+    views,
+    views_assignment,
+    views_imports,
+    views_offers,
+    views_records,
+    views_referrals,
+    views_workflow,
+)
 
 app_name = "cases"
 
@@ -8,7 +16,7 @@ urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_create_view, name="create"),
     path("new/<uuid:draft_id>/", views.case_create_view, name="draft"),
-    path("export.<str:fmt>", views.case_export_view, name="export"),
+    path("export.<str:fmt>", views_imports.case_export_view, name="export"),
     path("queue/", views_assignment.intake_queue_view, name="queue"),
     path("assign/", views_assignment.cases_assign_view, name="assign_many"),
     path("<uuid:case_id>/", views.case_detail_view, name="detail"),
@@ -30,18 +38,18 @@ urlpatterns = [
         views_assignment.coworker_remove_view,
         name="coworker_remove",
     ),
-    path("<uuid:case_id>/facts/", views.case_facts_view, name="facts"),
+    path("<uuid:case_id>/facts/", views_records.case_facts_view, name="facts"),
     path("<uuid:case_id>/notes/", views.note_add_view, name="note_add"),
-    path("<uuid:case_id>/referrals/", views.referral_create_view, name="referral_create"),
-    path("<uuid:case_id>/data-subject/", views.subject_view, name="subject"),
-    path("<uuid:case_id>/consent/", views.consent_view, name="consent"),
-    path("<uuid:case_id>/attachments/", views.attachment_upload_view, name="attachment_upload"),
-    path("<uuid:case_id>/attachments/<uuid:attachment_id>/", views.attachment_download_view, name="attachment"),
+    path("<uuid:case_id>/referrals/", views_referrals.referral_create_view, name="referral_create"),
+    path("<uuid:case_id>/data-subject/", views_records.subject_view, name="subject"),
+    path("<uuid:case_id>/consent/", views_records.consent_view, name="consent"),
+    path("<uuid:case_id>/attachments/", views_records.attachment_upload_view, name="attachment_upload"),
+    path("<uuid:case_id>/attachments/<uuid:attachment_id>/", views_records.attachment_download_view, name="attachment"),
     path("<uuid:case_id>/<str:part>/", views.case_part_view, name="part"),
-    path("referrals/", views.referral_list_view, name="referrals"),
-    path("imports/", views.import_list_view, name="imports"),
-    path("imports/template.<str:kind>", views.import_template_view, name="import_template"),
-    path("imports/<uuid:job_id>/", views.import_detail_view, name="import"),
-    path("imports/<uuid:job_id>/errors.csv", views.import_errors_view, name="import_errors"),
-    path("referrals/<uuid:referral_id>/", views.referral_action_view, name="referral_action"),
+    path("referrals/", views_referrals.referral_list_view, name="referrals"),
+    path("imports/", views_imports.import_list_view, name="imports"),
+    path("imports/template.<str:kind>", views_imports.import_template_view, name="import_template"),
+    path("imports/<uuid:job_id>/", views_imports.import_detail_view, name="import"),
+    path("imports/<uuid:job_id>/errors.csv", views_imports.import_errors_view, name="import_errors"),
+    path("referrals/<uuid:referral_id>/", views_referrals.referral_action_view, name="referral_action"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,35 +19,31 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
-from jaga.cases import attachments, exports, imports, services, subject
-from jaga.cases.access import access_case, access_draft, access_referral, is_owner, may_see_identity
-from jaga.cases.assignment import assignable_caseworkers
-from jaga.cases.facts import case_facts_update, change_rows, facts_of
+from jaga.cases import services
+from jaga.cases.access import access_case, access_draft, is_owner, may_see_identity
+from jaga.cases.details import legal_process_update, perpetrator_add, service_record_add
+from jaga.cases.drafts import intake_draft_create, intake_draft_delete, intake_draft_save
+from jaga.cases.facts import change_rows
 from jaga.cases.forms import (
     AttachmentForm,
     CaseFilterForm,
     CaseIntakeForm,
     ConsentForm,
-    EraseForm,
-    FactsForm,
-    ImportForm,
     LegalProcessForm,
     NoteForm,
     PerpetratorForm,
     ReferralForm,
     ServiceRecordForm,
-    SubjectCorrectForm,
 )
 from jaga.cases.forms_workflow import TaskForm
-from jaga.cases.models import Case, ImportJob, IntakeDraft, Referral, Status
+from jaga.cases.models import Case, IntakeDraft, Referral, Status
+from jaga.cases.referrals import OPEN_STATES
 from jaga.cases.selectors import case_list, overdue_among
 from jaga.cases.views_assignment import AssignForm, CoworkerForm
 from jaga.cases.views_workflow import case_work
 from jaga.core import crypto
-from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.pagination import CappedPaginator
-from jaga.core.tables import csv_download
 
 PAGE_SIZE = 25
 
@@ -190,7 +186,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         if request.method == "GET":
             drafts = [(draft, _draft_name(draft)) for draft in user.intake_drafts.all()]  # type: ignore[union-attr]
             return render(request, "cases/draft_list.html", {"drafts": drafts})
-        draft = services.intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
+        draft = intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
         return redirect("cases:draft", draft_id=draft.pk)
     draft = access_draft(user, draft_id)
     today = timezone.localdate().isoformat()
@@ -202,7 +198,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         if action == "discard":  # asks first
             return render(request, "cases/draft_delete.html", {"draft": draft, "name": _draft_name(draft)})
         if action == "discard_confirmed":
-            services.intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)  # type: ignore[arg-type]
+            intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)  # type: ignore[arg-type]
             messages.info(request, _("The draft is deleted."))
             return redirect("cases:create")
         names = sections[step][1]
@@ -213,7 +209,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         step_has_errors = any(name in form.errors for name in names)
         if action == "back" or (not step_has_errors and step < len(sections) - 1):
             next_step = max(step - 1, 0) if action == "back" else step + 1
-            services.intake_draft_save(actor=user, draft=draft, data=stored, step=next_step, request=request)  # type: ignore[arg-type]
+            intake_draft_save(actor=user, draft=draft, data=stored, step=next_step, request=request)  # type: ignore[arg-type]
             return redirect("cases:draft", draft_id=draft.pk)
         if not step_has_errors and form.is_valid():
             try:
@@ -222,12 +218,12 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                services.intake_draft_delete(actor=user, draft=draft, reason="registered", request=request)  # type: ignore[arg-type]
+                intake_draft_delete(actor=user, draft=draft, reason="registered", request=request)  # type: ignore[arg-type]
                 messages.success(request, _("Case %(reference)s is registered.") % {"reference": case.reference})
                 return redirect("cases:detail", case_id=case.pk)
         # Show the first step that needs attention, with its errors.
         step = _first_step_with_errors(form, step)
-        services.intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)  # type: ignore[arg-type]
+        intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)  # type: ignore[arg-type]
         return _intake_page(request, draft, form, step)
     return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
 
@@ -333,7 +329,7 @@ def _detail(
             "note_form": bound.get("note") or NoteForm(),
             "owner": is_owner(request.user, case),
             "referrals": case.referrals.select_related("to_organisation"),
-            "open_states": services.OPEN_STATES,
+            "open_states": OPEN_STATES,
             "perpetrators": case.perpetrators.all(),
             "attachments": case.attachments.defer("data"),
             "attachment_form": attachment_form or AttachmentForm(),
@@ -410,99 +406,11 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, error)
 
 
-@require_POST
-@require_perm("cases.edit")
-def referral_create_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    case = access_case(request.user, case_id)
-    form = ReferralForm(request.POST, case=case)
-    if not form.is_valid():
-        return _detail(request, case, identity=False, bound={"referral": form}, status=400)
-    try:
-        services.referral_request(
-            actor=request.user,  # type: ignore[arg-type]
-            case=case,
-            to_organisation=form.cleaned_data["to_organisation"],
-            service=form.cleaned_data["service"],
-            is_transfer=form.cleaned_data["is_transfer"],
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return _detail(request, case, identity=False, bound={"referral": form}, status=400)
-    messages.success(request, _("The referral is sent. The other organisation's supervisor will answer it."))
-    return redirect("cases:detail", case_id=case.pk)
-
-
-@require_POST
-@require_perm("cases.view")
-def referral_action_view(request: HttpRequest, referral_id: Any) -> HttpResponse:
-    referral = access_referral(request.user, referral_id)
-    action = request.POST.get("action")
-    try:
-        if action in ("accept", "decline"):
-            assignee = _chosen_caseworker(request) if action == "accept" else None
-            services.referral_decide(
-                actor=request.user,  # type: ignore[arg-type]
-                referral=referral,
-                accept=action == "accept",
-                assignee=assignee,
-                reason=request.POST.get("reason", ""),
-                request=request,
-            )
-        elif action in ("complete", "revoke"):
-            state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
-            services.referral_end(actor=request.user, referral=referral, state=state, request=request)  # type: ignore[arg-type]
-        else:
-            messages.error(request, _("Unknown action."))
-            return redirect("cases:referrals")
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    except PermissionDenied:
-        messages.error(request, _("Your role does not allow this."))
-    else:
-        messages.success(request, _("The referral is updated."))
-    if request.POST.get("back") == "case" and referral.case.organisation_id == request.user.organisation_id:  # type: ignore[union-attr]
-        return redirect("cases:detail", case_id=referral.case_id)
-    return redirect("cases:referrals")
-
-
-def _chosen_caseworker(request: HttpRequest) -> Any:
-    """The caseworker picked when accepting a referral (none: the intake queue); refused if not of the unit."""
-    chosen = request.POST.get("assignee", "")
-    if not chosen:
-        return None
-    workers = assignable_caseworkers(request.user.organisation_id)  # type: ignore[union-attr]
-    assignee = next((worker for worker in workers if str(worker.pk) == chosen), None)
-    if assignee is None:
-        raise ValidationError(_("Assign cases to an active caseworker of your organisation."))
-    return assignee
-
-
-@require_safe
-@require_perm("cases.view")
-def referral_list_view(request: HttpRequest) -> HttpResponse:
-    organisation_id = request.user.organisation_id  # type: ignore[union-attr]
-    base = Referral.objects.select_related("case", "from_organisation", "to_organisation")
-    return render(
-        request,
-        "cases/referral_list.html",
-        {
-            "incoming": base.filter(to_organisation_id=organisation_id)
-            .select_related("case__child", "case__exploitation_regency")
-            .prefetch_related("case__form_links", "case__consents"),
-            "outgoing": base.filter(from_organisation_id=organisation_id),
-            "may_decide": (may_decide := user_has_perm(request.user, "cases.accept_referral")),
-            "caseworkers": assignable_caseworkers(organisation_id) if may_decide else [],
-        },
-    )
-
-
 # The parts of a case added from its page: (form, service, what the caseworker is told).
 PARTS: dict[str, tuple[Any, Any, Any]] = {
-    "perpetrator": (PerpetratorForm, services.perpetrator_add, gettext_lazy("The perpetrator is recorded.")),
-    "service": (ServiceRecordForm, services.service_record_add, gettext_lazy("The service is recorded.")),
-    "legal": (LegalProcessForm, services.legal_process_update, gettext_lazy("The legal process is updated.")),
+    "perpetrator": (PerpetratorForm, perpetrator_add, gettext_lazy("The perpetrator is recorded.")),
+    "service": (ServiceRecordForm, service_record_add, gettext_lazy("The service is recorded.")),
+    "legal": (LegalProcessForm, legal_process_update, gettext_lazy("The legal process is updated.")),
 }
 
 
@@ -523,239 +431,3 @@ def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpRespons
             messages.success(request, done)
             return redirect("cases:detail", case_id=case.pk)
     return _detail(request, case, identity=False, bound={part: form}, status=400)
-
-
-# --- Data-subject rights (supervisors) ------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm("cases.subject_rights")
-def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    """The four rights on one page; each action needs a recent re-authentication."""
-    case = access_case(request.user, case_id)
-    if not is_owner(request.user, case):
-        raise Http404  # the rights are exercised where the child's file is kept, not by a referral's receiver
-    if not reauthenticated_recently(request):
-        return redirect_to_reauth(request)
-    child = case.child
-    identity = services.identity_of(child)
-    correct = SubjectCorrectForm(
-        request.POST if request.POST.get("action") == "correct" else None,
-        initial={**identity, "date_of_birth": identity["date_of_birth"] or None},
-    )
-    erase = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
-    action = request.POST.get("action")
-    try:
-        if action == "export":
-            body = subject.subject_export(actor=request.user, case=case, request=request)  # type: ignore[arg-type]
-            response = HttpResponse(body, content_type="application/json; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="jaga-{case.reference}-data.json"'
-            return response
-        if action == "correct" and correct.is_valid():
-            data = services.ChildInput(**correct.cleaned_data)
-            subject.subject_correct(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
-            messages.success(request, _("The child's identity is corrected."))
-            return redirect("cases:subject", case_id=case.pk)
-        if action in ("restrict", "unrestrict"):
-            subject.subject_restrict(actor=request.user, case=case, restrict=action == "restrict", request=request)  # type: ignore[arg-type]
-            messages.success(request, _("The restriction is recorded."))
-            return redirect("cases:subject", case_id=case.pk)
-        if action == "erase" and erase.is_valid():
-            subject.subject_erase(actor=request.user, case=case, confirm=erase.cleaned_data["confirm"], request=request)  # type: ignore[arg-type]
-            messages.success(request, _("The child's identity is erased; the anonymous statistics remain."))
-            return redirect("cases:detail", case_id=case.pk)
-    except ValidationError as exc:
-        _form_errors(correct if action == "correct" else erase, exc)
-    # The page shows the identity (in the correction form): a read like any other, audited.
-    services.case_viewed(actor=request.user, case=case, via="data_subject", identity=True, request=request)  # type: ignore[arg-type]
-    return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm("cases.edit")
-def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    """Corrects the case's facts on a page of its own (two region lists would weigh down every case page);
-    refused input answers 400 with the form as typed."""
-    case = access_case(request.user, case_id)
-    if not is_owner(request.user, case):
-        raise PermissionDenied
-    form = FactsForm(request.POST or None, initial=FactsForm.initial_from(facts_of(case)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = case_facts_update(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The facts are saved.") if changed else _("Nothing was changed."))
-            return redirect("cases:detail", case_id=case.pk)
-    context = {"case": case, "form": form, "changes": change_rows(case)}
-    return render(request, "cases/facts.html", context, status=400 if form.errors else 200)
-
-
-@require_POST
-@require_perm("cases.edit")
-def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    """A refused file answers 400 with the case page and the reason beside the upload field."""
-    case = access_case(request.user, case_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            attachments.attachment_add(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                filename=upload.name,
-                data=upload.read(),
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            messages.success(request, _("The document is attached (encrypted)."))
-            return redirect("cases:detail", case_id=case.pk)
-    return _detail(request, case, identity=False, attachment_form=form, status=400)
-
-
-@require_safe
-@require_perm("cases.view_identity")
-def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: Any) -> HttpResponse:
-    case = access_case(request.user, case_id)
-    attachment = case.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    if not reauthenticated_recently(request):
-        return redirect_to_reauth(request)
-    data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)  # type: ignore[arg-type]
-    return download(data, content_type=attachment.content_type, filename=f"jaga-{attachment.pk}")
-
-
-# --- Imports -------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm("cases.edit")
-def import_list_view(request: HttpRequest) -> HttpResponse:
-    imports.import_jobs_expire_stale()
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = imports.import_job_create(
-                actor=request.user,  # type: ignore[arg-type]
-                filename=upload.name,
-                data=upload.read(),
-                request=request,
-            )
-        except imports.ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("cases:import", job_id=job.pk)
-    jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).defer("data")[:20]  # type: ignore[union-attr]
-    context = {"form": form, "jobs": jobs, "columns": imports.COLUMNS}
-    return render(request, "cases/import_list.html", context, status=400 if form.errors else 200)
-
-
-def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
-    job = ImportJob.objects.defer("data").filter(pk=job_id, organisation_id=request.user.organisation_id).first()  # type: ignore[union-attr]
-    if job is None:
-        raise Http404
-    return job
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm("cases.edit")
-def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
-    """Progress while the worker runs (the page refreshes itself, no script), then the outcome; a job
-    the worker could not finish can be retried or cancelled here."""
-    imports.import_jobs_expire_stale()
-    job = _job_for(request, job_id)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        service = {"retry": imports.import_job_retry, "cancel": imports.import_job_cancel}.get(action or "")
-        if service is None:
-            return HttpResponse(status=400)
-        try:
-            service(actor=request.user, job=job, request=request)  # type: ignore[arg-type]
-        except imports.ImportFileError as exc:
-            messages.error(request, str(exc))
-        return redirect("cases:import", job_id=job.pk)
-    keeps_file = ImportJob.objects.filter(pk=job.pk).exclude(data=b"").exists()
-    return render(request, "cases/import_detail.html", {"job": job, "keeps_file": keeps_file})
-
-
-@require_safe
-@require_perm("cases.edit")
-def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
-    job = _job_for(request, job_id)
-    response = HttpResponse(
-        csv_download([_("Row"), _("Column"), _("Message")], job.errors), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="jaga-import-{job.pk}-errors.csv"'
-    return response
-
-
-@require_safe
-@require_perm("cases.edit")
-def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind == "csv":
-        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
-    elif kind == "xlsx":
-        response = HttpResponse(
-            imports.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="jaga-cases-template.{kind}"'
-    return response
-
-
-@require_safe
-@require_perm("cases.view")
-def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The cases in the list (same filters); identity columns only on request, for allowed roles,
-    after a recent re-authentication."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    identity = request.GET.get("identity") == "1"
-    if identity:
-        if not may_see_identity(request.user):
-            raise PermissionDenied
-        if not reauthenticated_recently(request):
-            return redirect_to_reauth(request)
-    _form, _filters, cases = _filtered_cases(request)
-    data = exports.export_cases(actor=request.user, cases=cases, fmt=fmt, identity=identity, request=request)  # type: ignore[arg-type]
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="jaga-cases-{timezone.localdate().isoformat()}.{fmt}"'
-    return response
-
-
-@require_POST
-@require_perm("cases.edit")
-def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
-    case = access_case(request.user, case_id)
-    form = ConsentForm(request.POST, prefix="consent")
-    if form.is_valid():
-        try:
-            services.consent_record(
-                actor=request.user,  # type: ignore[arg-type]
-                case=case,
-                consent=services.ConsentInput(**form.cleaned_data),
-                request=request,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("cases:detail", case_id=case.pk)
-    return _detail(request, case, identity=False, bound={"consent": form}, status=400)

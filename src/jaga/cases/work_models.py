@@ -16,15 +16,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jaga.cases.choices import RiskLevel, Service
 from jaga.core.fields import EncryptedTextField
 
-# The case's risk levels (``cases.models.RiskLevel``, which imports this module).
-RISK_RATINGS = [("low", _("Low")), ("medium", _("Medium")), ("high", _("High"))]
+RISK_RATINGS = RiskLevel.choices  # the case's risk levels
 
 
 def service_choices() -> list[tuple[str, str]]:
-    from jaga.cases.models import Service
-
     return list(Service.choices)
 
 

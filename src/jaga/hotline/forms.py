@@ -11,7 +11,8 @@ from jaga.cases.forms import with_blank
 from jaga.cases.models import Form, PlaceType, Sex
 from jaga.core.forms import DATE
 from jaga.hotline.models import Flag, Outcome, Report
-from jaga.hotline.services import MAX_CONTACT, MAX_DESCRIPTION, OutcomeInput, ReportInput, validate_report
+from jaga.hotline.services import MAX_CONTACT, MAX_DESCRIPTION, ReportInput, validate_report
+from jaga.hotline.triage import OutcomeInput
 from jaga.regions.choices import regency_choices
 
 

@@ -22,6 +22,17 @@ from jaga.hotline import ratelimit, services, stats
 from jaga.hotline.access import access_report
 from jaga.hotline.forms import AssignForm, CategoriseForm, OutcomeForm, QueueFilterForm, ReportForm, StatusForm
 from jaga.hotline.models import Channel, Outcome, Report
+from jaga.hotline.triage import (
+    duplicate_counts,
+    outcome_record,
+    queue,
+    related_reports,
+    report_assign,
+    report_categorise,
+    report_close,
+    report_open,
+    report_reopen,
+)
 
 PAGE_SIZE = 25
 
@@ -99,13 +110,13 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         if found is not None:
             return redirect("hotline:detail", report_id=found)
         form.add_error("code", _("No report has this tracking code."))
-    reports = services.queue(
+    reports = queue(
         state=filters.get("state", ""),
         flag=filters.get("flag", ""),
         mine_for=request.user if filters.get("mine") else None,
     ).annotate(url_count=Count("urls"))
     page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    duplicates = services.duplicate_counts([report.pk for report in page.object_list])
+    duplicates = duplicate_counts([report.pk for report in page.object_list])
     for report in page.object_list:
         report.duplicates = duplicates.get(report.pk, 0)
     query = request.GET.copy()
@@ -132,7 +143,7 @@ def _detail(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
         "urls": list(report.urls.all()),
         "outcomes": list(report.outcomes.select_related("url", "by")),
         "events": list(report.events.select_related("by")),
-        "related": services.related_reports(report),
+        "related": related_reports(report),
         "assign_form": forms.get("assign") or AssignForm(initial={"assigned_to": report.assigned_to_id}),
         "categorise_form": forms.get("categorise")
         or CategoriseForm(initial={"forms": report.forms, "flags": report.flags}),
@@ -145,7 +156,7 @@ def _detail(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
 @require_perm("hotline.triage")
 def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
     try:
-        report = services.report_open(actor=request.user, report_id=report_id, request=request)
+        report = report_open(actor=request.user, report_id=report_id, request=request)
     except Report.DoesNotExist as exc:
         raise Http404 from exc
     return _detail(request, report)
@@ -161,14 +172,14 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
             form = AssignForm(request.POST)
             if not form.is_valid():
                 return _detail(request, report, assign=form)
-            services.report_assign(actor=user, report=report, to=form.cleaned_data["assigned_to"], request=request)
+            report_assign(actor=user, report=report, to=form.cleaned_data["assigned_to"], request=request)
         elif action == "take":
-            services.report_assign(actor=user, report=report, to=user, request=request)
+            report_assign(actor=user, report=report, to=user, request=request)
         elif action == "categorise":
             form = CategoriseForm(request.POST)
             if not form.is_valid():
                 return _detail(request, report, categorise=form)
-            services.report_categorise(
+            report_categorise(
                 actor=user,
                 report=report,
                 forms=form.cleaned_data["forms"],
@@ -180,7 +191,7 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
             if not form.is_valid():
                 return _detail(request, report, **{f"outcome_{action}": form})
             try:
-                outcome = services.outcome_record(actor=user, report=report, data=form.to_input(), request=request)
+                outcome = outcome_record(actor=user, report=report, data=form.to_input(), request=request)
             except ValidationError as exc:
                 form.add_service_errors(exc)
                 return _detail(request, report, **{f"outcome_{action}": form})
@@ -191,9 +202,9 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
                 )
                 return redirect("hotline:detail", report_id=report.pk)
         elif action == "close":
-            services.report_close(actor=user, report=report, request=request)
+            report_close(actor=user, report=report, request=request)
         elif action == "reopen":
-            services.report_reopen(actor=user, report=report, request=request)
+            report_reopen(actor=user, report=report, request=request)
         else:
             return redirect("hotline:detail", report_id=report.pk)
     except ValidationError as exc:

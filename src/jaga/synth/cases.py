@@ -17,7 +17,8 @@ from django.db import transaction
 from faker import Faker
 
 from jaga.accounts.models import Organisation, Role, User, UserRole
-from jaga.cases.services import CaseInput, ChildInput, ConsentInput, case_register
+from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
+from jaga.cases.services import case_register
 from jaga.regions.models import Region
 from jaga.synth.models import SyntheticPerson
 

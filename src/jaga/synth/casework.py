@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from jaga.accounts.models import Organisation, User
 from jaga.cases import workflow
+from jaga.cases.details import service_record_add
 from jaga.cases.models import Case, CaseEvent, ServiceOffer, Status, Task
-from jaga.cases.services import referral_decide, referral_request, service_record_add
+from jaga.cases.referrals import referral_decide, referral_request
 from jaga.notifications.models import Notification
 
 NARRATIVES = [

@@ -128,15 +128,15 @@ def test_every_read_writes_one_audit_row(
 def three_cases(
     caseworker_jakarta: User, caseworker_bali: User, supervisor_jakarta: User, register_case: Callable[..., Case]
 ) -> dict[str, Case]:
-    from jaga.cases import services
+    from jaga.cases.referrals import referral_decide, referral_request
 
     own = register_case(caseworker_jakarta)
     other = register_case(caseworker_bali, exploitation_regency="51.71")
     referred = register_case(caseworker_bali, exploitation_regency="51.03")
-    referral = services.referral_request(
+    referral = referral_request(
         actor=caseworker_bali, case=referred, to_organisation=caseworker_jakarta.organisation, service="shelter"
     )
-    services.referral_decide(actor=supervisor_jakarta, referral=referral, accept=True)
+    referral_decide(actor=supervisor_jakarta, referral=referral, accept=True)
     # The receiving supervisor gives the referred case to a caseworker (who sees it from then on).
     case_assign(actor=supervisor_jakarta, case=referred, assignee=caseworker_jakarta, reason="Rumah aman")
     return {"jakarta": own, "bali": other, "referred": referred}

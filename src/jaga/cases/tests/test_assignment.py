@@ -137,10 +137,10 @@ def test_accepting_a_referral_can_name_the_caseworker_who_takes_it(
     supervisor_bali: User,
     register_case: Callable[..., Case],
 ) -> None:
-    from jaga.cases import services
+    from jaga.cases.referrals import referral_request
 
     case = register_case(caseworker_jakarta)
-    referral = services.referral_request(
+    referral = referral_request(
         actor=caseworker_jakarta, case=case, to_organisation=caseworker_bali.organisation, service="shelter"
     )
     boss = login_client(supervisor_bali)

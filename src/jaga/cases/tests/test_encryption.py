@@ -141,7 +141,7 @@ def test_a_legal_outcome_where_a_name_may_be_typed_is_stored_encrypted(
 ) -> None:
     from django.db import connection
 
-    from jaga.cases.services import legal_process_update
+    from jaga.cases.details import legal_process_update
 
     case = register_case(caseworker_jakarta)
     legal_process_update(actor=caseworker_jakarta, case=case, stage="verdict", outcome="Pelaku Budi Santoso divonis")

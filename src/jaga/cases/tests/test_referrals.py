@@ -9,9 +9,10 @@ from django.utils import translation
 
 from jaga.accounts.models import Organisation, User
 from jaga.audit.models import AuditEvent
-from jaga.cases import services, workflow
+from jaga.cases import workflow
 from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case, Referral, Status
+from jaga.cases.referrals import referral_decide, referral_end, referral_request
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def case(caseworker_jakarta: User, register_case: Callable[..., Case]) -> Case:
 
 
 def refer(actor: User, case: Case, to: Organisation, **kwargs: object) -> Referral:
-    return services.referral_request(actor=actor, case=case, to_organisation=to, service="shelter", **kwargs)
+    return referral_request(actor=actor, case=case, to_organisation=to, service="shelter", **kwargs)
 
 
 def test_an_accepted_referral_grants_access_until_it_ends(
@@ -41,7 +42,7 @@ def test_an_accepted_referral_grants_access_until_it_ends(
     bali = login_client(caseworker_bali)
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation, reason="Butuh rumah aman")
     assert bali.get(f"/cases/{case.pk}/").status_code == 404, "requested is not yet access"
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    referral_decide(actor=supervisor_bali, referral=referral, accept=True)
     assert bali.get(f"/cases/{case.pk}/").status_code == 404, "accepted, but not yet given to this caseworker"
     case_assign(actor=supervisor_bali, case=case, assignee=caseworker_bali, reason="Rumah aman")
     assert bali.get(f"/cases/{case.pk}/").status_code == 200
@@ -49,7 +50,7 @@ def test_an_accepted_referral_grants_access_until_it_ends(
     # The receiving organisation works on the case but does not move it along its workflow.
     with pytest.raises(PermissionDenied):
         workflow.assessment_save(actor=caseworker_bali, case=case, data={"risk_rating": "low"}, submit=False)
-    services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.COMPLETED)
+    referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.COMPLETED)
     assert bali.get(f"/cases/{case.pk}/").status_code == 404
     kinds = list(case.events.values_list("kind", flat=True))
     assert {"referral_requested", "referral_accepted", "referral_completed"} <= set(kinds)
@@ -61,11 +62,11 @@ def test_the_owner_can_revoke_and_access_ends(
     case: Case, caseworker_jakarta: User, caseworker_bali: User, supervisor_bali: User
 ) -> None:
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True, assignee=caseworker_bali)
+    referral_decide(actor=supervisor_bali, referral=referral, accept=True, assignee=caseworker_bali)
     assert Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
     with pytest.raises(PermissionDenied):
-        services.referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.REVOKED)
-    services.referral_end(actor=caseworker_jakarta, referral=referral, state=Referral.State.REVOKED)
+        referral_end(actor=caseworker_bali, referral=referral, state=Referral.State.REVOKED)
+    referral_end(actor=caseworker_jakarta, referral=referral, state=Referral.State.REVOKED)
     assert not Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
 
 
@@ -74,11 +75,11 @@ def test_a_declined_referral_grants_nothing(
 ) -> None:
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation)
     with pytest.raises(PermissionDenied):
-        services.referral_decide(actor=caseworker_bali, referral=referral, accept=True)
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
+        referral_decide(actor=caseworker_bali, referral=referral, accept=True)
+    referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
     assert not Case.objects.visible_to(caseworker_bali).filter(pk=case.pk).exists()
     with pytest.raises(ValidationError, match="already answered"):
-        services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+        referral_decide(actor=supervisor_bali, referral=referral, accept=True)
 
 
 def test_sharing_needs_consent_or_a_lawful_basis(
@@ -111,7 +112,7 @@ def test_a_transfer_moves_ownership_with_a_new_reference(
 ) -> None:
     old_reference = case.reference
     referral = refer(caseworker_jakarta, case, caseworker_bali.organisation, is_transfer=True)
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    referral_decide(actor=supervisor_bali, referral=referral, accept=True)
     case.refresh_from_db()
     assert case.organisation == caseworker_bali.organisation and case.status == Status.TRANSFERRED
     assert case.assigned_to is None, "a transferred case waits in the receiving unit's intake queue"

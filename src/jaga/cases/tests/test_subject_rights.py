@@ -106,17 +106,17 @@ def test_the_rights_page_is_for_the_owner_and_its_identity_read_is_audited(
     supervisor_bali: User,
     login_client: Callable[..., Client],
 ) -> None:
-    from jaga.cases import services
+    from jaga.cases.referrals import referral_decide, referral_request
 
     assert supervisor.get(f"/cases/{case.pk}/data-subject/").status_code == 200
     read = AuditEvent.objects.filter(action="cases.case.identity_viewed", target_id=str(case.pk)).get()
     assert read.details == {"via": "data_subject"}
     # A supervisor whose unit received the case by referral sees the case, not the child's rights page.
-    referral = services.referral_request(
+    referral = referral_request(
         actor=caseworker_jakarta,
         case=case, to_organisation=caseworker_bali.organisation, service="shelter", reason="",
     )  # fmt: skip
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=True)
+    referral_decide(actor=supervisor_bali, referral=referral, accept=True)
     receiver = login_client(supervisor_bali)
     receiver.post("/accounts/reauth/", {"secret": PASSWORD, "next": "/"})
     assert receiver.get(f"/cases/{case.pk}/").status_code == 200

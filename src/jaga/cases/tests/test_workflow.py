@@ -16,6 +16,7 @@ from django.utils import timezone
 from jaga.accounts.models import Role, User
 from jaga.audit.models import AuditEvent
 from jaga.cases import casetasks, services, workflow
+from jaga.cases.details import service_record_add
 from jaga.cases.models import Case, CaseChange, Status, Task
 from jaga.cases.tests.test_access import ROLES, api_client
 from jaga.cases.work_models import Submitted
@@ -189,7 +190,7 @@ def test_a_whole_case_from_registration_to_closure_and_reopening(
     assert open_kinds == ["follow_up", "plan_action", "plan_action"]
     assert {t.label for t in Task.objects.filter(case=case, kind="plan_action")} == {"Langkah 1", "Langkah 2"}
 
-    services.service_record_add(actor=worker, case=case, service="psychosocial", state="ongoing")
+    service_record_add(actor=worker, case=case, service="psychosocial", state="ongoing")
     case.refresh_from_db()
     assert case.status == S.SERVICES, "the first service that starts moves the case into services"
 

@@ -16,8 +16,8 @@ from jaga.cases.models import Case, Child
 from jaga.cases.tests.test_access import api_client
 from jaga.core import crypto
 from jaga.hotline.models import ReportUrl
-from jaga.hotline.services import duplicate_counts, related_reports
 from jaga.hotline.tests.test_hotline import submit
+from jaga.hotline.triage import duplicate_counts, related_reports
 
 pytestmark = pytest.mark.django_db
 

@@ -93,3 +93,16 @@ def test_the_check_sees_an_import_inside_a_function() -> None:
     nodes = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)]
     assert nodes and layer_of(nodes[0].module or "") == "cases"
     assert LAYERS.index("cases") > LAYERS.index("accounts")  # accounts importing this would be refused
+
+
+MAX_LINES = 500  # ADR 0001: a module longer than this is two modules
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    """A module past the limit is split along its seams (a package or a sibling module), not grown."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in ROOT.rglob("*.py")
+        if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jaga.audit.models import AuditEvent
+from jaga.cases.inputs import ChildInput
 from jaga.cases.models import Case
-from jaga.cases.services import ChildInput
 from jaga.cases.subject import subject_correct, subject_erase
 from jaga.conftest import run_worker
 from jaga.linkage import services

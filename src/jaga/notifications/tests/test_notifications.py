@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from jaga.accounts.models import User
-from jaga.cases import services
 from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case
+from jaga.cases.referrals import referral_decide, referral_request
 from jaga.cases.tests.test_access import api_client
 from jaga.notifications.models import Delivery, Notification, Preference
 from jaga.notifications.services import deliveries_send_due
@@ -61,11 +61,11 @@ def test_referrals_and_hotline_conversions_tell_the_people_who_act_on_them(
     register_case: Callable[..., Case],
 ) -> None:
     case = register_case(caseworker_jakarta)
-    referral = services.referral_request(
+    referral = referral_request(
         actor=caseworker_jakarta, case=case, to_organisation=caseworker_bali.organisation, service="shelter"
     )
     assert list(Notification.objects.values_list("user", "kind")) == [(supervisor_bali.pk, "referral_received")]
-    services.referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
+    referral_decide(actor=supervisor_bali, referral=referral, accept=False, reason="Rumah aman penuh")
     told = Notification.objects.filter(user=caseworker_jakarta).get()
     assert told.kind == "referral_declined" and supervisor_bali.organisation.name in told.text
     deliveries_send_due()

@@ -71,7 +71,7 @@ def test_a_province_dashboard_and_its_regencies(figures: Any, anonymous: Client)
 def test_statistics_respect_consent_and_restriction(
     caseworker_jakarta: User, supervisor_jakarta: User, figures: Any
 ) -> None:
-    from jaga.cases.services import ConsentInput
+    from jaga.cases.inputs import ConsentInput
 
     first, second = figures["jakarta"][:2]
     consent_record(actor=caseworker_jakarta, case=first, consent=ConsentInput(given_by="guardian", statistics=False))
