@@ -24,6 +24,7 @@ from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record
 from jaga.cases import casetasks, workflow
 from jaga.cases.models import Case, CaseEvent, Child, Coworker, Referral, Status
+from jaga.cases.timeline import case_event
 from jaga.core.pagination import capped_count
 from jaga.notifications.models import Kind
 from jaga.notifications.services import notify
@@ -77,7 +78,7 @@ def _assign(*, actor: User, case: Case, assignee: User, reason: str, request: Ht
         referral.assigned_to = assignee
         referral.save(update_fields=["assigned_to"])
     detail = _("%(name)s: %(reason)s") % {"name": assignee.full_name, "reason": reason.strip()}
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    case_event(case=case, kind=CaseEvent.Kind.ASSIGNED, actor=actor, detail=detail)
     if assignee != actor:
         notify(
             users=[assignee],
@@ -130,7 +131,7 @@ def coworker_add(*, actor: User, case: Case, user: User, request: HttpRequest | 
         raise ValidationError({"user": [_("%(name)s already works on this case.") % {"name": user.full_name}]})
     coworker = Coworker.objects.create(case=case, user=user, added_by=actor)
     detail = _("Co-worker: %(name)s") % {"name": user.full_name}
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    case_event(case=case, kind=CaseEvent.Kind.ASSIGNED, actor=actor, detail=detail)
     notify(users=[user], kind=Kind.CASE_ASSIGNED, url=reverse("cases:detail", args=[case.pk]), reference=case.reference)
     record("cases.case.coworker_added", actor=actor, target=case, request=request, details={"user": str(user.pk)})
     return coworker
@@ -142,7 +143,7 @@ def coworker_remove(*, actor: User, coworker: Coworker, request: HttpRequest | N
     if not user_has_perm(actor, "cases.assign") or case.organisation_id != actor.organisation_id:
         raise PermissionDenied
     detail = _("Co-worker removed: %(name)s") % {"name": coworker.user.full_name}
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ASSIGNED, by=actor, detail=detail[:200])
+    case_event(case=case, kind=CaseEvent.Kind.ASSIGNED, actor=actor, detail=detail)
     record(
         "cases.case.coworker_removed",
         actor=actor,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
-from io import BytesIO
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,36 +11,9 @@ from django.utils.translation import gettext as _
 from jaga.accounts.models import User
 from jaga.audit.services import record
 from jaga.cases.models import Attachment, Case, CaseEvent
+from jaga.cases.timeline import case_event
 from jaga.core import crypto
-from jaga.core.files import active_content
-
-# (magic bytes, content type, label). Office files are ZIP packages and are checked further below.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "PDF"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-]
-OFFICE = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def detect_type(data: bytes) -> str | None:
-    """The content type the bytes really are, whatever the file name says; None when not allowed."""
-    for magic, content_type, _label in SIGNATURES:
-        if data.startswith(magic):
-            return content_type
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return None
-        if "[Content_Types].xml" in names:
-            for prefix, content_type in OFFICE.items():
-                if any(name.startswith(prefix) for name in names):
-                    return content_type
-    return None
+from jaga.core.files import active_content, detect_type
 
 
 @transaction.atomic
@@ -69,7 +39,7 @@ def attachment_add(
     )
     attachment.data = crypto.encrypt_bytes(data, context=attachment.crypto_context)
     attachment.save()
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ATTACHMENT_ADDED, by=actor)
+    case_event(case=case, kind=CaseEvent.Kind.ATTACHMENT_ADDED, actor=actor)
     record(
         "cases.attachment.added",
         actor=actor,

@@ -36,6 +36,7 @@ from jaga.cases.models import (
     Status,
 )
 from jaga.cases.nik import regency_codes
+from jaga.cases.timeline import case_event
 from jaga.core import events
 
 CASE_FIELDS = (
@@ -195,7 +196,7 @@ def case_facts_update(
         ]
     )
     labels = [str(FIELD_LABELS.get(name, name)) for name in changed]
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.FACTS_CHANGED, by=actor, detail=", ".join(labels)[:200])
+    case_event(case=case, kind=CaseEvent.Kind.FACTS_CHANGED, actor=actor, detail=", ".join(labels))
     record(
         "cases.case.facts_changed",
         actor=actor,

@@ -23,13 +23,8 @@ from jaga.cases.models import (
     Source,
     Status,
 )
-from jaga.core.forms import DATE, LongSelect
+from jaga.core.forms import DATE, LongSelect, with_blank
 from jaga.regions.choices import regency_choices, region_choices
-
-
-def with_blank(choices: Any) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
-
 
 YES_NO_UNKNOWN = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 

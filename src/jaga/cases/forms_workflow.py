@@ -8,10 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.assignment import assignable_caseworkers
-from jaga.cases.forms import with_blank
 from jaga.cases.models import Assessment, ClosureReason, Need, RiskLevel, Service
 from jaga.cases.workflow import TEXT_MAX, ActionInput
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, with_blank
 
 ACTION_ROWS = 6  # rows offered on the plan page (no JavaScript needed); empty rows are ignored
 

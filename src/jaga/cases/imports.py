@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,12 +28,10 @@ from jaga.cases.services import cases_bulk_register
 from jaga.cases.validation import validate_case_input
 from jaga.core import crypto, events
 from jaga.core.bulk import gc_paused
-from jaga.core.files import MAX_UNZIPPED_BYTES, unpacked_size, unpacks_too_far
 from jaga.core.jobs import heartbeat
+from jaga.core.tables import MAX_FILE_BYTES, ImportFileError, read_table
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-MAX_CELL_CHARS = 10_000  # no field of Jaga takes more; a longer cell is refused, not cut
 MAX_LISTED_ERRORS = 1000
 PROGRESS_EVERY = 500
 
@@ -95,10 +92,6 @@ SERVICE_TO_COLUMN = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message says what to do."""
-
-
 Error = tuple[int, str, str]
 
 
@@ -106,117 +99,6 @@ Error = tuple[int, str, str]
 class Checked:
     inputs: list[CaseInput] = field(default_factory=list)
     errors: list[Error] = field(default_factory=list)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(data: bytes) -> Iterator[list[str]]:
-    """Rows of cells from CSV (UTF-8, comma or semicolon) or XLSX bytes; the header is the first row.
-
-    Refused with a message, before anything is imported: a file over the size limits or that
-    unpacks far beyond its size, a header that names a column twice, a cell longer than any field,
-    and a formula whose value the file does not carry (it would import as an empty cell).
-    """
-    rows = _rows(data)
-    header = next(rows, None)
-    if header is None:
-        return
-    names = [name.strip().lower() for name in header]
-    twice = sorted({name for name in names if name and names.count(name) > 1})
-    if twice:
-        raise ImportFileError(_("The header names a column twice: %(names)s.") % {"names": ", ".join(twice)[:200]})
-    yield header
-    for number, row in enumerate(rows, start=2):
-        for index, cell in enumerate(row):
-            if len(cell) > MAX_CELL_CHARS:
-                column = names[index] if index < len(names) and names[index] else str(index + 1)
-                raise ImportFileError(
-                    _("Row %(row)s, column %(column)s: the cell is longer than %(max)s characters.")
-                    % {"row": number, "column": column[:60], "max": f"{MAX_CELL_CHARS:,}"}
-                )
-        yield row
-
-
-def _rows(data: bytes) -> Iterator[list[str]]:
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than 50 MB. Split it into smaller files."))
-    if data.startswith(b"PK\x03\x04"):
-        yield from _read_xlsx(data)
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file is not UTF-8 text (broken at byte %(at)s). Save it as 'CSV UTF-8' or as XLSX.")
-            % {"at": exc.start}
-        ) from exc
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a CSV or XLSX spreadsheet."))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            yield [cell.strip() for cell in row]
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is broken: %(reason)s.") % {"reason": str(exc)}) from exc
-
-
-def _read_xlsx(data: bytes) -> Iterator[list[str]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = unpacked_size(archive)
-        if unpacked > MAX_UNZIPPED_BYTES:
-            raise ImportFileError(_("The spreadsheet unpacks to more than 300 MB. Split it into smaller files."))
-        if unpacks_too_far(unpacked, len(data)):
-            raise ImportFileError(
-                _(
-                    "The spreadsheet unpacks to far more than its size, as files built to break programs do. "
-                    "Save it again or send it as CSV."
-                )
-            )
-        sheets = (archive.read(info) for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
-        formulas = any(b"<f>" in xml or b"<f " in xml for xml in sheets)
-        from openpyxl import load_workbook  # uses defusedxml, which is installed, against XML attacks
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        if not formulas:
-            for row in sheet.iter_rows(values_only=True):
-                yield [_cell(value) for value in row]
-        else:
-            # A formula that was never calculated (a file written by a program, not a person) has no
-            # value to import: refuse it rather than import an empty cell.
-            written = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
-            for number, (values, cells) in enumerate(
-                zip(sheet.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=False), start=1
-            ):
-                for index, (value, source) in enumerate(zip(values, cells, strict=False)):
-                    if value is None and isinstance(source, str) and source.startswith("="):
-                        raise ImportFileError(
-                            _(
-                                "Row %(row)s, column %(column)s holds a formula without a value. Open the file "
-                                "in a spreadsheet program, save it, and upload it again."
-                            )
-                            % {"row": number, "column": index + 1}
-                        )
-                yield [_cell(value) for value in values]
-        workbook.close()
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for one cause: not a readable workbook
-        raise ImportFileError(
-            _("The XLSX file cannot be read. Open it in a spreadsheet program and save it again.")
-        ) from exc
 
 
 def _phone(value: str) -> str:

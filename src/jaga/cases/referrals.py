@@ -23,6 +23,7 @@ from jaga.cases.models import (
 )
 from jaga.cases.offers import check_provides
 from jaga.cases.services import _next_number
+from jaga.cases.timeline import case_event
 from jaga.notifications.models import Kind
 from jaga.notifications.services import notify
 
@@ -36,7 +37,7 @@ def sharing_allowed(case: Case) -> bool:
 
 
 def _event(case: Case, kind: str, actor: User, detail: str = "") -> None:
-    CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:200])
+    case_event(case=case, kind=kind, actor=actor, detail=detail)
 
 
 @transaction.atomic
@@ -159,10 +160,10 @@ def _transfer(*, actor: User, case: Case, referral: Referral, request: HttpReque
     case.save()
     referral.end(state=Referral.State.COMPLETED)
     referral.save(update_fields=["state", "ended_at"])
-    CaseEvent.objects.create(
+    case_event(
         case=case,
         kind=CaseEvent.Kind.TRANSFERRED,
-        by=actor,
+        actor=actor,
         from_status=previous,
         to_status=Status.TRANSFERRED,
         detail=f"{old_organisation.name} {old_reference} → {case.organisation.name} {case.reference}",

@@ -32,6 +32,7 @@ from jaga.cases.models import (
     Task,
 )
 from jaga.cases.nik import normalise_nik, regency_codes
+from jaga.cases.timeline import case_changed, case_event
 from jaga.cases.validation import _check_consent, validate_case_input
 from jaga.core import events
 from jaga.core.bulk import bulk_insert, gc_paused, instantiate
@@ -68,9 +69,7 @@ def consent_record(*, actor: User, case: Case, consent: ConsentInput, request: H
     row = _build_consent(case=case, consent=consent, actor=actor, default_date=timezone.localdate())
     row.save()
     statistics_flag_update(case)
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.CONSENT_RECORDED, by=actor, detail=row.get_given_by_display()
-    )
+    case_event(case=case, kind=CaseEvent.Kind.CONSENT_RECORDED, actor=actor, detail=row.get_given_by_display())
     record(
         "cases.consent.recorded",
         actor=actor,
@@ -228,6 +227,7 @@ def case_register(
     events.child_identity_changed.send(sender=type(built.child), child=built.child)
     built.consent.save(force_insert=True)
     built.event.save(force_insert=True)
+    case_changed(case, built.event.kind)
     if lead:
         casetasks.standard_due(
             case=case, kind=Task.Kind.ASSESSMENT, days=settings.JAGA_ASSESSMENT_DAYS, by=actor, start=case.registered_on
@@ -269,7 +269,7 @@ def note_add(*, actor: User, case: Case, text: str, request: HttpRequest | None 
     if not text.strip():
         raise ValidationError({"text": _("Write the note first.")})
     note = Note.objects.create(case=case, text=text.strip(), author=actor)
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE_ADDED, by=actor)
+    case_event(case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor)
     record("cases.note.added", actor=actor, target=case, request=request, details={"note": note.pk})
     return note
 

@@ -22,6 +22,7 @@ from jaga.cases.inputs import ChildInput, age_band, age_on
 from jaga.cases.models import Case, CaseEvent, Child, PlanAction
 from jaga.cases.nik import NikError, normalise_nik, parse_nik
 from jaga.cases.services import identity_of, nik_index, phone_index, statistics_flag_update
+from jaga.cases.timeline import case_event
 from jaga.core import events
 
 
@@ -100,7 +101,7 @@ def subject_correct(*, actor: User, case: Case, data: ChildInput, request: HttpR
     child.save()
     events.child_identity_changed.send(sender=Child, child=child)
     changed = sorted(name for name, value in identity_of(child).items() if value != before[name])
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CORRECTED, by=actor, detail=", ".join(changed))
+    case_event(case=case, kind=CaseEvent.Kind.CORRECTED, actor=actor, detail=", ".join(changed))
     record("cases.subject.corrected", actor=actor, target=case, request=request, details={"fields": changed})
     return child
 
@@ -112,7 +113,7 @@ def subject_restrict(*, actor: User, case: Case, restrict: bool, request: HttpRe
     case.save(update_fields=["restricted_at", "updated_at"])
     statistics_flag_update(case)
     kind = CaseEvent.Kind.RESTRICTED if restrict else CaseEvent.Kind.UNRESTRICTED
-    CaseEvent.objects.create(case=case, kind=kind, by=actor)
+    case_event(case=case, kind=kind, actor=actor)
     record(
         "cases.subject.restricted" if restrict else "cases.subject.unrestricted",
         actor=actor,
@@ -152,7 +153,7 @@ def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest
     if hasattr(case, "legal"):
         case.legal.police_report_number = ""
         case.legal.save(update_fields=["police_report_number"])
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ERASED, by=actor)
+    case_event(case=case, kind=CaseEvent.Kind.ERASED, actor=actor)
     # What the apps above cases held of the child (linkage: encoding, clusters, pairs), as they answer.
     removed: dict[str, int] = {}
     for _receiver, answer in events.case_erased.send(sender=Case, case=case):

@@ -15,12 +15,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.cases import exports, imports
 from jaga.cases.access import may_see_identity
-from jaga.cases.forms import (
-    ImportForm,
-)
+from jaga.cases.forms import ImportForm
 from jaga.cases.models import ImportJob
 from jaga.cases.views import _filtered_cases
-from jaga.core.tables import csv_download
+from jaga.core.tables import ImportFileError, csv_download
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,7 +35,7 @@ def import_list_view(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
                 request=request,
             )
-        except imports.ImportFileError as exc:
+        except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("cases:import", job_id=job.pk)
@@ -67,7 +65,7 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
             return HttpResponse(status=400)
         try:
             service(actor=request.user, job=job, request=request)  # type: ignore[arg-type]
-        except imports.ImportFileError as exc:
+        except ImportFileError as exc:
             messages.error(request, str(exc))
         return redirect("cases:import", job_id=job.pk)
     keeps_file = ImportJob.objects.filter(pk=job.pk).exclude(data=b"").exists()

@@ -15,13 +15,7 @@ from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, r
 from jaga.cases import attachments, services, subject
 from jaga.cases.access import access_case, is_owner
 from jaga.cases.facts import case_facts_update, change_rows, facts_of
-from jaga.cases.forms import (
-    AttachmentForm,
-    ConsentForm,
-    EraseForm,
-    FactsForm,
-    SubjectCorrectForm,
-)
+from jaga.cases.forms import AttachmentForm, ConsentForm, EraseForm, FactsForm, SubjectCorrectForm
 from jaga.cases.inputs import ChildInput, ConsentInput
 from jaga.cases.views import _detail, _form_errors
 from jaga.core.files import download

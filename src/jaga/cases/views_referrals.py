@@ -15,9 +15,7 @@ from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
 from jaga.cases.access import access_case, access_referral
 from jaga.cases.assignment import assignable_caseworkers
-from jaga.cases.forms import (
-    ReferralForm,
-)
+from jaga.cases.forms import ReferralForm
 from jaga.cases.models import Referral
 from jaga.cases.referrals import referral_decide, referral_end, referral_request
 from jaga.cases.views import _detail, _flash_errors

@@ -50,6 +50,7 @@ from jaga.cases.models import (
     Status,
     Task,
 )
+from jaga.cases.timeline import case_event
 from jaga.cases.work_models import Submitted
 from jaga.notifications.models import Kind
 from jaga.notifications.services import ITEMS as ITEM_LABELS
@@ -152,8 +153,8 @@ def _move(actor: User, case: Case, to: str, *, closure_reason: str = "", detail:
         return
     previous = case.move_to(to, closure_reason=closure_reason)
     case.save(update_fields=["status", "closure_reason", "updated_at"])
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.STATUS_CHANGED, by=actor, from_status=previous, to_status=to, detail=detail
+    case_event(
+        case=case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, from_status=previous, to_status=to, detail=detail
     )
 
 
@@ -218,7 +219,7 @@ def _submit(actor: User, case: Case, entry: Submitted, *, submit: bool, request:
     )
     if not submit:
         return
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUBMITTED, by=actor, detail=str(ITEM_LABELS[item]))
+    case_event(case=case, kind=CaseEvent.Kind.SUBMITTED, actor=actor, detail=str(ITEM_LABELS[item]))
     approvers = [user for user in holders(case.organisation_id, "cases.approve") if user != actor]
     notify(
         users=approvers,
@@ -348,7 +349,7 @@ def submission_decide(
     entry.comment = comment
     entry.save(update_fields=["state", "decided_by", "decided_at", "comment"])
     kind = CaseEvent.Kind.APPROVED if approve else CaseEvent.Kind.RETURNED
-    CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=str(ITEM_LABELS[item]))
+    case_event(case=case, kind=kind, actor=actor, detail=str(ITEM_LABELS[item]))
     if approve:
         _approved(actor, case, entry, to)
     record(

@@ -2,6 +2,10 @@
 one way, core/tests/test_layers.py). The service that causes an event sends it; the apps that care
 connect in their ``AppConfig.ready``. Every event is listed here, with who sends it and who listens.
 
+- ``case_changed``: a case changed (``cases.timeline.case_event``, the timeline entry every service that
+  changes a case writes: registration, consent, facts, status and approvals, referrals and transfers,
+  perpetrators, services, legal process, assignment, notes, attachments, corrections, restriction,
+  erasure); heard by ``stats`` (the dashboards recount after the commit).
 - ``cases_imported``: a case import finished (``cases.imports``, bulk inserts send no save signals);
   heard by ``stats`` (the dashboards recount).
 - ``linkage_run_finished``: a linkage run stored its clusters (``linkage.services``); heard by ``stats``
@@ -14,13 +18,14 @@ connect in their ``AppConfig.ready``. Every event is listed here, with who sends
   ``linkage``, which forgets the child (encoding, cluster membership, pairs to review) and answers what
   it removed; the erasure's audit row lists every answer.
 
-Case saves and deletes still reach ``stats`` through model signals (``stats/apps.py``); they are to
-become events here as the services that cause them are found (the architecture issue)."""
+No app listens to another's model signals: a write that matters to another app goes through a
+service, and the service sends the event. docs/adr/0017-app-layers-and-events.md says why."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
+case_changed = Signal()  # sender: the Case's class; case=, kind= (the timeline entry's kind)
 cases_imported = Signal()  # sender: the ImportJob's class; job=
 linkage_run_finished = Signal()  # sender: the LinkageRun's class; run=
 child_identity_changed = Signal()  # sender: the Child's class; child=

@@ -72,3 +72,34 @@ def download(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# (magic bytes, content type, label). Office files are ZIP packages and are checked further below.
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", "PDF"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+]
+
+
+OFFICE = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def detect_type(data: bytes) -> str | None:
+    """The content type the bytes really are, whatever the file name says; None when not allowed."""
+    for magic, content_type, _label in SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for prefix, content_type in OFFICE.items():
+                if any(name.startswith(prefix) for name in names):
+                    return content_type
+    return None

@@ -48,3 +48,7 @@ class LongSelect(forms.Select):
             else:
                 parts.append(option(code, label))
         return mark_safe(f"<select{flatatt(final)}>{''.join(parts)}</select>")  # noqa: S308 - every text escaped
+
+
+def with_blank(choices: Any) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]

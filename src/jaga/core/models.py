@@ -151,3 +151,18 @@ class FileJob(models.Model):
         """Files of failed jobs nobody retried are erased after ``JAGA_JOB_KEEP_HOURS``."""
         old = timezone.now() - timedelta(hours=settings.JAGA_JOB_KEEP_HOURS)
         return cls.objects.filter(state=cls.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
+
+
+class RateWindow(models.Model):
+    """Counts of events per key (a keyed hash of an address, or a total) per fixed time window, shared
+    by every server process through the database (``core.ratelimit``). Addresses are never stored."""
+
+    name = models.CharField(max_length=64)
+    slot = models.BigIntegerField()  # the window's number: seconds since the epoch // period
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="core_rate_name_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.count}"

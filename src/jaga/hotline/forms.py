@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role, User
-from jaga.cases.forms import with_blank
 from jaga.cases.models import Form, PlaceType, Sex
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, with_blank
 from jaga.hotline.models import Flag, Outcome, Report
 from jaga.hotline.services import MAX_CONTACT, MAX_DESCRIPTION, ReportInput, validate_report
 from jaga.hotline.triage import OutcomeInput

@@ -193,18 +193,3 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return self.kind
-
-
-class RateWindow(models.Model):
-    """Counts of submissions per keyed address (or overall) per fixed time window, shared by every
-    server process through the database. Addresses are stored only as keyed hashes."""
-
-    name = models.CharField(max_length=64)
-    slot = models.BigIntegerField()  # the window's number: seconds since the epoch // period
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="hotline_rate_name_slot")]
-
-    def __str__(self) -> str:
-        return f"{self.slot}: {self.count}"

@@ -1,56 +1,20 @@
-"""Fixed-window counters in the database: every server process shares them, on SQLite and PostgreSQL.
+"""The hotline's limits: reports per address and in all, status checks per address, per hour.
 
-The hotline's limits are here, and the training pages count their public tries with ``hit`` too.
-
-One statement per hit (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``), so two simultaneous
-requests cannot both take the last place.
+The counters are core's (``core.ratelimit``): fixed windows in the database, shared by every process.
 """
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jaga.audit.services import client_ip
-from jaga.core.crypto import blind_index
-from jaga.hotline.models import RateWindow
+from jaga.core.ratelimit import address_key, current, hit, seconds_to_next_window
 
-_TABLE = RateWindow._meta.db_table
-PERIOD = 3600  # every limit counts per clock hour
-TOTAL = "total"
+__all__ = ["TOTAL", "current", "full", "hit", "refusal", "seconds_to_next_window"]  # with core's counters
 
-
-def hit(key: str) -> int:
-    """Counts one more event for ``key`` in the current window and answers the new count."""
-    slot = int(time.time()) // PERIOD
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_TABLE} (name, slot, count) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (name, slot) DO UPDATE SET count = {_TABLE}.count + 1 RETURNING count",
-            [key, slot],
-        )
-        (count,) = cursor.fetchone()
-    if count == 1:  # a key's first event in a new window: forget windows older than the previous one
-        RateWindow.objects.filter(slot__lt=slot - 1).delete()
-    return count
-
-
-def current(key: str) -> int:
-    slot = int(time.time()) // PERIOD
-    return RateWindow.objects.filter(name=key, slot=slot).values_list("count", flat=True).first() or 0
-
-
-def address_key(kind: str, address: str | None) -> str:
-    """An address is never stored: only a keyed hash of it, per kind of limit."""
-    return blind_index(address or "unknown", purpose=f"hotline-rate-{kind}")
-
-
-def seconds_to_next_window() -> int:
-    return PERIOD - int(time.time()) % PERIOD
+TOTAL = "total"  # every accepted report, from any address
 
 
 def full() -> str:

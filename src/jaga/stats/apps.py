@@ -9,11 +9,13 @@ class StatsConfig(AppConfig):
     verbose_name = "Statistics"
 
     def ready(self) -> None:
-        """Whatever the dashboards count changes: refresh them in the background after the commit."""
-        from django.db import transaction
-        from django.db.models.signals import post_delete, post_save
+        """Whatever the dashboards count changes: refresh them in the background after the commit.
 
-        from jaga.cases import models as cases
+        The changes are named events (core/events.py) sent by the services that cause them: a case
+        changed (every timeline entry, cases/timeline.py), cases imported, a linkage run finished."""
+        from django.db import transaction
+
+        from jaga.core import events
         from jaga.stats.tasks import refresh_soon
 
         def changed(**_kwargs: Any) -> None:
@@ -21,20 +23,6 @@ class StatsConfig(AppConfig):
             # turned into an error answer for a write that succeeded (the scheduled refresh catches up).
             transaction.on_commit(refresh_soon, robust=True)
 
-        for model in (
-            cases.Case,
-            cases.CaseForm,
-            cases.Child,
-            cases.Consent,
-            cases.ServiceRecord,
-            cases.Referral,
-            cases.LegalProcess,
-            cases.Perpetrator,
-        ):
-            post_save.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-save")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"stats-refresh-{model.__name__}-delete")
-        from jaga.core import events
-
-        # Named events (core/events.py) from the services that cause them.
+        events.case_changed.connect(changed, dispatch_uid="stats-refresh-case-changed")
         events.cases_imported.connect(changed, dispatch_uid="stats-refresh-cases-imported")
         events.linkage_run_finished.connect(changed, dispatch_uid="stats-refresh-linkage-run")

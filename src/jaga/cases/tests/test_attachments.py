@@ -12,10 +12,10 @@ from django.test import Client
 
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
-from jaga.cases.attachments import detect_type
 from jaga.cases.models import Attachment, Case
 from jaga.conftest import PASSWORD
 from jaga.core import crypto
+from jaga.core.files import detect_type
 from jaga.core.keys import keys_rotate
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import audit_verify
-from jaga.cases.imports import COLUMN_NAMES, ImportFileError, check_rows, read_table, template_xlsx
+from jaga.cases.imports import COLUMN_NAMES, check_rows, template_xlsx
 from jaga.cases.models import Case, ImportJob
 from jaga.conftest import run_worker
+from jaga.core.tables import ImportFileError, read_table
 
 HEADER = COLUMN_NAMES
 GOOD = {

@@ -146,7 +146,7 @@ def test_rate_limits_per_address_and_overall(regions: None, settings: Any) -> No
     api = other.post("/api/v1/hotline/public-reports/", {**FORM, "urls": []}, content_type="application/json")
     assert api.status_code == 429 and "detail" in api.json()
     assert Report.objects.count() == 5
-    from jaga.hotline.models import RateWindow
+    from jaga.core.models import RateWindow
 
     assert not RateWindow.objects.filter(name__contains="203.0.113.7").exists(), "addresses are kept only hashed"
 

@@ -8,8 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
-from jaga.cases.forms import with_blank
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, with_blank
 from jaga.programs.code.models import CodeCriterion, CodeMember, CriterionProgress
 
 

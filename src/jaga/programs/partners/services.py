@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
 from jaga.audit.services import record
-from jaga.cases.attachments import detect_type
-from jaga.core.files import active_content
+from jaga.core.files import active_content, detect_type
 from jaga.programs.access import require_manager
 from jaga.programs.partners.models import Agreement, Contact, PartnerProgramme, Programme
 from jaga.programs.validation import check_all

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaga.cases.forms import with_blank
+from jaga.core.forms import with_blank
 from jaga.programs.results.models import Indicator
 from jaga.regions.models import Region
 

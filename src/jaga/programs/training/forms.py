@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
-from jaga.cases.forms import with_blank
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, with_blank
 from jaga.programs.training.models import Module, Participant, Question, Score, TrainingSession
 from jaga.regions.models import Region
 

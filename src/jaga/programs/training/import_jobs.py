@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.audit.services import record
-from jaga.cases.imports import MAX_FILE_BYTES, ImportFileError
 from jaga.core import crypto
 from jaga.core.jobs import heartbeat
+from jaga.core.tables import MAX_FILE_BYTES, ImportFileError
 from jaga.programs.access import require_manager
 from jaga.programs.training.imports import ImportRejected, participants_import
 from jaga.programs.training.models import ParticipantImportJob, TrainingSession

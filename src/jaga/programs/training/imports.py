@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import Organisation, User
 from jaga.audit.services import record
-from jaga.cases.imports import ImportFileError, read_table
+from jaga.core.tables import ImportFileError, read_table
 from jaga.programs.access import require_manager
 from jaga.programs.training.models import Participant, Score, TrainingSession
 from jaga.programs.training.services import SEXES, ParticipantInput, _participant

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.audit.services import client_ip, record
+from jaga.core import ratelimit
 from jaga.core.doors import public
 from jaga.core.forms import add_errors
-from jaga.hotline import ratelimit
 from jaga.programs.training.assessment import participant_for_code, questions, session_for_token, test_open, test_submit
 from jaga.programs.training.certificates import certificate_lookup
 from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm, TestForm, VerifyForm

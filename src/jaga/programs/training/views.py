@@ -16,11 +16,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.audit.services import record
-from jaga.cases.imports import ImportFileError
 from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.qr import qr_data_uri
-from jaga.core.tables import table_response
+from jaga.core.tables import ImportFileError, table_response
 from jaga.programs.access import access_record
 from jaga.programs.training.certificates import certificate_pdf, certificate_revoke, certificates_issue
 from jaga.programs.training.forms import (
