@@ -65,7 +65,7 @@ def test_a_write_that_waits_too_long_for_the_lock_answers_503_and_stores_nothing
 ) -> None:
     from django.db import OperationalError
 
-    from jaga.cases import services
+    from jaga.cases import services, views
 
     def locked(**_kwargs: Any) -> Any:
         raise OperationalError("database is locked")
@@ -73,7 +73,7 @@ def test_a_write_that_waits_too_long_for_the_lock_answers_503_and_stores_nothing
     monkeypatch.setattr(services, "case_register", locked)
     response = api_client(caseworker_jakarta).post("/api/v1/cases/", BODY, content_type="application/json")
     assert response.status_code == 503 and response["Retry-After"] == "5" and response.json()["code"] == "busy"
-    monkeypatch.setattr(services, "intake_draft_create", locked)
+    monkeypatch.setattr(views, "intake_draft_create", locked)
     page = login_client(caseworker_jakarta).post("/cases/new/")
     assert page.status_code == 503 and "coba lagi" in page.content.decode().lower()
     assert not Case.objects.exists()
