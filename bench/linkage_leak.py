@@ -1,6 +1,6 @@
 """What the encodings of version 2 let an attacker without the secret learn, measured (ADR 0011).
 
-On 100,000 records of the second generator (src/jaga/linkage/tests/nusantara.py; BENCH_LEAK_RECORDS),
+On 100,000 records of the second generator (src/jaga/linkage/tests/nusantara/; BENCH_LEAK_RECORDS),
 encoded as ``jaga linkage encode`` encodes them, it measures per encoded column:
 
 - whether any plain identifier of a record appears in its encoded row (it must not);

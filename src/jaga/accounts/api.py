@@ -15,6 +15,7 @@ from jaga.accounts.access import secret_check
 from jaga.accounts.authentication import ApiTokenAuthentication
 from jaga.accounts.models import ApiToken, User
 from jaga.accounts.permissions import user_permissions
+from jaga.accounts.requests import signed_in
 from jaga.core.doors import DeclaredAPIView
 
 
@@ -131,7 +132,7 @@ class ElevateView(DeclaredAPIView):
     def post(self, request: Request) -> Response:
         serializer = ElevateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user: User = request.user  # type: ignore[assignment]
+        user: User = signed_in(request)
         django_request = request._request
         verdict = secret_check(django_request, user, serializer.validated_data["secret"])
         if verdict == "locked":
@@ -164,7 +165,7 @@ class MeView(DeclaredAPIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user: User = signed_in(request)
         return Response(
             {
                 "email": user.email,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role, User
 from jaga.accounts.permissions import grantable_roles
+from jaga.core.forms import set_choices, set_queryset
 from jaga.regions.models import Region
 
 
@@ -83,11 +84,12 @@ class RolesForm(forms.Form):
     def __init__(self, *args: Any, actor: User, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = grantable_roles(actor, organisation or actor.organisation)
-        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+        set_choices(self, "roles", [(value, label) for value, label in Role.choices if value in allowed])
 
     @property
     def offered_roles(self) -> set[str]:
-        return {value for value, _label in self.fields["roles"].choices}
+        roles = self.fields["roles"]
+        return {str(value) for value, _label in getattr(roles, "choices", [])}
 
     def roles_with(self, held: frozenset[str] | set[str]) -> set[str]:
         """The roles chosen, plus those already held that this form does not offer."""
@@ -102,7 +104,7 @@ class InviteForm(RolesForm):
 
     def __init__(self, *args: Any, actor: User, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["organisation"].queryset = organisations.filter(is_active=True)
+        set_queryset(self, "organisation", organisations.filter(is_active=True))
         self.fields["organisation"].initial = actor.organisation_id
 
 

@@ -49,7 +49,7 @@ class MfaRequiredMiddleware:
         if (
             settings.JAGA_MFA_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()
+            and not getattr(user, "is_verified", lambda: False)()  # django-otp's middleware adds it
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
             if mfa_enrolled(user):

@@ -121,7 +121,8 @@ class User(AbstractBaseUser):
         return cached
 
     def forget_roles(self) -> None:
-        self._roles_cache = None
+        if hasattr(self, "_roles_cache"):
+            del self._roles_cache
 
     # Django's templates and admin ask these; Jaga's own permissions live in permissions.py.
     @property

@@ -44,6 +44,7 @@ from jaga.accounts.forms import (
 )
 from jaga.accounts.models import Invitation, Organisation, Role, User
 from jaga.accounts.permissions import PERMISSIONS, user_has_perm, user_permissions
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.audit.services import record
 from jaga.core.doors import public
 from jaga.core.forms import add_errors
@@ -152,8 +153,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_login
-def mfa_setup_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def mfa_setup_view(request: AuthedHttpRequest) -> HttpResponse:
+    user: User = request.user
     if services.mfa_enrolled(user):
         if request.method == "GET" and request.GET.get("again") != "1":
             return render(request, "accounts/mfa_enrolled.html", {})
@@ -192,18 +193,18 @@ def _base32_secret(key: bytes) -> str:
 @require_http_methods(["GET", "POST"])
 @require_login
 @require_reauth
-def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+def recovery_codes_view(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/recovery_codes_confirm.html", {})
-    codes = services.mfa_recovery_codes_regenerate(user=request.user, request=request)  # type: ignore[arg-type]
+    codes = services.mfa_recovery_codes_regenerate(user=request.user, request=request)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
 
 
 @require_http_methods(["GET", "POST"])
 @require_login
-def reauth_view(request: HttpRequest) -> HttpResponse:
+def reauth_view(request: AuthedHttpRequest) -> HttpResponse:
     """Asks again for the password or an MFA code before something sensitive."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,8 +226,8 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_login
-def profile_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def profile_view(request: AuthedHttpRequest) -> HttpResponse:
+    user: User = request.user
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,20 +281,20 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 @require_perm("accounts.manage_org_users")
-def user_list_view(request: HttpRequest) -> HttpResponse:
-    users = managed_users(request.user).select_related("organisation").prefetch_related("role_grants")  # type: ignore[arg-type]
+def user_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    users = managed_users(request.user).select_related("organisation").prefetch_related("role_grants")
     organisation_id = request.GET.get("organisation")
     if organisation_id:
         users = users.filter(
             organisation_id__in=managed_organisations(request.user).filter(pk=organisation_id).values("pk")
-        )  # type: ignore[arg-type]
+        )
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("accounts.manage_org_users")
-def user_invite_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def user_invite_view(request: AuthedHttpRequest) -> HttpResponse:
+    actor: User = request.user
     form = InviteForm(request.POST or None, actor=actor, organisations=managed_organisations(actor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,8 +329,8 @@ ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
 
 @require_http_methods(["GET", "POST"])
 @require_perm("accounts.manage_org_users")
-def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def user_detail_view(request: AuthedHttpRequest, user_id: Any) -> HttpResponse:
+    actor: User = request.user
     user = access_managed_user(actor, user_id)
     roles_data = request.POST if request.POST.get("action") == "roles" else None
     form = RolesForm(roles_data, actor=actor, organisation=user.organisation, initial={"roles": sorted(user.roles)})
@@ -375,7 +376,7 @@ def user_detail_view(request: HttpRequest, user_id: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("accounts.manage_organisations")
-def organisation_list_view(request: HttpRequest) -> HttpResponse:
+def organisation_list_view(request: AuthedHttpRequest) -> HttpResponse:
     from django.db.models import Count
 
     organisations = Organisation.objects.select_related("jurisdiction").annotate(user_count=Count("users"))
@@ -384,8 +385,8 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("accounts.manage_organisations")
-def organisation_form_view(request: HttpRequest, organisation_id: Any = None) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def organisation_form_view(request: AuthedHttpRequest, organisation_id: Any = None) -> HttpResponse:
+    actor: User = request.user
     organisation = access_organisation(actor, organisation_id) if organisation_id else None
     initial = (
         {

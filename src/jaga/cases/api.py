@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm, api_elevated
 from jaga.accounts.models import Organisation
+from jaga.accounts.requests import signed_in
 from jaga.audit.services import record
 from jaga.cases import services
 from jaga.cases.access import access_case, may_see_identity
@@ -78,7 +80,7 @@ class ConsentInSerializer(serializers.Serializer):
 
 class CaseInSerializer(serializers.Serializer):
     registered_on = serializers.DateField()
-    source = serializers.ChoiceField(choices=Source.choices)
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]  # a field named source
     forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), min_length=1)
     regency_code = serializers.RegexField(REGENCY_CODE, max_length=5, help_text="e.g. 31.71")
     residence_regency_code = serializers.RegexField(
@@ -148,7 +150,7 @@ class LegalProcessSerializer(serializers.ModelSerializer):
         fields = ["stage", "police_report_number", "reported_on", "stage_on", "outcome"]
 
 
-def _without_identity(rows: list[dict[str, Any]], model: type, identity: bool) -> list[dict[str, Any]]:
+def _without_identity(rows: list[dict[str, Any]], model: type[models.Model], identity: bool) -> list[dict[str, Any]]:
     """Serialized parts, without their encrypted (identifying) fields unless identity may be shown."""
     if identity:
         return rows
@@ -232,22 +234,22 @@ def _listing(request: Request, data: Any) -> Response:
     case list page; ``data`` has passed the filters' serializer."""
     form = CaseFilterForm(data)
     if not form.is_valid():
-        raise ValidationError(form.errors)
+        raise ValidationError(form.errors)  # type: ignore[arg-type]  # a dict of lists of messages
     filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     paginator = CasePagination()
     cases = (
-        case_list(user=request.user, **filters)
+        case_list(user=signed_in(request), **filters)
         .select_related("organisation", "legal")
         .prefetch_related("form_links", "perpetrators", "services")
     )
     page = paginator.paginate_queryset(cases, request)
-    if filters.get("q") and may_see_identity(request.user):
+    if filters.get("q") and may_see_identity(signed_in(request)):
         # As on the page: a search may have compared names; recorded, without the words searched for.
         record(
             "cases.case.searched",
-            actor=request.user,
+            actor=signed_in(request),
             request=request._request,
-            details={"results": paginator.page.paginator.count, "via": "api"},
+            details={"results": paginator.page.paginator.count if paginator.page else 0, "via": "api"},
         )
     return paginator.get_paginated_response(CaseOutSerializer(page, many=True, context={"identity": False}).data)
 
@@ -343,7 +345,9 @@ class CaseListView(DeclaredAPIView):
             serializer = CaseInSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             with service_errors():
-                case = services.case_register(actor=request.user, data=serializer.to_input(), request=request._request)  # type: ignore[arg-type]
+                case = services.case_register(
+                    actor=signed_in(request), data=serializer.to_input(), request=request._request
+                )
             # The answer never repeats the identity just sent: only GET /cases/{id}/, elevated and audited, shows it.
             body = CaseOutSerializer(case, context={"identity": False}).data
             return Response(body, status=status.HTTP_201_CREATED)
@@ -369,10 +373,12 @@ class CaseDetailView(DeclaredAPIView):
         },
     )
     def get(self, request: Request, case_id: Any) -> Response:
-        case = access_case(request.user, case_id)
-        allowed = may_see_identity(request.user)
+        case = access_case(signed_in(request), case_id)
+        allowed = may_see_identity(signed_in(request))
         identity = allowed and api_elevated(request)
-        services.case_viewed(actor=request.user, case=case, via="api", identity=identity, request=request._request)  # type: ignore[arg-type]
+        services.case_viewed(
+            actor=signed_in(request), case=case, via="api", identity=identity, request=request._request
+        )
         return Response(CaseOutSerializer(case, context={"identity": identity, "withheld": allowed}).data)
 
 

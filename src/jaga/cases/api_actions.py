@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jaga.accounts.access import HasPerm
+from jaga.accounts.requests import signed_in
 from jaga.cases import services, workflow
 from jaga.cases.access import access_case
 from jaga.cases.api import (
@@ -48,12 +49,14 @@ class CasePartView(DeclaredAPIView):
     def post(self, request: Request, case_id: Any, part: str) -> Response:
         if part not in PART_SERIALIZERS:
             raise NotFound
-        case = access_case(request.user, case_id)
+        case = access_case(signed_in(request), case_id)
         serializer_class, service = PART_SERIALIZERS[part]
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            instance = service(actor=request.user, case=case, request=request._request, **serializer.validated_data)
+            instance = service(
+                actor=signed_in(request), case=case, request=request._request, **serializer.validated_data
+            )
         body = _without_identity([serializer_class(instance).data], serializer_class.Meta.model, identity=False)[0]
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -92,18 +95,18 @@ class CaseActionView(DeclaredAPIView):
         }
         if action not in serializers_by_action:
             raise NotFound
-        case = access_case(request.user, case_id)
+        case = access_case(signed_in(request), case_id)
         serializer = serializers_by_action[action](data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        actor, django_request = request.user, request._request
+        actor, django_request = signed_in(request), request._request
         with service_errors():
             if action == "status":
-                workflow.case_start_services(actor=actor, case=case, request=django_request)  # type: ignore[arg-type]
+                workflow.case_start_services(actor=actor, case=case, request=django_request)
             elif action == "notes":
-                services.note_add(actor=actor, case=case, text=data["text"], request=django_request)  # type: ignore[arg-type]
+                services.note_add(actor=actor, case=case, text=data["text"], request=django_request)
             else:
-                services.consent_record(actor=actor, case=case, consent=ConsentInput(**data), request=django_request)  # type: ignore[arg-type]
+                services.consent_record(actor=actor, case=case, consent=ConsentInput(**data), request=django_request)
         case.refresh_from_db()
         return Response(CaseOutSerializer(case, context={"identity": False}).data)
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm
 from jaga.accounts.models import User
+from jaga.accounts.requests import signed_in
 from jaga.cases.access import access_case
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.assignment import REASON_MAX, case_assign
@@ -44,7 +45,7 @@ class CaseAssignView(DeclaredAPIView):
         responses={200: AssignOutSerializer, 404: CASE_404, **ERROR_RESPONSES},
     )
     def post(self, request: Request, case_id: Any) -> Response:
-        case = access_case(request.user, case_id)
+        case = access_case(signed_in(request), case_id)
         body = AssignInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         assignee = User.objects.filter(email__iexact=body.validated_data["assignee"]).first()
@@ -52,7 +53,7 @@ class CaseAssignView(DeclaredAPIView):
             raise ValidationError({"assignee": [_("Assign cases to an active caseworker of your organisation.")]})
         with service_errors():
             case_assign(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in(request),
                 case=case,
                 assignee=assignee,
                 reason=body.validated_data["reason"],

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm
 from jaga.accounts.models import Organisation
+from jaga.accounts.requests import signed_in
 from jaga.cases.access import access_case, access_referral
 from jaga.cases.api import CASE_404, ERROR_RESPONSES, service_errors
 from jaga.cases.models import (
@@ -56,7 +57,7 @@ class CaseReferralView(DeclaredAPIView):
         },
     )
     def post(self, request: Request, case_id: Any) -> Response:
-        case = access_case(request.user, case_id)
+        case = access_case(signed_in(request), case_id)
         serializer = ReferralInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -65,7 +66,7 @@ class CaseReferralView(DeclaredAPIView):
             raise ValidationError({"to_organisation": [_("No organisation has this id.")]})
         with service_errors():
             referral = referral_request(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in(request),
                 case=case,
                 to_organisation=organisation,
                 service=data["service"],
@@ -83,7 +84,7 @@ class ReferralListView(DeclaredAPIView):
         summary="Referrals your organisation sent or received", responses={200: ReferralOutSerializer(many=True)}
     )
     def get(self, request: Request) -> Response:
-        organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+        organisation_id = signed_in(request).organisation_id
         referrals = Referral.objects.select_related("case").filter(
             Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
         )
@@ -116,7 +117,7 @@ class ReferralActionView(DeclaredAPIView):
     def post(self, request: Request, referral_id: Any, action: str) -> Response:
         if action not in REFERRAL_ACTIONS:
             raise NotFound
-        referral = access_referral(request.user, referral_id)
+        referral = access_referral(signed_in(request), referral_id)
         reason = ""
         if action == "decline":  # the only action with a body; the others take none, as before
             body = ReferralDecisionSerializer(data=request.data)
@@ -125,14 +126,14 @@ class ReferralActionView(DeclaredAPIView):
         with service_errors():
             if action in ("accept", "decline"):
                 referral_decide(
-                    actor=request.user,
+                    actor=signed_in(request),
                     referral=referral,
                     accept=action == "accept",
                     reason=reason,
-                    request=request._request,  # type: ignore[arg-type]
+                    request=request._request,
                 )
             else:
                 state = Referral.State.COMPLETED if action == "complete" else Referral.State.REVOKED
-                referral_end(actor=request.user, referral=referral, state=state, request=request._request)  # type: ignore[arg-type]
+                referral_end(actor=signed_in(request), referral=referral, state=state, request=request._request)
         referral.refresh_from_db()
         return Response(ReferralOutSerializer(referral).data)

@@ -63,4 +63,4 @@ def attachment_read(*, actor: User, attachment: Attachment, request: HttpRequest
         request=request,
         details={"attachment": str(attachment.pk)},
     )
-    return crypto.decrypt_bytes(attachment.data, context=attachment.crypto_context)
+    return crypto.decrypt_bytes(bytes(attachment.data), context=attachment.crypto_context)

@@ -143,6 +143,7 @@ def task_add(
         errors["owner"] = [_("Give the task to an active caseworker of your organisation.")]
     if errors:
         raise ValidationError(errors)
+    assert due_on is not None  # checked above
     task = Task.objects.create(
         case=case, kind=Task.Kind.MANUAL, title=title, owner=owner, due_on=due_on, created_by=actor
     )

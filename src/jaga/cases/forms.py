@@ -23,7 +23,7 @@ from jaga.cases.models import (
     Source,
     Status,
 )
-from jaga.core.forms import DATE, LongSelect, with_blank
+from jaga.core.forms import DATE, LongSelect, set_choices, set_queryset, with_blank
 from jaga.regions.choices import regency_choices, region_choices
 
 YES_NO_UNKNOWN = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
@@ -132,8 +132,8 @@ class CaseIntakeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exploitation_regency"].choices = regency_choices("—")
-        self.fields["residence_regency"].choices = regency_choices("—")
+        set_choices(self, "exploitation_regency", regency_choices("—"))
+        set_choices(self, "residence_regency", regency_choices("—"))
 
     def to_input(self) -> CaseInput:
         d = self.cleaned_data
@@ -190,7 +190,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(str(_("All regions")))  # type: ignore[attr-defined]
+        set_choices(self, "region", region_choices(str(_("All regions"))))
 
 
 class NoteForm(forms.Form):
@@ -212,8 +212,9 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         from jaga.cases.offers import refer_to_choices
 
-        field = self.fields["to_organisation"]
-        field.queryset = Organisation.objects.filter(is_active=True).exclude(pk=case.organisation_id)  # type: ignore[attr-defined]
+        field = set_queryset(
+            self, "to_organisation", Organisation.objects.filter(is_active=True).exclude(pk=case.organisation_id)
+        )
         # Grouped nearest first, each with the services it provides; the queryset still checks the answer.
         field.choices = with_blank(refer_to_choices(case, service))
         field.help_text = _("Organisations that provide the service you choose, nearest first.")
@@ -310,8 +311,8 @@ class FactsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exploitation_regency"].choices = regency_choices("—")
-        self.fields["residence_regency"].choices = regency_choices("—")
+        set_choices(self, "exploitation_regency", regency_choices("—"))
+        set_choices(self, "residence_regency", regency_choices("—"))
 
     @staticmethod
     def initial_from(facts: dict[str, Any]) -> dict[str, Any]:

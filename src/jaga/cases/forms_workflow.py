@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jaga.accounts.models import User
 from jaga.cases.assignment import assignable_caseworkers
 from jaga.cases.models import Assessment, ClosureReason, Need, RiskLevel, Service
 from jaga.cases.workflow import TEXT_MAX, ActionInput
@@ -60,7 +61,7 @@ class PlanForm(forms.Form):
                 label=_("Service needed"), choices=with_blank(Service.choices), required=False
             )
             responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=people, required=False)
-            responsible.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign]
+            responsible.label_from_instance = lambda obj: obj.full_name  # type: ignore[method-assign]
             self.fields[f"action_{row}_responsible"] = responsible
             self.fields[f"action_{row}_due_on"] = forms.DateField(label=_("Due date"), required=False, widget=DATE)
 
@@ -129,7 +130,7 @@ class TaskForm(forms.Form):
         max_length=200,
         help_text=_("Write what is to be done, not who the child is."),
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[arg-type]
+    owner = forms.ModelChoiceField[User](label=_("Owner"), queryset=None)
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:

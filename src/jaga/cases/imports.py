@@ -319,7 +319,7 @@ def import_job_run(job_id: str) -> ImportJob:
 
 def _run(job: ImportJob) -> ImportJob:
     actor = job.created_by
-    data = crypto.decrypt_bytes(job.data, context=job.crypto_context)
+    data = crypto.decrypt_bytes(bytes(job.data), context=job.crypto_context)
 
     job.advance(state=ImportJob.State.VALIDATING, total_rows=max(data.count(b"\n"), 1))
     try:
@@ -342,6 +342,7 @@ def _run(job: ImportJob) -> ImportJob:
         record("cases.import.failed", actor=actor, target=job, details={"errors": len(checked.errors)})
         return job
     job.advance(state=ImportJob.State.IMPORTING, total_rows=total, checked_rows=total)
+    assert actor is not None  # users are deactivated, never deleted
     with transaction.atomic():
         cases = cases_bulk_register(actor=actor, inputs=checked.inputs, details={"import": str(job.pk)})
         job.advance(state=ImportJob.State.DONE, imported=len(cases), finished_at=timezone.now(), data=b"")

@@ -21,7 +21,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: object) -> CaseQuerySet:
         from jaga.cases.access import visible_cases
 
-        return visible_cases(user, self)
+        return visible_cases(user, self)  # type: ignore[return-value]  # the same queryset, filtered
 
 
 class Case(models.Model):

@@ -67,7 +67,7 @@ def _distance(organisation: Organisation, case: Case) -> int:
         return 2
     if code in places:
         return 0
-    if any(place.split(".")[0] == code.split(".")[0] for place in places):
+    if any(place and place.split(".")[0] == code.split(".")[0] for place in places):
         return 1
     return 3
 

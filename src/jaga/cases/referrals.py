@@ -132,7 +132,7 @@ def referral_decide(
         details={"case": str(case.pk)},
     )
     notify(
-        users=[referral.requested_by],
+        users=[referral.requested_by] if referral.requested_by else [],
         kind=Kind.REFERRAL_ACCEPTED if accept else Kind.REFERRAL_DECLINED,
         url=reverse("cases:detail", args=[case.pk]),
         reference=case.reference,

@@ -82,7 +82,7 @@ def case_list(
     ).order_by("-registered_on", "-number")
 
 
-def overdue_among(case_ids: list[object]) -> set[object]:
+def overdue_among(case_ids: list[Any]) -> set[Any]:
     """Which of these cases (one page of a list) have a task still to do after its due date."""
     from jaga.cases.casetasks import overdue
 

@@ -6,6 +6,7 @@ Each is a supervisor's act (``cases.subject_rights``), audited, and recorded on 
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -65,7 +66,12 @@ def subject_export(*, actor: User, case: Case, request: HttpRequest | None = Non
         ],
         "referrals": list(case.referrals.values("to_organisation__name", "service", "state", "requested_at")),
         "access_history": [
-            {"at": e.created_at, "action": e.action, "by": people.get(e.actor_id, ""), "details": e.details}
+            {
+                "at": e.created_at,
+                "action": e.action,
+                "by": people.get(e.actor_id, "") if e.actor_id else "",
+                "details": e.details,
+            }
             for e in history
         ],
     }
@@ -157,6 +163,6 @@ def subject_erase(*, actor: User, case: Case, confirm: str, request: HttpRequest
     # What the apps above cases held of the child (linkage: encoding, clusters, pairs), as they answer.
     removed: dict[str, int] = {}
     for _receiver, answer in events.case_erased.send(sender=Case, case=case):
-        removed.update(answer or {})
+        removed.update(cast(dict[str, int], answer or {}))
     record("cases.subject.erased", actor=actor, target=case, request=request, details={"removed": removed})
     return case

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.audit.services import record
 from jaga.cases import services
 from jaga.cases.access import access_case, access_draft, is_owner, may_see_identity
@@ -110,7 +111,7 @@ def _search_redirect(request: HttpRequest) -> HttpResponse | None:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.view")
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := _search_redirect(request)):
         return done
     form, filters, cases = _filtered_cases(request)
@@ -167,11 +168,11 @@ def _child_names(request: HttpRequest, cases: list[Any]) -> tuple[dict[str, str]
     return names, full
 
 
-def _bulk_assign(request: HttpRequest) -> dict[str, Any]:
+def _bulk_assign(request: AuthedHttpRequest) -> dict[str, Any]:
     """The form under the list that gives ticked cases to a caseworker, for those who assign."""
     if not user_has_perm(request.user, "cases.assign"):
         return {"assign_form": None}
-    form = AssignForm(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = AssignForm(organisation_id=request.user.organisation_id)
     for field in form.fields.values():  # the inputs sit under the table, the form element above it
         field.widget.attrs["form"] = "assign-many"
     return {"assign_form": form}
@@ -179,14 +180,14 @@ def _bulk_assign(request: HttpRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.edit")
-def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse:
+def case_create_view(request: AuthedHttpRequest, draft_id: Any = None) -> HttpResponse:
     """The intake form, one section at a time; the draft is kept (encrypted) after every step."""
     user = request.user
     if draft_id is None:
         if request.method == "GET":
-            drafts = [(draft, _draft_name(draft)) for draft in user.intake_drafts.all()]  # type: ignore[union-attr]
+            drafts = [(draft, _draft_name(draft)) for draft in user.intake_drafts.all()]
             return render(request, "cases/draft_list.html", {"drafts": drafts})
-        draft = intake_draft_create(actor=user, request=request)  # type: ignore[arg-type]
+        draft = intake_draft_create(actor=user, request=request)
         return redirect("cases:draft", draft_id=draft.pk)
     draft = access_draft(user, draft_id)
     today = timezone.localdate().isoformat()
@@ -198,7 +199,7 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         if action == "discard":  # asks first
             return render(request, "cases/draft_delete.html", {"draft": draft, "name": _draft_name(draft)})
         if action == "discard_confirmed":
-            intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)  # type: ignore[arg-type]
+            intake_draft_delete(actor=user, draft=draft, reason="discarded", request=request)
             messages.info(request, _("The draft is deleted."))
             return redirect("cases:create")
         names = sections[step][1]
@@ -209,21 +210,21 @@ def case_create_view(request: HttpRequest, draft_id: Any = None) -> HttpResponse
         step_has_errors = any(name in form.errors for name in names)
         if action == "back" or (not step_has_errors and step < len(sections) - 1):
             next_step = max(step - 1, 0) if action == "back" else step + 1
-            intake_draft_save(actor=user, draft=draft, data=stored, step=next_step, request=request)  # type: ignore[arg-type]
+            intake_draft_save(actor=user, draft=draft, data=stored, step=next_step, request=request)
             return redirect("cases:draft", draft_id=draft.pk)
         if not step_has_errors and form.is_valid():
             try:
                 lead = False if form.cleaned_data.get("leave_for_supervisor") else None
-                case = services.case_register(actor=user, data=form.to_input(), request=request, lead=lead)  # type: ignore[arg-type]
+                case = services.case_register(actor=user, data=form.to_input(), request=request, lead=lead)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                intake_draft_delete(actor=user, draft=draft, reason="registered", request=request)  # type: ignore[arg-type]
+                intake_draft_delete(actor=user, draft=draft, reason="registered", request=request)
                 messages.success(request, _("Case %(reference)s is registered.") % {"reference": case.reference})
                 return redirect("cases:detail", case_id=case.pk)
         # Show the first step that needs attention, with its errors.
         step = _first_step_with_errors(form, step)
-        intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)  # type: ignore[arg-type]
+        intake_draft_save(actor=user, draft=draft, data=stored, step=step, request=request)
         return _intake_page(request, draft, form, step)
     return _intake_page(request, draft, CaseIntakeForm(initial=stored), step)
 
@@ -300,7 +301,7 @@ def _assignment(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     case: Case,
     *,
     identity: bool,
@@ -312,7 +313,7 @@ def _detail(
     """The case page; ``bound`` holds a refused small form (note, consent, referral, a part), shown again
     with what was typed and its errors."""
     bound = bound or {}
-    services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)  # type: ignore[arg-type]
+    services.case_viewed(actor=request.user, case=case, via="page", identity=identity, request=request)
     return render(
         request,
         "cases/case_detail.html",
@@ -325,7 +326,7 @@ def _detail(
             "consent": case.consents.first(),
             "events": case.events.select_related("by"),
             "work": case_work(request, case),
-            "task_form": task_form or TaskForm(organisation_id=request.user.organisation_id),  # type: ignore[union-attr]
+            "task_form": task_form or TaskForm(organisation_id=request.user.organisation_id),
             "note_form": bound.get("note") or NoteForm(),
             "owner": is_owner(request.user, case),
             "referrals": case.referrals.select_related("to_organisation"),
@@ -369,14 +370,14 @@ def _referral_initial(request: HttpRequest) -> dict[str, Any]:
 
 @require_safe
 @require_perm("cases.view")
-def case_detail_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def case_detail_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     """The case with identity fields masked; every view is audited."""
     return _detail(request, access_case(request.user, case_id), identity=False)
 
 
 @require_safe
 @require_perm("cases.view_identity")
-def case_identity_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def case_identity_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     """The same page with the child's identity and the notes, after a recent re-authentication.
 
     Scope first, so that a case outside it answers 404 before anything asks for a password.
@@ -389,11 +390,11 @@ def case_identity_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def note_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def note_add_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"], request=request)  # type: ignore[arg-type]
+        services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"], request=request)
         messages.success(request, _("The note is saved."))
         return redirect("cases:identity", case_id=case.pk)
     if not reauthenticated_recently(request):
@@ -416,7 +417,7 @@ PARTS: dict[str, tuple[Any, Any, Any]] = {
 
 @require_POST
 @require_perm("cases.edit")
-def case_part_view(request: HttpRequest, case_id: Any, part: str) -> HttpResponse:
+def case_part_view(request: AuthedHttpRequest, case_id: Any, part: str) -> HttpResponse:
     case = access_case(request.user, case_id)
     if part not in PARTS:
         raise Http404

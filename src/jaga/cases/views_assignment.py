@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.models import User
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases.access import access_case
 from jaga.cases.assignment import (
     REASON_MAX,
@@ -26,14 +28,14 @@ from jaga.cases.assignment import (
     intake_queue,
 )
 from jaga.cases.models import Case, Coworker
-from jaga.core.forms import add_errors
+from jaga.core.forms import add_errors, set_queryset
 from jaga.core.pagination import COUNT_CAP, capped_count
 
 QUEUE_SHOWN = 50  # the most urgent; assigning them brings the next
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=gettext_lazy("Caseworker"), queryset=None)  # type: ignore[arg-type]
+    assignee = forms.ModelChoiceField[User](label=gettext_lazy("Caseworker"), queryset=None)
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=REASON_MAX,
@@ -42,13 +44,12 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee"]
-        field.queryset = assignable_caseworkers(organisation_id)  # type: ignore[attr-defined]
-        field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+        field = set_queryset(self, "assignee", assignable_caseworkers(organisation_id))
+        field.label_from_instance = lambda obj: obj.full_name  # type: ignore[method-assign]
 
 
 class CoworkerForm(forms.Form):
-    user = forms.ModelChoiceField(label=gettext_lazy("Co-worker"), queryset=None)  # type: ignore[arg-type]
+    user = forms.ModelChoiceField[User](label=gettext_lazy("Co-worker"), queryset=None)
 
     def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,10 +72,10 @@ def _ticked(request: HttpRequest, cases: QuerySet[Case]) -> list[Case]:
     return list(cases.filter(pk__in=chosen)) if chosen else []
 
 
-def _give(request: HttpRequest, form: AssignForm, cases: list[Case], *, one: bool = False) -> None:
+def _give(request: AuthedHttpRequest, form: AssignForm, cases: list[Case], *, one: bool = False) -> None:
     """Assigns ``cases`` as the valid ``form`` says, all or none, and says so; a refusal raises ValidationError."""
     count = cases_assign(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         cases=cases,
         assignee=form.cleaned_data["assignee"],
         reason=form.cleaned_data["reason"],
@@ -85,15 +86,15 @@ def _give(request: HttpRequest, form: AssignForm, cases: list[Case], *, one: boo
     messages.success(request, said % {"count": count, "name": name})
 
 
-def _form_errors(form: AssignForm) -> str:
+def _form_errors(form: forms.Form) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 @require_POST
 @require_perm("cases.assign")
-def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def case_assign_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
-    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)
     try:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
@@ -105,9 +106,9 @@ def case_assign_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.assign")
-def cases_assign_view(request: HttpRequest) -> HttpResponse:
+def cases_assign_view(request: AuthedHttpRequest) -> HttpResponse:
     """Ticked cases of the case list, given to one caseworker: all or none, each with the reason."""
-    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = AssignForm(request.POST, organisation_id=request.user.organisation_id)
     cases = _ticked(request, Case.objects.visible_to(request.user))
     try:
         if not cases:
@@ -123,11 +124,11 @@ def cases_assign_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.assign")
-def intake_queue_view(request: HttpRequest) -> HttpResponse:
+def intake_queue_view(request: AuthedHttpRequest) -> HttpResponse:
     """The unit's unassigned cases, most urgent and oldest first; tick some and give them to a caseworker."""
     user = request.user
-    queue = intake_queue(user)  # type: ignore[arg-type]
-    form = AssignForm(request.POST or None, organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    queue = intake_queue(user)
+    form = AssignForm(request.POST or None, organisation_id=user.organisation_id)
     chosen: set[str] = set()
     if request.method == "POST":
         cases = _ticked(request, queue)
@@ -152,13 +153,13 @@ def intake_queue_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.assign")
-def coworker_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def coworker_add_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
-    form = CoworkerForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = CoworkerForm(request.POST, organisation_id=request.user.organisation_id)
     try:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
-        coworker_add(actor=request.user, case=case, user=form.cleaned_data["user"], request=request)  # type: ignore[arg-type]
+        coworker_add(actor=request.user, case=case, user=form.cleaned_data["user"], request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -168,10 +169,10 @@ def coworker_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.assign")
-def coworker_remove_view(request: HttpRequest, case_id: Any, coworker_id: int) -> HttpResponse:
+def coworker_remove_view(request: AuthedHttpRequest, case_id: Any, coworker_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     coworker = Coworker.objects.filter(case=case, pk=coworker_id).select_related("case", "user").first()
     if coworker is not None:
-        coworker_remove(actor=request.user, coworker=coworker, request=request)  # type: ignore[arg-type]
+        coworker_remove(actor=request.user, coworker=coworker, request=request)
         messages.success(request, _("The co-worker is removed from the case."))
     return redirect("cases:detail", case_id=case.pk)

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases import exports, imports
 from jaga.cases.access import may_see_identity
 from jaga.cases.forms import ImportForm
@@ -23,14 +24,14 @@ from jaga.core.tables import ImportFileError, csv_download
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.edit")
-def import_list_view(request: HttpRequest) -> HttpResponse:
+def import_list_view(request: AuthedHttpRequest) -> HttpResponse:
     imports.import_jobs_expire_stale()
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = imports.import_job_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 filename=upload.name,
                 data=upload.read(),
                 request=request,
@@ -39,13 +40,13 @@ def import_list_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("cases:import", job_id=job.pk)
-    jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).defer("data")[:20]  # type: ignore[union-attr]
+    jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).defer("data")[:20]
     context = {"form": form, "jobs": jobs, "columns": imports.COLUMNS}
     return render(request, "cases/import_list.html", context, status=400 if form.errors else 200)
 
 
-def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
-    job = ImportJob.objects.defer("data").filter(pk=job_id, organisation_id=request.user.organisation_id).first()  # type: ignore[union-attr]
+def _job_for(request: AuthedHttpRequest, job_id: Any) -> ImportJob:
+    job = ImportJob.objects.defer("data").filter(pk=job_id, organisation_id=request.user.organisation_id).first()
     if job is None:
         raise Http404
     return job
@@ -53,7 +54,7 @@ def _job_for(request: HttpRequest, job_id: Any) -> ImportJob:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.edit")
-def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_detail_view(request: AuthedHttpRequest, job_id: Any) -> HttpResponse:
     """Progress while the worker runs (the page refreshes itself, no script), then the outcome; a job
     the worker could not finish can be retried or cancelled here."""
     imports.import_jobs_expire_stale()
@@ -64,7 +65,7 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
         if service is None:
             return HttpResponse(status=400)
         try:
-            service(actor=request.user, job=job, request=request)  # type: ignore[arg-type]
+            service(actor=request.user, job=job, request=request)
         except ImportFileError as exc:
             messages.error(request, str(exc))
         return redirect("cases:import", job_id=job.pk)
@@ -74,7 +75,7 @@ def import_detail_view(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("cases.edit")
-def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_errors_view(request: AuthedHttpRequest, job_id: Any) -> HttpResponse:
     job = _job_for(request, job_id)
     response = HttpResponse(
         csv_download([_("Row"), _("Column"), _("Message")], job.errors), content_type="text/csv; charset=utf-8"
@@ -85,7 +86,7 @@ def import_errors_view(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("cases.edit")
-def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     if kind == "csv":
         response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
     elif kind == "xlsx":
@@ -100,7 +101,7 @@ def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_safe
 @require_perm("cases.view")
-def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def case_export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     """The cases in the list (same filters); identity columns only on request, for allowed roles,
     after a recent re-authentication."""
     if fmt not in ("csv", "xlsx"):
@@ -112,7 +113,7 @@ def case_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
         if not reauthenticated_recently(request):
             return redirect_to_reauth(request)
     _form, _filters, cases = _filtered_cases(request)
-    data = exports.export_cases(actor=request.user, cases=cases, fmt=fmt, identity=identity, request=request)  # type: ignore[arg-type]
+    data = exports.export_cases(actor=request.user, cases=cases, fmt=fmt, identity=identity, request=request)
     content_type = (
         "text/csv; charset=utf-8"
         if fmt == "csv"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jaga.accounts.access import require_login
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases.models import Service
 from jaga.cases.offers import may_declare, offered, services_declare
 from jaga.core.forms import add_errors
@@ -29,14 +30,14 @@ class OffersForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @require_login
-def offers_view(request: HttpRequest) -> HttpResponse:
+def offers_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if not may_declare(user):  # type: ignore[arg-type]
+    if not may_declare(user):
         raise PermissionDenied
-    form = OffersForm(request.POST or None, initial={"services": offered(user.organisation_id)})  # type: ignore[union-attr]
+    form = OffersForm(request.POST or None, initial={"services": offered(user.organisation_id)})
     if request.method == "POST" and form.is_valid():
         try:
-            services_declare(actor=user, services=form.cleaned_data["services"], request=request)  # type: ignore[arg-type]
+            services_declare(actor=user, services=form.cleaned_data["services"], request=request)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

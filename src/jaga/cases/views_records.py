@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases import attachments, services, subject
 from jaga.cases.access import access_case, is_owner
 from jaga.cases.facts import case_facts_update, change_rows, facts_of
@@ -24,7 +25,7 @@ from jaga.core.forms import add_errors
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.subject_rights")
-def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def subject_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     """The four rights on one page; each action needs a recent re-authentication."""
     case = access_case(request.user, case_id)
     if not is_owner(request.user, case):
@@ -41,33 +42,33 @@ def subject_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "export":
-            body = subject.subject_export(actor=request.user, case=case, request=request)  # type: ignore[arg-type]
+            body = subject.subject_export(actor=request.user, case=case, request=request)
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="jaga-{case.reference}-data.json"'
             return response
         if action == "correct" and correct.is_valid():
             data = ChildInput(**correct.cleaned_data)
-            subject.subject_correct(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
+            subject.subject_correct(actor=request.user, case=case, data=data, request=request)
             messages.success(request, _("The child's identity is corrected."))
             return redirect("cases:subject", case_id=case.pk)
         if action in ("restrict", "unrestrict"):
-            subject.subject_restrict(actor=request.user, case=case, restrict=action == "restrict", request=request)  # type: ignore[arg-type]
+            subject.subject_restrict(actor=request.user, case=case, restrict=action == "restrict", request=request)
             messages.success(request, _("The restriction is recorded."))
             return redirect("cases:subject", case_id=case.pk)
         if action == "erase" and erase.is_valid():
-            subject.subject_erase(actor=request.user, case=case, confirm=erase.cleaned_data["confirm"], request=request)  # type: ignore[arg-type]
+            subject.subject_erase(actor=request.user, case=case, confirm=erase.cleaned_data["confirm"], request=request)
             messages.success(request, _("The child's identity is erased; the anonymous statistics remain."))
             return redirect("cases:detail", case_id=case.pk)
     except ValidationError as exc:
         _form_errors(correct if action == "correct" else erase, exc)
     # The page shows the identity (in the correction form): a read like any other, audited.
-    services.case_viewed(actor=request.user, case=case, via="data_subject", identity=True, request=request)  # type: ignore[arg-type]
+    services.case_viewed(actor=request.user, case=case, via="data_subject", identity=True, request=request)
     return render(request, "cases/subject.html", {"case": case, "correct": correct, "erase": erase})
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.edit")
-def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def case_facts_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     """Corrects the case's facts on a page of its own (two region lists would weigh down every case page);
     refused input answers 400 with the form as typed."""
     case = access_case(request.user, case_id)
@@ -77,7 +78,7 @@ def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changed = case_facts_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 case=case,
                 changes=form.changes(),
                 reason=form.cleaned_data["reason"],
@@ -94,7 +95,7 @@ def case_facts_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def attachment_upload_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     """A refused file answers 400 with the case page and the reason beside the upload field."""
     case = access_case(request.user, case_id)
     form = AttachmentForm(request.POST, request.FILES)
@@ -102,7 +103,7 @@ def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             attachments.attachment_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 case=case,
                 filename=upload.name,
                 data=upload.read(),
@@ -118,26 +119,26 @@ def attachment_upload_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("cases.view_identity")
-def attachment_download_view(request: HttpRequest, case_id: Any, attachment_id: Any) -> HttpResponse:
+def attachment_download_view(request: AuthedHttpRequest, case_id: Any, attachment_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     if not reauthenticated_recently(request):
         return redirect_to_reauth(request)
-    data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)  # type: ignore[arg-type]
+    data = attachments.attachment_read(actor=request.user, attachment=attachment, request=request)
     return download(data, content_type=attachment.content_type, filename=f"jaga-{attachment.pk}")
 
 
 @require_POST
 @require_perm("cases.edit")
-def consent_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def consent_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ConsentForm(request.POST, prefix="consent")
     if form.is_valid():
         try:
             services.consent_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 case=case,
                 consent=ConsentInput(**form.cleaned_data),
                 request=request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jaga.accounts.access import reauthenticated_recently, redirect_to_reauth, require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases import casetasks, services, workflow
 from jaga.cases.access import access_case, access_task
 from jaga.cases.forms_workflow import AssessmentForm, ClosureForm, DecisionForm, PlanForm, ReopenForm, TaskForm
@@ -29,13 +30,13 @@ from jaga.core.pagination import CappedPaginator
 
 TASKS_PAGE = 50
 TEAM_OVERDUE_SHOWN = 50  # the caseload page lists the team's longest overdue tasks
-FORMS = {"assessment": AssessmentForm, "plan": PlanForm, "closure": ClosureForm}
+FORMS: dict[str, Any] = {"assessment": AssessmentForm, "plan": PlanForm, "closure": ClosureForm}
 
 
-def _form(item: str, request: HttpRequest, entry: Submitted | None, data: Any = None) -> Any:
+def _form(item: str, request: AuthedHttpRequest, entry: Submitted | None, data: Any = None) -> Any:
     kwargs: dict[str, Any] = {}
     if item == "plan":
-        kwargs["organisation_id"] = request.user.organisation_id  # type: ignore[union-attr]
+        kwargs["organisation_id"] = request.user.organisation_id
     if data is not None:
         return FORMS[item](data, **kwargs)
     if item == "closure":
@@ -45,13 +46,13 @@ def _form(item: str, request: HttpRequest, entry: Submitted | None, data: Any = 
     return FORMS[item](initial=initial, **kwargs)
 
 
-def _save(item: str, request: HttpRequest, case: Case, form: Any, submit: bool) -> None:
+def _save(item: str, request: AuthedHttpRequest, case: Case, form: Any, submit: bool) -> None:
     actor, data = request.user, form.cleaned_data
     if item == "assessment":
-        workflow.assessment_save(actor=actor, case=case, data=data, submit=submit, request=request)  # type: ignore[arg-type]
+        workflow.assessment_save(actor=actor, case=case, data=data, submit=submit, request=request)
     elif item == "plan":
         workflow.plan_save(
-            actor=actor, case=case, goals=data["goals"], actions=form.actions(), submit=submit, request=request,  # type: ignore[arg-type]
+            actor=actor, case=case, goals=data["goals"], actions=form.actions(), submit=submit, request=request,
         )  # fmt: skip
     else:
         workflow.closure_request_save(
@@ -59,13 +60,13 @@ def _save(item: str, request: HttpRequest, case: Case, form: Any, submit: bool) 
             case=case,
             reason=data["reason"],
             outcome=data["outcome"],
-            request=request,  # type: ignore[arg-type]
+            request=request,
         )
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.view")
-def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
+def work_item_view(request: AuthedHttpRequest, case_id: Any, item: str) -> HttpResponse:
     """The case's assessment, plan or closure request: its writer edits and sends it; a supervisor decides."""
     if item not in FORMS:
         raise Http404
@@ -74,7 +75,7 @@ def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpRespons
         return redirect_to_reauth(request)
     user = request.user
     entry = workflow.current(case, item)
-    may_write = workflow.may_take(user, case, f"submit_{item}") and (  # type: ignore[arg-type]
+    may_write = workflow.may_take(user, case, f"submit_{item}") and (
         entry is None or entry.state != Submitted.State.SUBMITTED
     )
     form = _form(item, request, entry)  # a revision starts from what was approved last
@@ -93,11 +94,11 @@ def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpRespons
                 said = _("Sent for approval.") if submit else _("Saved as a draft.")
                 messages.success(request, said)
                 return redirect("cases:work", case_id=case.pk, item=item)
-    services.case_viewed(actor=user, case=case, via=item, identity=True, request=request)  # type: ignore[arg-type]
+    services.case_viewed(actor=user, case=case, via=item, identity=True, request=request)
     decidable = (
         entry is not None
         and entry.state == Submitted.State.SUBMITTED
-        and workflow.may_take(user, case, f"approve_{item}")  # type: ignore[arg-type]
+        and workflow.may_take(user, case, f"approve_{item}")
     )
     return render(
         request,
@@ -117,7 +118,7 @@ def work_item_view(request: HttpRequest, case_id: Any, item: str) -> HttpRespons
 
 @require_POST
 @require_perm("cases.approve")
-def decide_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
+def decide_view(request: AuthedHttpRequest, case_id: Any, item: str) -> HttpResponse:
     if item not in FORMS:
         raise Http404
     case = access_case(request.user, case_id)
@@ -133,7 +134,7 @@ def decide_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
             entry=entry,
             approve=approve,
             comment=form.cleaned_data["comment"],
-            request=request,  # type: ignore[arg-type]
+            request=request,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -144,13 +145,13 @@ def decide_view(request: HttpRequest, case_id: Any, item: str) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.approve")
-def reopen_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def reopen_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     form = ReopenForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the case is reopened."))
-        workflow.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"], request=request)  # type: ignore[arg-type]
+        workflow.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"], request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -160,10 +161,10 @@ def reopen_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def start_services_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def start_services_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     try:
-        workflow.case_start_services(actor=request.user, case=case, request=request)  # type: ignore[arg-type]
+        workflow.case_start_services(actor=request.user, case=case, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -173,12 +174,12 @@ def start_services_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def task_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def task_add_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
-    form = TaskForm(request.POST, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = TaskForm(request.POST, organisation_id=request.user.organisation_id)
     if form.is_valid():
         try:
-            casetasks.task_add(actor=request.user, case=case, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            casetasks.task_add(actor=request.user, case=case, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -192,10 +193,10 @@ def task_add_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def task_close_view(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_close_view(request: AuthedHttpRequest, task_id: Any) -> HttpResponse:
     task = access_task(request.user, task_id)  # the task's case must be in scope: 404 otherwise
     try:
-        casetasks.task_close(actor=request.user, task=task, state=request.POST.get("state", ""), request=request)  # type: ignore[arg-type]
+        casetasks.task_close(actor=request.user, task=task, state=request.POST.get("state", ""), request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -206,11 +207,11 @@ def task_close_view(request: HttpRequest, task_id: Any) -> HttpResponse:
 
 @require_GET
 @require_perm("cases.edit")
-def tasks_view(request: HttpRequest) -> HttpResponse:
+def tasks_view(request: AuthedHttpRequest) -> HttpResponse:
     """The user's work: what was returned to them, then their open tasks, the most overdue first."""
     user = request.user
-    returned = workflow.returned_to(user)  # type: ignore[arg-type]
-    page = CappedPaginator(casetasks.tasks_of(user), TASKS_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    returned = workflow.returned_to(user)
+    page = CappedPaginator(casetasks.tasks_of(user), TASKS_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "cases/tasks.html", {"page": page, "returned": returned, "today": timezone.localdate(), "query": ""}
     )
@@ -218,23 +219,23 @@ def tasks_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_perm("cases.approve")
-def approvals_view(request: HttpRequest) -> HttpResponse:
+def approvals_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    entries = workflow.waiting_for(user)  # type: ignore[arg-type]
-    return render(request, "cases/approvals.html", {"entries": entries, "total": workflow.waiting_count(user)})  # type: ignore[arg-type]
+    entries = workflow.waiting_for(user)
+    return render(request, "cases/approvals.html", {"entries": entries, "total": workflow.waiting_count(user)})
 
 
 @require_GET
 @require_perm("cases.view_all_org")
-def caseload_view(request: HttpRequest) -> HttpResponse:
+def caseload_view(request: AuthedHttpRequest) -> HttpResponse:
     """Per caseworker of the unit: open cases, high-risk cases, tasks to do and overdue; then the overdue tasks."""
     user = request.user
     return render(
         request,
         "cases/caseload.html",
         {
-            "rows": casetasks.caseload(user.organisation_id),  # type: ignore[union-attr]
-            "overdue": casetasks.team_overdue(user)[:TEAM_OVERDUE_SHOWN],  # type: ignore[arg-type]
+            "rows": casetasks.caseload(user.organisation_id),
+            "overdue": casetasks.team_overdue(user)[:TEAM_OVERDUE_SHOWN],
             "today": timezone.localdate(),
         },
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -22,11 +23,11 @@ from jaga.core.fields import EncryptedTextField
 RISK_RATINGS = RiskLevel.choices  # the case's risk levels
 
 
-def service_choices() -> list[tuple[str, str]]:
+def service_choices() -> list[tuple[str, Any]]:
     return list(Service.choices)
 
 
-def closure_reason_choices() -> list[tuple[str, str]]:
+def closure_reason_choices() -> list[tuple[str, Any]]:
     from jaga.cases.models import ClosureReason
 
     return list(ClosureReason.choices)

@@ -181,7 +181,7 @@ def _editable(actor: User, case: Case, item: str) -> Submitted:
             _("The %(item)s already waits for a supervisor's approval.") % {"item": ITEM_LABELS[item]}
         )
     if entry is None or not entry.editable:
-        entry = ITEMS[item](case=case, written_by=actor)
+        entry = ITEMS[item](case=case, written_by=actor)  # type: ignore[misc]  # each item model has both
     return entry
 
 
@@ -294,7 +294,7 @@ def plan_save(
                 description=action.description.strip()[:TEXT_MAX],
                 service=action.service,
                 responsible=action.responsible,
-                due_on=action.due_on,
+                due_on=action.due_on,  # type: ignore[misc]  # checked above: every action has one
             )
             for action in actions
         ]
@@ -335,7 +335,7 @@ def submission_decide(
     to = _take(actor, case, f"approve_{item}" if approve else "return")
     if entry.state != Submitted.State.SUBMITTED:
         raise ValidationError(_("Only what waits for approval can be decided."))
-    own = entry.submitted_by_id == actor.pk  # type: ignore[attr-defined]
+    own = entry.submitted_by_id == actor.pk
     if own and approve and not _only_approver(actor, case):
         raise ValidationError(_("Another supervisor must approve what you sent yourself."))
     comment = (comment or "").strip()
@@ -360,7 +360,7 @@ def submission_decide(
         details={item: str(entry.pk), "self_approved": own and approve},
     )
     notify(
-        users=[entry.submitted_by] if entry.submitted_by and not own else [],  # type: ignore[attr-defined]
+        users=[entry.submitted_by] if entry.submitted_by and not own else [],
         kind=Kind.SUBMISSION_APPROVED if approve else Kind.SUBMISSION_RETURNED,
         url=reverse("cases:work", args=[case.pk, item]),
         reference=case.reference,

@@ -30,8 +30,8 @@ def _strict_boolean(self: serializers.BooleanField, data: Any) -> bool:
 
 def make_fields_strict() -> None:
     """Called once at start-up (CoreConfig.ready): text fields take only text, booleans only true or false."""
-    serializers.CharField.to_internal_value = _strict_text  # type: ignore[method-assign]
-    serializers.BooleanField.to_internal_value = _strict_boolean  # type: ignore[method-assign]
+    serializers.CharField.to_internal_value = _strict_text  # type: ignore[method-assign,assignment]
+    serializers.BooleanField.to_internal_value = _strict_boolean  # type: ignore[method-assign,assignment]
 
 
 def query_booleans(params: dict[str, Any], *names: str) -> dict[str, Any]:

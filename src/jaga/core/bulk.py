@@ -6,7 +6,7 @@ import gc
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -98,7 +98,9 @@ def instantiate(model: type[M], **values: object) -> M:
     defaults = _DEFAULTS.get(model)
     if defaults is None:
         defaults = _DEFAULTS[model] = [
-            (f.attname, f._get_default) for f in model._meta.concrete_fields if not f.generated
+            (f.attname, f._get_default)  # type: ignore[attr-defined]  # Django's own default callable
+            for f in model._meta.concrete_fields
+            if not f.generated
         ]
     obj = model.__new__(model)
     obj._state = ModelState()
@@ -127,7 +129,7 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
     fields = [f for f in meta.concrete_fields if not (auto_pk and f.primary_key) and not f.generated]
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy's lookup per value is costly
     quote = db.ops.quote_name
-    target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    target = f"{quote(str(meta.db_table))} ({', '.join(quote(str(f.column)) for f in fields)})"
 
     now = timezone.now()
     for field in fields:  # auto_now(_add) fields take one time for the whole batch, as one statement would
@@ -136,7 +138,7 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> N
                 setattr(obj, field.attname, now)
     preparers = [_preparer(field, db) for field in fields]
 
-    def values(obj: models.Model) -> list[object]:
+    def values(obj: models.Model) -> list[Any]:
         return [prepare(obj) for prepare in preparers]
 
     with db.cursor() as cursor:

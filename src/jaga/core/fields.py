@@ -34,6 +34,6 @@ class EncryptedTextField(models.TextField):
             return value
         return crypto.encrypt(str(value), context=self.crypto_context)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "jaga.core.fields.EncryptedTextField", args, kwargs

@@ -39,11 +39,11 @@ def unpacks_too_far(unpacked: int, size: int) -> bool:
 def active_content(data: bytes) -> str | None:
     """Why ``data`` could run something when opened, or None."""
     if data.startswith(b"%PDF-"):
-        names = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-        for name in _PDF_ACTIVE:
-            if re.search(re.escape(name) + rb"(?![A-Za-z])", names):
+        unescaped = _PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+        for token in _PDF_ACTIVE:
+            if re.search(re.escape(token) + rb"(?![A-Za-z])", unescaped):
                 return _("The PDF contains %(what)s, which can run when it is opened. Print it to a new PDF first.") % {
-                    "what": name.decode()[1:]
+                    "what": token.decode()[1:]
                 }
         return None
     if data.startswith(b"PK\x03\x04"):

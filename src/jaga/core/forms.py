@@ -52,3 +52,20 @@ class LongSelect(forms.Select):
 
 def with_blank(choices: Any) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Any) -> None:
+    """Gives the choice field ``name`` its choices (known only when the form is made: regions, years)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
+def set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> forms.ModelChoiceField:
+    """Gives the model choice field ``name`` the rows it offers; answers the field."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    field.queryset = queryset
+    return field

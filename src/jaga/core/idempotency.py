@@ -56,7 +56,7 @@ def once(request: Request, *, route: str, create: Callable[[], Response]) -> Res
     if not _VALID.fullmatch(key):
         raise ValidationError({HEADER: ["Up to 100 printable characters without spaces, for example a UUID."]})
     digest = blind_index(json.dumps(request.data, sort_keys=True, default=str), purpose="idempotency")
-    mine = IdempotentRequest.objects.filter(user=request.user, route=route, key=key)
+    mine = IdempotentRequest.objects.filter(user_id=str(request.user.pk), route=route, key=key)
     found = mine.first()
     if found is not None:
         if found.request_hash != digest:
@@ -67,7 +67,7 @@ def once(request: Request, *, route: str, create: Callable[[], Response]) -> Res
             response = create()
             if 200 <= response.status_code < 300:
                 IdempotentRequest.objects.create(
-                    user=request.user, route=route, key=key, request_hash=digest,
+                    user_id=str(request.user.pk), route=route, key=key, request_hash=digest,
                     status=response.status_code, body=_json(response.data),
                 )  # fmt: skip
     except IntegrityError:

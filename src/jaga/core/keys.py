@@ -22,9 +22,9 @@ def encrypted_models() -> Iterator[tuple[type[models.Model], list[EncryptedTextF
 
 def _stale_pks(model: type[models.Model], fields: list[EncryptedTextField], current: int) -> Iterator[object]:
     """Primary keys of rows holding any value under an older key, read straight from the table."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    quote = connection.ops.quote_name
+    table, pk_column = quote(str(model._meta.db_table)), quote(str(model._meta.pk.column))
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {pk_column}, {columns} FROM {table} ORDER BY {pk_column}")  # noqa: S608
         for pk, *values in cursor.fetchall():
@@ -48,8 +48,9 @@ def _rotate_blobs(batch_size: int, current: int, progress: Callable[[str], None]
         for start in range(0, len(stale), batch_size):
             with transaction.atomic():
                 for row in model._default_manager.filter(pk__in=stale[start : start + batch_size]).select_for_update():
-                    plain = crypto.decrypt_bytes(getattr(row, field), context=row.crypto_context)
-                    setattr(row, field, crypto.encrypt_bytes(plain, context=row.crypto_context))
+                    context = getattr(row, "crypto_context")  # noqa: B009 (every model with a sealed file has one)
+                    plain = crypto.decrypt_bytes(getattr(row, field), context=context)
+                    setattr(row, field, crypto.encrypt_bytes(plain, context=context))
                     row.save(update_fields=[field])
             rows += len(stale[start : start + batch_size])
             progress(f"{model._meta.label}: {min(start + batch_size, len(stale))}/{len(stale)} files re-encrypted")

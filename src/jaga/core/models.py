@@ -150,7 +150,9 @@ class FileJob(models.Model):
     def erase_old_files(cls) -> int:
         """Files of failed jobs nobody retried are erased after ``JAGA_JOB_KEEP_HOURS``."""
         old = timezone.now() - timedelta(hours=settings.JAGA_JOB_KEEP_HOURS)
-        return cls.objects.filter(state=cls.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
+        return (
+            cls._default_manager.filter(state=cls.State.FAILED, finished_at__lt=old).exclude(data=b"").update(data=b"")
+        )
 
 
 class RateWindow(models.Model):

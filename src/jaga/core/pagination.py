@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField, QuerySet, Subquery
 
 COUNT_CAP = 1_000
 
@@ -20,7 +20,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]  # a queryset: only they are paged here
+        return rows.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

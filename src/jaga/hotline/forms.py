@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation, Role, User
 from jaga.cases.models import Form, PlaceType, Sex
-from jaga.core.forms import DATE, with_blank
-from jaga.hotline.models import Flag, Outcome, Report
+from jaga.core.forms import DATE, set_choices, set_queryset, with_blank
+from jaga.hotline.models import Flag, Outcome, Report, State
 from jaga.hotline.services import MAX_CONTACT, MAX_DESCRIPTION, ReportInput, validate_report
 from jaga.hotline.triage import OutcomeInput
 from jaga.regions.choices import regency_choices
@@ -69,7 +69,7 @@ class ReportForm(dj.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regency_code"].choices = regency_choices(str(_("I do not know")))
+        set_choices(self, "regency_code", regency_choices(str(_("I do not know"))))
 
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))
@@ -112,7 +112,7 @@ class QueueFilterForm(dj.Form):
     state = dj.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("open", _("Open (received or in review)")), ("", _("All")), *Report._meta.get_field("state").choices],
+        choices=[("open", _("Open (received or in review)")), ("", _("All")), *State.choices],
     )
     flag = dj.ChoiceField(label=_("Urgency flag"), required=False, choices=with_blank(Flag.choices))
     mine = dj.BooleanField(label=_("Assigned to me"), required=False)
@@ -130,8 +130,7 @@ class AssignForm(dj.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = operators()
-        self.fields["assigned_to"].label_from_instance = lambda user: user.full_name
+        set_queryset(self, "assigned_to", operators()).label_from_instance = lambda obj: obj.full_name  # type: ignore[method-assign]
 
 
 class CategoriseForm(dj.Form):
@@ -173,17 +172,16 @@ class OutcomeForm(dj.Form):
         kwargs.setdefault("prefix", kind)
         kwargs.setdefault("initial", {"kind": kind})
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.outcome_kind = kind
         keep = {"kind", *self.FIELDS_BY_KIND[Outcome.Kind(kind)]}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
         if "url" in self.fields:
-            self.fields["url"].choices = with_blank([(u.pk, u.url) for u in report.urls.all()])
+            set_choices(self, "url", with_blank([(u.pk, u.url) for u in report.urls.all()]))
         if "organisation" in self.fields:
             units = Organisation.objects.filter(is_active=True, type=Organisation.Type.REGIONAL_SERVICE_UNIT)
-            field = self.fields["organisation"]
-            field.queryset = units.order_by("name")  # type: ignore[attr-defined]
+            field = set_queryset(self, "organisation", units.order_by("name"))
             # The units of the report's province first (preselected when there is one), then the others.
             province = (report.regency_id or "").split(".")[0]
             near = [
@@ -198,12 +196,12 @@ class OutcomeForm(dj.Form):
             if len(near) == 1 and not self.is_bound:
                 self.initial["organisation"] = str(near[0].pk)
         if "regency_code" in self.fields:
-            self.fields["regency_code"].choices = regency_choices(str(_("As in the report")))
+            set_choices(self, "regency_code", regency_choices(str(_("As in the report"))))
 
     def to_input(self) -> OutcomeInput:
         data = self.cleaned_data
         return OutcomeInput(
-            kind=self.kind,
+            kind=self.outcome_kind,
             on=data.get("on"),
             police_unit=data.get("police_unit", ""),
             reference=data.get("reference", ""),

@@ -49,11 +49,11 @@ def report_statistics(*, since: datetime | None = None, until: datetime | None =
         .values_list("kind", "n")
     )
     triage = [
-        row["first_triaged_at"] - row["received_at"]
+        row["first_triaged_at"] - row["received_at"]  # type: ignore[operator]  # filtered: not null
         for row in reports.filter(first_triaged_at__isnull=False).values("received_at", "first_triaged_at")
     ]
     referral = [
-        row["referred_at"] - row["received_at"]
+        row["referred_at"] - row["received_at"]  # type: ignore[operator]  # filtered: not null
         for row in reports.filter(referred_at__isnull=False).values("received_at", "referred_at")
     ]
     return {

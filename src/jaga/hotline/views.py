@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jaga.accounts.access import require_login, require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.doors import public
 from jaga.core.pagination import CappedPaginator
 from jaga.hotline import ratelimit, services, stats
@@ -100,7 +101,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @require_perm("hotline.triage")
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: AuthedHttpRequest) -> HttpResponse:
     # The default filter holds on every page: a page link without "state" still means the open reports.
     form = QueueFilterForm({"state": "open", **request.GET.dict()})
     filters = form.cleaned_data if form.is_valid() else {"state": "open"}
@@ -154,7 +155,7 @@ def _detail(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("hotline.triage")
-def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
+def detail_view(request: AuthedHttpRequest, report_id: Any) -> HttpResponse:
     try:
         report = report_open(actor=request.user, report_id=report_id, request=request)
     except Report.DoesNotExist as exc:
@@ -164,9 +165,10 @@ def detail_view(request: HttpRequest, report_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("hotline.triage")
-def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpResponse:
+def action_view(request: AuthedHttpRequest, report_id: Any, action: str) -> HttpResponse:
     report = access_report(request.user, report_id)
     user = request.user
+    form: Any
     try:
         if action == "assign":
             form = AssignForm(request.POST)
@@ -216,7 +218,7 @@ def action_view(request: HttpRequest, report_id: Any, action: str) -> HttpRespon
 
 @require_safe
 @require_login
-def stats_view(request: HttpRequest) -> HttpResponse:
+def stats_view(request: AuthedHttpRequest) -> HttpResponse:
     if not (user_has_perm(request.user, "hotline.triage") or user_has_perm(request.user, "stats.view")):
         raise PermissionDenied
     return render(request, "hotline/stats.html", {"stats": stats.report_statistics()})

@@ -106,7 +106,7 @@ def encode_all(keys: Keys, rows: Iterable[dict[str, str]], unencodable: Counter)
 
 
 def pairs_of(groups: Iterable[list[str]]) -> set[tuple[str, str]]:
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for ids in groups:
         ids = sorted(ids)
         pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])

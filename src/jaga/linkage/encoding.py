@@ -73,7 +73,7 @@ class Keys:
 
 def bigrams(text: str) -> set[str]:
     """Padded character bigrams of each word: 'budi' -> _b bu ud di i_."""
-    grams = set()
+    grams: set[str] = set()
     for word in text.split():
         padded = f"_{word}_"
         grams.update(padded[i : i + 2] for i in range(len(padded) - 1))
@@ -271,7 +271,7 @@ def encode_lenient(keys: Keys, record_id: str, values: dict[str, str]) -> tuple[
     """``encode``, leaving out each value the encoder refuses (linkage on the rest) rather than failing:
     the encodings and the columns left out. For stored cases and evaluation files; an export being
     encoded for sending refuses such a row instead (``jaga linkage encode``)."""
-    values, dropped = dict(values), []
+    values, dropped = dict(values), list[str]()
     while True:
         try:
             return encode(keys, record_id, values), dropped

@@ -89,7 +89,8 @@ def encoding_update(child: Child) -> None:
         return
     case = Case.objects.only("residence_regency_id", "exploitation_regency_id", "registered_on").get(pk=child.case_id)
     data = encoding_of(child, case)
-    CaseEncoding.objects.update_or_create(case_id=child.case_id, defaults={"fp": data["fp"], "data": data})
+    if data is not None:
+        CaseEncoding.objects.update_or_create(case_id=child.case_id, defaults={"fp": data["fp"], "data": data})
 
 
 def case_forget(case: Case) -> dict[str, int]:
@@ -262,7 +263,7 @@ def _store(run: LinkageRun, result: matching.Result, cases: dict[str, tuple[Any,
     # Open pairs are replaced by this run's; decided ones are kept (and were respected above).
     PairReview.objects.filter(decision=PairReview.Decision.OPEN).delete()
     decided = {tuple(sorted((str(a), str(b)))) for a, b in PairReview.objects.values_list("case_a_id", "case_b_id")}
-    reviews = []
+    reviews: list[PairReview] = []
     # Uncertain pairs, and strong pairs that the chain checks refused for a reason a person may
     # overrule (names or birth dates that differ; never two NIKs or two sexes).
     contested = [p for p in result.refused if p.refused not in HARD_CONFLICTS]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.cases.access import access_case
 from jaga.core.pagination import CappedPaginator
 from jaga.linkage import services
@@ -64,7 +65,7 @@ STAGES = {
 
 @require_safe
 @require_perm("linkage.review")
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthedHttpRequest) -> HttpResponse:
     latest = services.latest_run()
     return render(
         request,
@@ -81,15 +82,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("linkage.run")
-def run_start_view(request: HttpRequest) -> HttpResponse:
-    run = services.run_start(actor=request.user, request=request)  # type: ignore[arg-type]
+def run_start_view(request: AuthedHttpRequest) -> HttpResponse:
+    run = services.run_start(actor=request.user, request=request)
     messages.success(request, _("The linkage run is queued; this page shows its progress."))
     return redirect("linkage:run", run_id=run.pk)
 
 
 @require_safe
 @require_perm("linkage.review")
-def run_view(request: HttpRequest, run_id: Any) -> HttpResponse:
+def run_view(request: AuthedHttpRequest, run_id: Any) -> HttpResponse:
     run = access_run(request.user, run_id)
     return render(request, "linkage/run.html", {"run": run, "stage": STAGES.get(run.stage, run.stage)})
 
@@ -105,7 +106,7 @@ def evidence_rows(pair: PairReview) -> list[tuple[Any, Any, str]]:
 
 @require_safe
 @require_perm("linkage.review")
-def review_list_view(request: HttpRequest) -> HttpResponse:
+def review_list_view(request: AuthedHttpRequest) -> HttpResponse:
     decision = request.GET.get("decision", PairReview.Decision.OPEN)
     if decision not in PairReview.Decision.values:
         decision = PairReview.Decision.OPEN
@@ -122,7 +123,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("linkage.review")
-def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
+def review_view(request: AuthedHttpRequest, pair_id: Any) -> HttpResponse:
     pair = access_pair(
         request.user,
         pair_id,
@@ -139,7 +140,7 @@ def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
     if request.method == "POST":
         try:
             services.pair_decide(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 pair=pair,
                 decision=request.POST.get("decision", ""),
                 request=request,
@@ -166,10 +167,10 @@ def review_view(request: HttpRequest, pair_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def referral_ask_view(request: HttpRequest, case_id: Any) -> HttpResponse:
+def referral_ask_view(request: AuthedHttpRequest, case_id: Any) -> HttpResponse:
     case = access_case(request.user, case_id)
     try:
-        asked = services.referral_ask(actor=request.user, case=case, request=request)  # type: ignore[arg-type]
+        asked = services.referral_ask(actor=request.user, case=case, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -184,10 +185,10 @@ def referral_ask_view(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.edit")
-def referral_ask_answer_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
+def referral_ask_answer_view(request: AuthedHttpRequest, ask_id: Any) -> HttpResponse:
     ask = access_ask(request.user, ask_id)
     refer = request.POST.get("answer") == "refer"
-    services.referral_ask_answer(actor=request.user, ask=ask, refer=refer, request=request)  # type: ignore[arg-type]
+    services.referral_ask_answer(actor=request.user, ask=ask, refer=refer, request=request)
     if refer:
         url = reverse("cases:detail", kwargs={"case_id": ask.to_case_id})
         return redirect(f"{url}?refer_to={ask.from_organisation_id}#referral")

@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jaga.accounts.requests import signed_in
 from jaga.core.doors import DeclaredAPIView
 from jaga.core.pagination import api_pages
 from jaga.notifications.models import Kind, Notification
@@ -40,5 +41,5 @@ class NotificationListView(DeclaredAPIView):
     )
     def get(self, request: Request) -> Response:
         paginator = NotificationPagination()
-        page = paginator.paginate_queryset(Notification.objects.filter(user=request.user), request, view=self)
+        page = paginator.paginate_queryset(Notification.objects.filter(user=signed_in(request)), request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)

@@ -16,6 +16,7 @@ import logging
 import urllib.request
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)  # a claimed delivery not marked sent by then is tried again
 
-TEXTS = {
+TEXTS: dict[str, Any] = {
     Kind.CASE_ASSIGNED: _("Case %(reference)s is assigned to you."),
     Kind.REFERRAL_RECEIVED: _("%(organisation)s refers case %(reference)s to your organisation (%(service)s)."),
     Kind.REFERRAL_ACCEPTED: _("%(organisation)s accepted the referral of case %(reference)s."),

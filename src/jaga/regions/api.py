@@ -45,7 +45,7 @@ class RegionListView(MethodFirst, ListAPIView):
     authentication_classes: list[type] = []
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         request: Request = self.request
         level = request.query_params.get("level")
         parent = request.query_params.get("parent")

@@ -14,7 +14,7 @@ def _by_province(label: Any) -> tuple[dict[str, str], dict[str, list[tuple[str, 
     provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
     groups: dict[str, list[tuple[str, str]]] = {}
     for code, name, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name", "parent"):
-        groups.setdefault(parent, []).append((code, label(code, name)))
+        groups.setdefault(str(parent), []).append((code, label(code, name)))
     return provinces, groups
 
 

@@ -9,8 +9,9 @@ happened, so a child recorded in two provinces counts once in each (docs/adr/001
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,7 +61,7 @@ def stats_refresh() -> Refresh:
             if dim != "total":
                 group["v"] = _path(dim)
             query = cases.values(**group).annotate(n=child_count())
-            for row in query.iterator():
+            for row in cast(Iterator[dict[str, Any]], query.iterator()):
                 value = "" if row.get("v") in (None, "") else str(row["v"])
                 key = (dim, row["p"], row["y"], row.get("f", "") if with_form else "", value)
                 rows[key] = rows.get(key, 0) + row["n"]
@@ -233,8 +234,8 @@ def _compute_grids(year: int, form: str) -> Grids:
             additive=(True, False),
         )
     )
-    hidden = {(i, TOTAL) for i in range(len(provinces)) if (i, 0) in totals.suppressed}
-    locked = {(i, TOTAL) for i in range(len(provinces)) if (i, 0) not in totals.suppressed}
+    hidden: set[tuple[int, ...]] = {(i, TOTAL) for i in range(len(provinces)) if (i, 0) in totals.suppressed}
+    locked: set[tuple[int, ...]] = {(i, TOTAL) for i in range(len(provinces)) if (i, 0) not in totals.suppressed}
     (hidden if (TOTAL, 0) in totals.suppressed else locked).add((TOTAL, TOTAL))
     tables = {}
     for dim in dims:

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm
+from jaga.accounts.requests import signed_in
 from jaga.core.doors import DeclaredAPIView
 from jaga.regions.codes import PROVINCE_CODE
 from jaga.stats.access import province_scope
@@ -145,14 +146,14 @@ class CrosstabView(DeclaredAPIView):
         raw_year = request.query_params.get("year")
         if raw_year is not None and not (raw_year.isdigit() and len(raw_year) == 4):
             raise ValidationError({"year": "A year is four digits, e.g. 2026."})
-        province = province_scope(request.user) or _province(request)
+        province = province_scope(signed_in(request)) or _province(request)
         try:
             result = crosstab(dims=dims, year=int(raw_year) if raw_year else None, province=province)
         except CrosstabError as exc:
             raise ValidationError({"dims": str(exc)}) from exc
         from jaga.audit.services import record
 
-        record("stats.crosstab.viewed", actor=request.user, request=request._request, details={"dims": dims})
+        record("stats.crosstab.viewed", actor=signed_in(request), request=request._request, details={"dims": dims})
         return Response(
             {
                 "dimensions": dims,

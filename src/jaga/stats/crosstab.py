@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -73,7 +74,7 @@ def crosstab(*, dims: list[str], year: int | None = None, province: str = "") ->
     group = {f"d{k}": DIMENSIONS[dim].expression for k, dim in enumerate(dims)}
     index = [{value: j for j, (value, _l) in enumerate(values)} for values in labels]
     counts: dict[tuple[int, ...], int] = {}
-    for row in cases.values(**group).annotate(n=child_count()).iterator():
+    for row in cast(Iterator[dict[str, Any]], cases.values(**group).annotate(n=child_count()).iterator()):
         cell = []
         for k in range(len(dims)):
             value = "" if row[f"d{k}"] in (None, "") else str(row[f"d{k}"])

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.models import Form
+from jaga.core.forms import set_choices
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
 
 
@@ -22,15 +23,15 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], public: bool, scope: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        set_choices(self, "year", [(str(y), str(y)) for y in years])
         if scope:
             del self.fields["province"]
         else:
-            self.fields["province"].choices = _province_choices()
+            set_choices(self, "province", _province_choices())
         if public:
             del self.fields["form"]  # the public sees fixed tables only (docs/adr/0010)
         else:
-            self.fields["form"].choices = [("", _("Every form")), *Form.choices]
+            set_choices(self, "form", [("", _("Every form")), *Form.choices])
 
 
 class CrosstabForm(forms.Form):
@@ -44,8 +45,8 @@ class CrosstabForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("Every year")), *[(str(y), str(y)) for y in years]]
-        self.fields["province"].choices = _province_choices()
+        set_choices(self, "year", [("", _("Every year")), *[(str(y), str(y)) for y in years]])
+        set_choices(self, "province", _province_choices())
 
     def clean_dims(self) -> list[str]:
         dims = self.cleaned_data["dims"]

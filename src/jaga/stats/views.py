@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.audit.services import record
 from jaga.cases.models import AgeBand, Form
 from jaga.core.doors import public
@@ -92,7 +93,7 @@ def public_dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @require_perm("stats.view")
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthedHttpRequest) -> HttpResponse:
     return _render(request, public=False)
 
 
@@ -105,7 +106,7 @@ def _table_rows(table: Published) -> list[list[str]]:
 
 @require_safe
 @require_perm("stats.export")
-def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_view(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     return _export(request, fmt, public=False)
 
 
@@ -142,7 +143,7 @@ def public_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_safe
 @require_perm("stats.view")
-def crosstab_view(request: HttpRequest) -> HttpResponse:
+def crosstab_view(request: AuthedHttpRequest) -> HttpResponse:
     scope = province_scope(request.user)
     form = CrosstabForm(request.GET or None, years=years_available())
     result = None
@@ -177,7 +178,7 @@ def crosstab_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("stats.export")
-def refresh_view(request: HttpRequest) -> HttpResponse:
+def refresh_view(request: AuthedHttpRequest) -> HttpResponse:
     refresh_statistics.enqueue()
     record("stats.refresh.requested", actor=request.user, request=request)
     messages.success(request, _("The figures are being recomputed in the background; reload in a minute."))
@@ -199,7 +200,7 @@ def public_datapackage_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @require_perm("stats.export")
-def interchange_view(request: HttpRequest, kind: str) -> HttpResponse:
+def interchange_view(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     """DHIS2 data values (JSON) or SIMFONI-PPA categories (CSV) for one year."""
     import json
 
@@ -224,7 +225,7 @@ def interchange_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("stats.research_extract")
-def research_view(request: HttpRequest) -> HttpResponse:
+def research_view(request: AuthedHttpRequest) -> HttpResponse:
     """The researcher's page: what the extract holds, and the download (POST: it is recorded)."""
     from jaga.stats.research import COLUMNS, DICTIONARY, QUASI, research_extract
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.tables import csv_download
 from jaga.stats import charts
 from jaga.stats.access import province_scope
@@ -41,20 +42,20 @@ def _rows(found: Insights) -> list[list[str]]:
 
 @require_GET
 @require_perm("stats.view")
-def caseload_insights_view(request: HttpRequest) -> HttpResponse:
+def caseload_insights_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     own_unit = user_has_perm(user, "cases.view_all_org")
     choices = (["unit"] if own_unit else []) + ["province", "organisation"]
     by = request.GET.get("by", choices[0])
     by = by if by in choices else choices[0]
-    available = years(user.organisation_id if by == "unit" else None)  # type: ignore[union-attr]
+    available = years(user.organisation_id if by == "unit" else None)
     try:
         year = int(request.GET.get("year", available[0]))
     except ValueError:
         year = available[0]
     year = year if year in available else available[0]
     if by == "unit":
-        found = unit_insights(user.organisation_id, year)  # type: ignore[union-attr]
+        found = unit_insights(user.organisation_id, year)
     else:
         found = wide_insights(year=year, province=province_scope(user), by=by)
     if request.GET.get("format") == "csv":

@@ -49,7 +49,7 @@ DUPLICATE_SHARE = 0.12
 SIBLING_SHARE = 0.04
 
 
-def _weighted(rng: random.Random, table: dict[str, float]) -> str:
+def _weighted(rng: random.Random, table: dict[str, int] | dict[str, float]) -> str:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
@@ -80,7 +80,7 @@ class SynthResult:
     organisations: int
 
 
-def _unit_for(province: Region, units: dict[str, Organisation]) -> Organisation:
+def _unit_for(province: Region, units: dict[str | None, Organisation]) -> Organisation:
     if province.code not in units:
         units[province.code] = Organisation.objects.get_or_create(
             name=f"UPTD PPA {province.name} (sintetis)",
@@ -111,7 +111,7 @@ def synth_cases(*, count: int, seed: int, today: date | None = None) -> SynthRes
     provinces = {r.code: r for r in Region.objects.filter(level=Region.Level.PROVINCE)}
     regencies: dict[str, list[str]] = {}
     for code, parent in Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "parent"):
-        regencies.setdefault(parent, []).append(code)
+        regencies.setdefault(str(parent), []).append(code)
     units = {o.jurisdiction_id: o for o in Organisation.objects.filter(
         type=Organisation.Type.REGIONAL_SERVICE_UNIT, jurisdiction__level=Region.Level.PROVINCE)}  # fmt: skip
     seconds = [o for o in Organisation.objects.filter(jurisdiction__isnull=True, type=Organisation.Type.NGO)]

@@ -78,6 +78,7 @@ def _walk(case: Case, stage: str, worker: User, boss: User, rng: random.Random) 
     if stage == "assessment_returned":
         _assess(worker, case, rng)
         entry = workflow.current(case, "assessment")
+        assert entry is not None  # just submitted
         workflow.submission_decide(
             actor=boss, entry=entry, approve=False, comment="Tambahkan kebutuhan pendidikan dan rencana keamanan."
         )

@@ -177,7 +177,7 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         title="Sekolah Aman dari Eksploitasi (demo)", theme="Grooming online dan sextortion",
         audience="Siswa SMP dan orang tua", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
     )  # fmt: skip
-    campaign.provinces.set(["51", "31"])
+    campaign.provinces.set(Region.objects.filter(code__in=["51", "31"]))
     campaign.partners.set([organisations["ngo"], organisations["bali"]])
     for kind, channel, day, region, reach in [
         ("school_visit", "in_person", date(2026, 2, 10), "51.71", {"girls": 64, "boys": 58, "women": 4, "men": 2}),

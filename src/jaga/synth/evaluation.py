@@ -183,7 +183,7 @@ def true_pairs(rows: list[dict]) -> set[tuple[str, str]]:
     by_person: dict[str, list[str]] = {}
     for row in rows:
         by_person.setdefault(row["person"], []).append(row["id"])
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for ids in by_person.values():
         ids.sort()
         pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])

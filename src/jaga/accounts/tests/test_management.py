@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from jaga.conftest import PASSWORD, totp_now
 pytestmark = pytest.mark.django_db
 
 
-def invite(client: Client, organisation: Organisation, **overrides: object) -> object:
+def invite(client: Client, organisation: Organisation, **overrides: object) -> Any:
     data = {
         "email": "new.worker@test.example",
         "full_name": "Nur Pekerja",

@@ -203,8 +203,9 @@ def test_canonical_many_is_canonical_row_by_row() -> None:
     from jaga.audit.chain import canonical, canonical_many
 
     when = datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC)
-    common = {"action": "cases.case.registered", "actor_id": "a1", "organisation_id": None, "ip": "10.0.0.1",
-              "target_type": "cases.case", "details": {"via": "import", "seq": 0, "note": 'quote " and ü'}}  # fmt: skip
+    common: dict[str, Any] = {"action": "cases.case.registered", "actor_id": "a1", "organisation_id": None,
+                              "ip": "10.0.0.1", "target_type": "cases.case",
+                              "details": {"via": "import", "seq": 0, "note": 'quote " and ü'}}  # fmt: skip
     same = [{**common, "target_id": target} for target in ["c1", 'odd "id"', "ü\u0000"]]
     mixed = [*same, {**common, "target_id": "c4", "details": {}}]
     for entries in (same, mixed, same[:1], []):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -10,7 +12,7 @@ from jaga.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-BODY = {
+BODY: dict[str, Any] = {
     "registered_on": "2026-03-14",
     "source": "police",
     "forms": ["online"],
@@ -159,8 +161,8 @@ def test_the_case_list_api_takes_the_pages_filters_and_refuses_bad_ones(
 
     from jaga.audit.models import AuditEvent
 
-    online = register_case(caseworker_jakarta)  # type: ignore[operator]
-    trafficking = register_case(  # type: ignore[operator]
+    online = register_case(caseworker_jakarta)
+    trafficking = register_case(
         caseworker_jakarta,
         forms=["trafficking"],
         registered_on=date(2025, 1, 10),

@@ -288,8 +288,8 @@ def test_a_search_keeps_the_nik_out_of_every_url(
     assert export.status_code == 200 and export.content.decode().count("\n") == 2  # header and the one case
     expired = Client()
     expired.force_login(caseworker_jakarta)
-    page = expired.get(location, follow=True).content.decode()
-    assert "Pencarian itu sudah kedaluwarsa" in page
+    shown = expired.get(location, follow=True).content.decode()
+    assert "Pencarian itu sudah kedaluwarsa" in shown
     session = client.session
     session["case_searches"] = {"old": "v99:c2VhbGVkIHVuZGVyIGEgcmV0aXJlZCBrZXk="}  # a key since retired
     session.save()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ def case(caseworker_jakarta: User, register_case: Callable[..., Case]) -> Case:
     return register_case(caseworker_jakarta)
 
 
-def refer(actor: User, case: Case, to: Organisation, **kwargs: object) -> Referral:
+def refer(actor: User, case: Case, to: Organisation, **kwargs: Any) -> Referral:
     return referral_request(actor=actor, case=case, to_organisation=to, service="shelter", **kwargs)
 
 

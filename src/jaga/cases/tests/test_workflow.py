@@ -141,7 +141,8 @@ def _input() -> Any:
 
 
 def test_every_status_is_reached_by_a_step_and_every_open_status_can_close() -> None:
-    reached, frontier = {S.REGISTERED}, [S.REGISTERED]
+    reached: set[str] = {S.REGISTERED}
+    frontier: list[str] = [S.REGISTERED]
     while frontier:
         status = frontier.pop()
         for step in workflow.STEPS.values():

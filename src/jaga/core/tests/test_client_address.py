@@ -11,7 +11,7 @@ from jaga.core.client import client_address
 
 
 def address(remote: str, forwarded: str | None = None) -> str | None:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
 
 

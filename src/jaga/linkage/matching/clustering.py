@@ -128,8 +128,8 @@ def conflict(x: Evidence, y: Evidence) -> str:
     if (names_differ or given_differs) and not (x.dob is not None and x.dob == y.dob):
         aliases = [(x.alias, x.alias_n, y.name, y.name_n), (x.name, x.name_n, y.alias, y.alias_n),
                    (x.alias, x.alias_n, y.alias, y.alias_n)]  # fmt: skip
-        if not any(p is not None and q is not None and dice(p, q, pn, qn, NAME_BITS) >= ALIAS_LEVEL
-                   for p, pn, q, qn in aliases):  # fmt: skip
+        if not any(p is not None and q is not None and pn is not None and qn is not None
+                   and dice(p, q, pn, qn, NAME_BITS) >= ALIAS_LEVEL for p, pn, q, qn in aliases):  # fmt: skip
             return "name"
     return ""
 
@@ -143,18 +143,25 @@ def overruled(x: Evidence, y: Evidence) -> bool:
     return x.name is not None and x.name == y.name
 
 
-def _within_int(a: int | None, b: int | None, a_bits: int, b_bits: int) -> bool:
+def _within_int(a: int | None, b: int | None, a_bits: int | None, b_bits: int | None) -> bool:
     """``_within`` in Python."""
-    if a is None or b is None or min(a_bits, b_bits) < WITHIN_BITS:
+    if a is None or b is None or a_bits is None or b_bits is None or min(a_bits, b_bits) < WITHIN_BITS:
         return False
     common = ((a & b).bit_count() - NAME_BITS + a_bits + b_bits) / 2
     return common >= WITHIN * min(a_bits, b_bits)
 
 
 def _apart(
-    a: int | None, b: int | None, a_bits: int, b_bits: int, below: float = NAME_CONFLICT, length: int = NAME_BITS
+    a: int | None,
+    b: int | None,
+    a_bits: int | None,
+    b_bits: int | None,
+    below: float = NAME_CONFLICT,
+    length: int = NAME_BITS,
 ) -> bool:
-    return a is not None and b is not None and dice(a, b, a_bits, b_bits, length) < below
+    if a is None or b is None or a_bits is None or b_bits is None:
+        return False
+    return dice(a, b, a_bits, b_bits, length) < below
 
 
 class Conflicts:
@@ -191,8 +198,8 @@ class Conflicts:
         get = self.found.get
         for x in xs:
             for y in ys:
-                if why := get((x, y)):
-                    return why
+                if found := get((x, y)):
+                    return found
         return ""
 
     def involved(self) -> set[int]:
@@ -365,8 +372,9 @@ def cluster(
             join(ra, ma, rb, mb)
     keys = records.keys
     matched, refused = [], []
+    match = thresholds.match if thresholds.match is not None else 0.99  # chosen before clustering
     for a, b, probability in edges:
-        if probability < thresholds.match:
+        if probability < match:
             continue
         if a in clean:
             matched.append(Pair(keys[a], keys[b], probability))

@@ -56,12 +56,10 @@ def _cluster_run(
     thresholds = scored.thresholds
     records = Records.of(con, tables)
     edges = _strong(con, scored.table, records, thresholds)
-    same, different = list(same), list(different)
-    if same or different:
-        number = {key: n for n, key in enumerate(records.keys)}
-        same = [(number[a], number[b]) for a, b in same if a in number and b in number]
-        different = [(number[a], number[b]) for a, b in different if a in number and b in number]
-    groups = _groups([*((a, b) for a, b, _p in edges), *same])
+    number = {key: n for n, key in enumerate(records.keys)} if same or different else {}
+    same_n = [(number[a], number[b]) for a, b in same if a in number and b in number]
+    different_n = [(number[a], number[b]) for a, b in different if a in number and b in number]
+    groups = _groups([*((a, b) for a, b, _p in edges), *same_n])
     conflicts = chain_conflicts(con, tables, groups)
     # A strong pair's own soft conflict may be lifted by evidence the check does not weigh (``overruled``).
     soft = [(a, b) for a, b, _p in edges if conflicts.found.get((a, b), HARD_CONFLICTS[0]) not in HARD_CONFLICTS]
@@ -69,7 +67,7 @@ def _cluster_run(
         known = evidence(con, tables, {x for pair in soft for x in pair})
         conflicts.overruled_by({(a, b) for a, b in soft if overruled(known[a], known[b])})
     clusters, matched, refused, placed = cluster(
-        records, edges, thresholds, conflicts, groups, same=same, different=different
+        records, edges, thresholds, conflicts, groups, same=same_n, different=different_n
     )
     # Levels (the evidence a reviewer reads) for the refused pairs a person may overrule, strongest first.
     contested = sorted((p for p in refused if p.refused not in HARD_CONFLICTS), key=lambda p: -p.probability)

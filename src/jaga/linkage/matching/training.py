@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -76,16 +77,16 @@ def choose_thresholds(
         )
     review = given.review
     if review is None:
-        row = con.execute(
+        band = con.execute(
             f"SELECT min(match_probability), count(*), sum(match_probability) FROM (SELECT match_probability FROM "
             f"{scored} WHERE match_probability < ? ORDER BY match_probability DESC LIMIT {REVIEW_MAX})",
             [match],
         ).fetchall()[0]
-        review = min(max(row[0] or match, SCORING_FLOOR), match)
-        if row[1]:
+        review = float(min(max(band[0] or match, SCORING_FLOOR), match))
+        if band[1]:
             notes.append(
-                f"review band {review:.3f} to {match:.3f}, chosen for a linkage officer: the {row[1]:,} strongest "
-                f"pairs below the match threshold (at most {REVIEW_MAX:,}), about {row[2]:,.0f} of them the same child"
+                f"review band {review:.3f} to {match:.3f}, chosen for a linkage officer: the {band[1]:,} strongest "
+                f"pairs below the match threshold (at most {REVIEW_MAX:,}), about {band[2]:,.0f} of them the same child"
             )
     return Thresholds(match, review)
 
@@ -193,8 +194,8 @@ def train(
 
     settings = SettingsCreator(
         link_type="dedupe_only" if len(tables) == 1 else "link_only",
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=SPLINK_BLOCKING,
+        comparisons=list[Any](comparisons()),
+        blocking_rules_to_generate_predictions=list[Any](SPLINK_BLOCKING),
         # Only ids and probabilities: copying 2,000-bit filters into millions of scored pairs costs more
         # than the scoring; the levels of the few pairs Jaga reads are computed again (_fetch).
         retain_matching_columns=False,
@@ -256,8 +257,10 @@ def train(
         try:
             # Without term frequencies: they refine the exact names' weights at scoring, not m or u.
             _quiet(
-                lambda rule=rule, session=session: session.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
+                partial(
+                    session.estimate_parameters_using_expectation_maximisation,
+                    rule,
+                    estimate_without_term_frequencies=True,
                 )
             )
         except (EMTrainingException, ArithmeticError, ValueError) as exc:

@@ -21,7 +21,7 @@ from jaga.conftest import run_worker
 from jaga.linkage import services
 from jaga.linkage.models import CaseEncoding, ClusterMember, LinkageRun, PairReview, ReferralAsk
 
-SINTA = {
+SINTA: dict[str, Any] = {
     "full_name": "Sinta Maharani Uji",
     "nik": "3171074508120003",
     "date_of_birth": date(2012, 8, 5),

@@ -41,7 +41,7 @@ def pairs_of_clusters(clusters: list[dict[str, str]], key: str = "id") -> set[tu
     groups: dict[str, list[str]] = {}
     for row in clusters:
         groups.setdefault(row["cluster"], []).append(row[key])
-    found = set()
+    found: set[tuple[str, str]] = set()
     for ids in groups.values():
         ids.sort()
         found.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
@@ -186,13 +186,13 @@ def test_the_chain_checks_in_sql_are_the_python_ones(files: dict, names: list[st
     # records (45,000 pairs: every kind of verdict) and the next 900 in twos.
     groups = [list(range(300)), *[[n, n + 1] for n in range(300, 1200, 2)]]
     conflicts = chain_conflicts(con, tables, groups)
-    evidence = evidence(con, tables, range(len(records.keys)))
+    known = evidence(con, tables, range(len(records.keys)))
     verdicts: dict[str, int] = {}
     for group in groups:
         for x in group:
             for y in group:
                 if x != y:
-                    expected = conflict(evidence[x], evidence[y])
+                    expected = conflict(known[x], known[y])
                     assert conflicts.between(x, y) == expected, (x, y)
                     verdicts[expected] = verdicts.get(expected, 0) + 1
     assert set(verdicts) >= {"", "sex", "date_of_birth", "name"}
@@ -227,9 +227,9 @@ def test_a_given_name_that_differs_is_another_child_unless_the_words_are_swapped
             encode(keys, "y", {"full_name": other, "date_of_birth": other_born, "sex": "male"}),
         ],
     )
-    evidence = evidence(con, ["records"], [0, 1])
+    known = evidence(con, ["records"], [0, 1])
     conflicts = chain_conflicts(con, ["records"], [[0, 1]])
-    assert conflict(evidence[0], evidence[1]) == conflict(evidence[1], evidence[0]) == why
+    assert conflict(known[0], known[1]) == conflict(known[1], known[0]) == why
     assert conflicts.between(0, 1) == conflicts.between(1, 0) == why
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
-from jaga.core.forms import DATE, with_blank
+from jaga.core.forms import DATE, set_choices, with_blank
 from jaga.programs.advocacy.models import AdvocacyActivity, Ask, Stage
 from jaga.regions.choices import region_choices
 from jaga.regions.models import Region
@@ -30,8 +30,10 @@ class AskForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # long lists grouped: regions by province, organisations by type
-        self.fields["region"].choices = region_choices()  # type: ignore[attr-defined]
-        self.fields["lead"].choices = organisation_choices(self.fields["lead"].queryset)  # type: ignore[attr-defined]
+        set_choices(self, "region", region_choices())
+        lead = self.fields["lead"]
+        if isinstance(lead, forms.ModelChoiceField) and lead.queryset is not None:
+            lead.choices = organisation_choices(lead.queryset)
 
 
 class ActivityForm(forms.ModelForm):

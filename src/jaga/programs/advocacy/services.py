@@ -19,7 +19,7 @@ from jaga.programs.advocacy.models import AdvocacyActivity, Ask, Stage, StageCha
 from jaga.programs.validation import check_all
 from jaga.regions.models import Region
 
-LEVEL_OF_REGION = {Ask.Level.PROVINCE: Region.Level.PROVINCE, Ask.Level.REGENCY: Region.Level.REGENCY}
+LEVEL_OF_REGION: dict[str, str] = {Ask.Level.PROVINCE: Region.Level.PROVINCE, Ask.Level.REGENCY: Region.Level.REGENCY}
 
 
 @dataclass
@@ -86,6 +86,7 @@ def stage_move(
         errors["changed_on"] = [_("The date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)
+    assert changed_on is not None  # checked above
     change = StageChange.objects.create(
         ask=ask, from_stage=ask.stage, to_stage=stage, changed_on=changed_on, evidence=evidence.strip(), by=actor
     )

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs.access import access_record
@@ -22,7 +23,7 @@ from jaga.programs.advocacy.models import Ask
 
 @require_safe
 @require_perm("programs.manage")
-def advocacy_board_view(request: HttpRequest) -> HttpResponse:
+def advocacy_board_view(request: AuthedHttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     asks = Ask.objects.select_related("lead", "region")
@@ -57,12 +58,12 @@ def advocacy_board_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def ask_create_view(request: HttpRequest) -> HttpResponse:
-    form = AskForm(request.POST or None, initial={"lead": request.user.organisation_id})  # type: ignore[union-attr]
+def ask_create_view(request: AuthedHttpRequest) -> HttpResponse:
+    form = AskForm(request.POST or None, initial={"lead": request.user.organisation_id})
     if request.method == "POST" and form.is_valid():
         try:
             ask = advocacy.ask_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 data=advocacy.AskInput(**form.cleaned_data),
                 request=request,
             )
@@ -76,7 +77,7 @@ def ask_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
+def ask_detail_view(request: AuthedHttpRequest, ask_id: Any) -> HttpResponse:
     ask = access_record(request.user, Ask.objects.select_related("lead", "region"), pk=ask_id)
     activity_form, stage_form = ActivityForm(prefix="activity"), StageForm(prefix="stage")
     if request.method == "POST":
@@ -85,13 +86,13 @@ def ask_detail_view(request: HttpRequest, ask_id: Any) -> HttpResponse:
             if action == "activity":
                 activity_form = ActivityForm(request.POST, prefix="activity")
                 if activity_form.is_valid():
-                    advocacy.activity_add(actor=request.user, ask=ask, request=request, **activity_form.cleaned_data)  # type: ignore[arg-type]
+                    advocacy.activity_add(actor=request.user, ask=ask, request=request, **activity_form.cleaned_data)
                     messages.success(request, _("Activity recorded."))
                     return redirect("programs:ask", ask_id=ask.pk)
             elif action == "stage":
                 stage_form = StageForm(request.POST, prefix="stage")
                 if stage_form.is_valid():
-                    advocacy.stage_move(actor=request.user, ask=ask, request=request, **stage_form.cleaned_data)  # type: ignore[arg-type]
+                    advocacy.stage_move(actor=request.user, ask=ask, request=request, **stage_form.cleaned_data)
                     messages.success(request, _("Stage changed."))
                     return redirect("programs:ask", ask_id=ask.pk)
         except ValidationError as exc:

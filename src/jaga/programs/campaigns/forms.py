@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
-from jaga.core.forms import DATE
+from jaga.core.forms import DATE, set_queryset
 from jaga.programs.campaigns.models import CampaignActivity
 from jaga.regions.models import Region
 
@@ -52,12 +52,12 @@ class CampaignActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("code")
+        set_queryset(self, "region", Region.objects.order_by("code"))
         for name in self.COUNTS:  # an empty count is none
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name in self.COUNTS:
             if cleaned.get(name) is None:
                 cleaned[name] = 0

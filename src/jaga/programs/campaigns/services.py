@@ -79,7 +79,7 @@ class Reach:
 
 def reach(activities: Any) -> Reach:
     """Totals, by channel, and by province (an activity in a regency counts in its province)."""
-    totals = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
     channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     provinces: dict[str, int] = defaultdict(int)
     for activity in activities.select_related("region"):

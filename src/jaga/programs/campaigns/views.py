@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs.access import access_record
@@ -36,7 +37,7 @@ def _reach_context(activities: Any, title: Any) -> dict[str, Any]:
 
 @require_safe
 @require_perm("programs.manage")
-def campaign_list_view(request: HttpRequest) -> HttpResponse:
+def campaign_list_view(request: AuthedHttpRequest) -> HttpResponse:
     activities = CampaignActivity.objects.all()
     if request.GET.get("format") == "xlsx":
         header = [
@@ -81,7 +82,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def campaign_create_view(request: HttpRequest) -> HttpResponse:
+def campaign_create_view(request: AuthedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -92,7 +93,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
                 provinces=provinces,
                 partners=partners,
                 request=request,
-                **fields,  # type: ignore[arg-type]
+                **fields,
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -104,12 +105,12 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def campaign_detail_view(request: HttpRequest, campaign_id: Any) -> HttpResponse:
+def campaign_detail_view(request: AuthedHttpRequest, campaign_id: Any) -> HttpResponse:
     campaign = access_record(request.user, Campaign.objects.prefetch_related("provinces", "partners"), pk=campaign_id)
     form = CampaignActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaigns.activity_add(actor=request.user, campaign=campaign, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            campaigns.activity_add(actor=request.user, campaign=campaign, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

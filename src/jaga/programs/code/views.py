@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs.access import access_record
@@ -22,7 +23,7 @@ from jaga.programs.code.models import CodeCriterion, CodeMember, CodeReport
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def code_dashboard_view(request: HttpRequest) -> HttpResponse:
+def code_dashboard_view(request: AuthedHttpRequest) -> HttpResponse:
     from jaga.stats import charts
 
     board = code.dashboard()
@@ -40,7 +41,7 @@ def code_dashboard_view(request: HttpRequest) -> HttpResponse:
     form = CodeMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = code.member_add(actor=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            member = code.member_add(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -49,17 +50,17 @@ def code_dashboard_view(request: HttpRequest) -> HttpResponse:
     chart = charts.bars(
         _("Member companies meeting each criterion"), [(label, n, str(n)) for _c, label, n in board.per_criterion]
     )
-    rows = [(m, code.met_count(m), code.latest_report(m)) for m in board.members]
+    members = [(m, code.met_count(m), code.latest_report(m)) for m in board.members]
     return render(
         request,
         "programs/code_dashboard.html",
-        {"board": board, "rows": rows, "chart": chart, "form": form, "six": len(CodeCriterion)},
+        {"board": board, "rows": members, "chart": chart, "form": form, "six": len(CodeCriterion)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def code_member_view(request: HttpRequest, member_id: Any) -> HttpResponse:
+def code_member_view(request: AuthedHttpRequest, member_id: Any) -> HttpResponse:
     member = access_record(request.user, CodeMember.objects.select_related("organisation"), pk=member_id)
     forms: dict[str, Any] = {
         "membership": MembershipForm(
@@ -107,16 +108,16 @@ def _member_action(request: HttpRequest, member: CodeMember, action: str, data: 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.submit_code_report")
-def code_report_view(request: HttpRequest) -> HttpResponse:
+def code_report_view(request: AuthedHttpRequest) -> HttpResponse:
     """The company's page: where it stands on each criterion, and its annual report."""
-    member = code.member_of(request.user)  # type: ignore[arg-type]
+    member = code.member_of(request.user)
     if member is None:
         return render(request, "programs/code_report.html", {"member": None})
     form = CodeReportForm(request.POST or None, initial={"year": code.report_year_default()})
     if request.method == "POST" and form.is_valid():
         try:
             code.report_submit(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 data=code.ReportInput(
                     year=form.cleaned_data["year"],
                     staff_trained=form.cleaned_data["staff_trained"],

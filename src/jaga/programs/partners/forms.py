@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
-from jaga.core.forms import DATE, with_blank
+from jaga.core.forms import DATE, set_choices, with_blank
 from jaga.programs.partners.models import Agreement, Programme
 from jaga.regions.models import Region
 
@@ -21,7 +21,7 @@ class PartnerFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name").values_list("code", "name")
-        self.fields["province"].choices = with_blank(list(provinces))
+        set_choices(self, "province", with_blank(list(provinces)))
 
 
 class ProgrammesForm(forms.Form):

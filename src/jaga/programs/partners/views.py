@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.models import Organisation
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.files import download
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
@@ -41,7 +43,7 @@ def _rows(partners: Any) -> list[list[Any]]:
 
 @require_safe
 @require_perm("programs.manage")
-def partner_list_view(request: HttpRequest) -> HttpResponse:
+def partner_list_view(request: AuthedHttpRequest) -> HttpResponse:
     form = PartnerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     partners = list(
@@ -63,10 +65,10 @@ def partner_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpResponse:
+def partner_detail_view(request: AuthedHttpRequest, organisation_id: Any) -> HttpResponse:
     organisation = access_record(request.user, Organisation, pk=organisation_id)
     actor = request.user
-    forms = {
+    forms: dict[str, Form] = {
         "programmes": ProgrammesForm(
             initial={"programmes": [link.programme for link in organisation.programme_links.all()]}
         ),
@@ -77,21 +79,22 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
         action = request.POST.get("action", "")
         try:
             if action == "programmes":
-                forms["programmes"] = form = ProgrammesForm(request.POST)
+                form: Form = ProgrammesForm(request.POST)
+                forms["programmes"] = form
                 if form.is_valid():
                     services.programmes_set(
                         actor=actor,
                         organisation=organisation,
                         programmes=form.cleaned_data["programmes"],
-                        request=request,  # type: ignore[arg-type]
+                        request=request,
                     )
                     messages.success(request, _("Programmes saved."))
                     return redirect("programs:partner", organisation_id=organisation.pk)
             elif action == "contact":
-                forms["contact"] = form = ContactForm(request.POST)
+                form = forms["contact"] = ContactForm(request.POST)
                 if form.is_valid():
                     services.contact_add(
-                        actor=actor,  # type: ignore[arg-type]
+                        actor=actor,
                         organisation=organisation,
                         data=services.ContactInput(**form.cleaned_data),
                         request=request,
@@ -100,13 +103,13 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
                     return redirect("programs:partner", organisation_id=organisation.pk)
             elif action == "remove_contact":
                 contact = access_record(request.user, organisation.contacts, pk=request.POST.get("contact"))
-                services.contact_remove(actor=actor, contact=contact, request=request)  # type: ignore[arg-type]
+                services.contact_remove(actor=actor, contact=contact, request=request)
                 messages.success(request, _("Contact removed."))
                 return redirect("programs:partner", organisation_id=organisation.pk)
             elif action == "agreement":
-                forms["agreement"] = form = AgreementForm(request.POST, request.FILES)
+                form = forms["agreement"] = AgreementForm(request.POST, request.FILES)
                 if form.is_valid():
-                    services.agreement_add(actor=actor, data=_agreement_input(form), request=request)  # type: ignore[arg-type]
+                    services.agreement_add(actor=actor, data=_agreement_input(form), request=request)
                     messages.success(request, _("Agreement added."))
                     return redirect("programs:partner", organisation_id=organisation.pk)
         except ValidationError as exc:
@@ -114,7 +117,7 @@ def partner_detail_view(request: HttpRequest, organisation_id: Any) -> HttpRespo
                 add_errors(forms[action], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
-    services.contacts_viewed(actor=actor, organisation=organisation, via="page", request=request)  # type: ignore[arg-type]
+    services.contacts_viewed(actor=actor, organisation=organisation, via="page", request=request)
     return render(
         request,
         "programs/partner_detail.html",
@@ -139,7 +142,7 @@ def _agreement_input(form: AgreementForm) -> services.AgreementInput:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
+def agreement_edit_view(request: AuthedHttpRequest, agreement_id: Any) -> HttpResponse:
     """The add form, filled in, to change an agreement; back to the partner page it was opened from."""
     agreement = access_record(request.user, Agreement, pk=agreement_id)
     parties = list(agreement.parties.all())
@@ -155,7 +158,7 @@ def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = _agreement_input(form)
         try:
-            services.agreement_update(actor=request.user, agreement=agreement, data=data, request=request)  # type: ignore[arg-type]
+            services.agreement_update(actor=request.user, agreement=agreement, data=data, request=request)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -166,9 +169,9 @@ def agreement_edit_view(request: HttpRequest, agreement_id: Any) -> HttpResponse
 
 @require_safe
 @require_perm("programs.manage")
-def agreement_document_view(request: HttpRequest, agreement_id: Any) -> HttpResponse:
+def agreement_document_view(request: AuthedHttpRequest, agreement_id: Any) -> HttpResponse:
     agreement = access_record(request.user, Agreement, pk=agreement_id)
     if not agreement.document:
         return redirect("programs:partner", organisation_id=agreement.parties.first().pk)
-    body = services.agreement_document(actor=request.user, agreement=agreement, request=request)  # type: ignore[arg-type]
+    body = services.agreement_document(actor=request.user, agreement=agreement, request=request)
     return download(body, content_type="application/pdf", filename=f"agreement-{agreement.pk}.pdf")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaga.core.forms import with_blank
+from jaga.core.forms import set_choices, with_blank
 from jaga.programs.results.models import Indicator
 from jaga.regions.models import Region
 
@@ -22,7 +22,7 @@ class ResultsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("National")), *_provinces()]
+        set_choices(self, "province", [("", _("National")), *_provinces()])
 
 
 class BaselineForm(forms.Form):

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.forms import add_errors
 from jaga.core.tables import table_response
 from jaga.programs.results import services as results
@@ -25,7 +26,7 @@ RESULT_FORMS: dict[str, tuple[Any, Any]] = {
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def results_view(request: HttpRequest) -> HttpResponse:
+def results_view(request: AuthedHttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from jaga.stats import charts
@@ -71,7 +72,7 @@ def results_view(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "year": year,
-            "province": dict(filters.fields["province"].choices).get(province, ""),
+            "province": dict(getattr(filters.fields["province"], "choices", [])).get(province, ""),
             "filters": filters,
             "chart": chart,
             "baseline_form": forms["baseline"],

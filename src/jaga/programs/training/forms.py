@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.choices import organisation_choices
 from jaga.accounts.models import Organisation
-from jaga.core.forms import DATE, with_blank
+from jaga.core.forms import DATE, set_queryset, with_blank
 from jaga.programs.training.models import Module, Participant, Question, Score, TrainingSession
 from jaga.regions.models import Region
 
@@ -46,8 +46,8 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("code")
-        self.fields["organisations"].queryset = Organisation.objects.filter(is_active=True)
+        set_queryset(self, "region", Region.objects.order_by("code"))
+        set_queryset(self, "organisations", Organisation.objects.filter(is_active=True))
 
 
 class TestsForm(forms.Form):

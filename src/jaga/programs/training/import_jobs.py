@@ -127,7 +127,7 @@ def participant_import_run(job_id: str) -> Job:
 
 
 def _run(job: Job) -> Job:
-    data = crypto.decrypt_bytes(job.data, context=job.crypto_context)
+    data = crypto.decrypt_bytes(bytes(job.data), context=job.crypto_context)
     job.advance(state=Job.State.VALIDATING, total_rows=max(data.count(b"\n"), 1))
     actor = job.created_by
     errors: list[tuple[int, str, str]] = []

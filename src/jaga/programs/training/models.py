@@ -156,7 +156,7 @@ class Participant(models.Model):
 
     @property
     def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation_id else self.organisation_name
+        return self.organisation.name if self.organisation is not None else self.organisation_name
 
 
 class ParticipantImportJob(FileJob):

@@ -100,13 +100,13 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             context["code_form"] = code_form = CodeEntryForm(request.POST, prefix="code")
             if code_form.is_valid():
-                participant = participant_for_code(session, code_form.cleaned_data["code"])
-                if participant is None:
+                found = participant_for_code(session, code_form.cleaned_data["code"])
+                if found is None:
                     code_form.add_error(
                         "code", _("No participant of this session has this code. Check it with your trainer.")
                     )
                 else:
-                    _remember(request, session, participant)
+                    _remember(request, session, found)
                     return redirect("pelatihan:start", token=token)
         return render(request, "programs/test_start.html", context, status=400)
     me = _me(request, session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from statistics import mean
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -28,13 +29,13 @@ class Gain:
 def gain(participants: QuerySet[Participant]) -> Gain:
     """Knowledge gain over any set of participants (one session, a module, a year, a region)."""
     rows = list(participants.select_related("session__module").prefetch_related("results"))
-    scores: dict[str, dict[str, int]] = defaultdict(dict)
+    scores: dict[Any, dict[str, int]] = defaultdict(dict)
     passed = 0
     for participant in rows:
         for result in participant.results.all():
             scores[participant.pk][result.kind] = result.score
-        post = scores[participant.pk].get("post")
-        if post is not None and post >= participant.session.module.pass_mark:
+        final = scores[participant.pk].get("post")
+        if final is not None and final >= participant.session.module.pass_mark:
             passed += 1
     pre = [s["pre"] for s in scores.values() if "pre" in s]
     post = [s["post"] for s in scores.values() if "post" in s]

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
 from jaga.audit.services import record
 from jaga.core.files import download
-from jaga.core.forms import add_errors
+from jaga.core.forms import add_errors, set_choices
 from jaga.core.qr import qr_data_uri
 from jaga.core.tables import ImportFileError, table_response
 from jaga.programs.access import access_record
@@ -69,7 +70,7 @@ def _fmt(value: float | None) -> str:
 
 @require_safe
 @require_perm("programs.manage")
-def training_view(request: HttpRequest) -> HttpResponse:
+def training_view(request: AuthedHttpRequest) -> HttpResponse:
     from jaga.stats import charts
 
     modules = list(Module.objects.all())
@@ -98,7 +99,7 @@ def training_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpResponse:
+def module_create_view(request: AuthedHttpRequest, module_id: Any = None) -> HttpResponse:
     """A new module, or (with ``module_id``) the same form to change one."""
     module = access_record(request.user, Module, pk=module_id) if module_id else None
     # The form gets its own copy: a model form writes its data into its instance while it validates.
@@ -107,10 +108,10 @@ def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpRespo
         fields = {name: form.cleaned_data[name] for name in ModuleForm.Meta.fields}
         try:
             if module is None:
-                module = module_create(actor=request.user, request=request, **fields)  # type: ignore[arg-type]
+                module = module_create(actor=request.user, request=request, **fields)
                 messages.success(request, _("Module created. Add its materials and questions."))
             else:
-                module_update(actor=request.user, module=module, request=request, **fields)  # type: ignore[arg-type]
+                module_update(actor=request.user, module=module, request=request, **fields)
                 messages.success(request, _("Module saved."))
         except ValidationError as exc:
             add_errors(form, exc)
@@ -121,7 +122,7 @@ def module_create_view(request: HttpRequest, module_id: Any = None) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
+def module_detail_view(request: AuthedHttpRequest, module_id: Any) -> HttpResponse:
     module = access_record(request.user, Module, pk=module_id)
     material_form, question_form = MaterialForm(prefix="material"), QuestionForm(prefix="question")
     if request.method == "POST":
@@ -132,7 +133,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
                 if material_form.is_valid():
                     upload = material_form.cleaned_data["file"]
                     material = material_add(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         module=module,
                         title=material_form.cleaned_data["title"],
                         changes=material_form.cleaned_data["changes"],
@@ -150,7 +151,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
                     if not options[data["answer"] - 1].strip():
                         raise ValidationError({"answer": [_("The correct option is empty.")]})
                     question_add(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         module=module,
                         text=data["text"],
                         options=[o for o in options if o.strip()],
@@ -162,7 +163,7 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
             elif action in ("retire", "restore"):
                 question = access_record(request.user, module.questions, pk=request.POST.get("question"))
                 question_set_active(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     question=question,
                     active=action == "restore",
                     request=request,
@@ -190,14 +191,14 @@ def module_detail_view(request: HttpRequest, module_id: Any) -> HttpResponse:
 
 @require_safe
 @require_perm("programs.manage")
-def material_download_view(request: HttpRequest, material_id: Any) -> HttpResponse:
+def material_download_view(request: AuthedHttpRequest, material_id: Any) -> HttpResponse:
     material = access_record(request.user, Material, pk=material_id)
     return download(bytes(material.content), content_type=material.file_type, filename=material.file_name)
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def session_create_view(request: HttpRequest, session_id: Any = None) -> HttpResponse:
+def session_create_view(request: AuthedHttpRequest, session_id: Any = None) -> HttpResponse:
     """A new session, or (with ``session_id``) the same form to change one."""
     session = access_record(request.user, TrainingSession, pk=session_id) if session_id else None
     initial = {} if session else {"module": request.GET.get("module")}
@@ -237,7 +238,7 @@ SESSION_FORMS = {
 
 @require_http_methods(["GET", "POST"])
 @require_perm("programs.manage")
-def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
+def session_detail_view(request: AuthedHttpRequest, session_id: Any) -> HttpResponse:
     session = access_record(request.user, TrainingSession.objects.select_related("module", "region"), pk=session_id)
     actor = request.user
     participants = list(
@@ -269,7 +270,7 @@ def session_detail_view(request: HttpRequest, session_id: Any) -> HttpResponse:
         if action in SESSION_FORMS:
             form = forms[action] = SESSION_FORMS[action](request.POST, request.FILES, prefix=action)
             if action == "score":
-                form.fields["participant"].choices = choices
+                set_choices(form, "participant", choices)
         try:
             done = _session_action(request, session, action, form, participants)
         except ValidationError as exc:
@@ -421,7 +422,7 @@ def _participants_xlsx(request: HttpRequest, session: TrainingSession, participa
 
 @require_safe
 @require_perm("programs.manage")
-def import_template_view(request: HttpRequest) -> HttpResponse:
+def import_template_view(request: AuthedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         import_template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -439,7 +440,7 @@ def certificate_response(request: HttpRequest, certificate: Certificate) -> Http
 
 @require_safe
 @require_perm("programs.manage")
-def certificate_pdf_view(request: HttpRequest, certificate_id: Any) -> HttpResponse:
+def certificate_pdf_view(request: AuthedHttpRequest, certificate_id: Any) -> HttpResponse:
     certificate = access_record(
         request.user,
         Certificate.objects.select_related("participant__session__module"),

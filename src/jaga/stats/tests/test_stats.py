@@ -91,7 +91,7 @@ def test_the_aggregate_api_and_its_errors(figures: Any, anonymous: Client) -> No
     for params, name in (({"year": "x"}, "year"), ({"province": "9"}, "province"), ({"form": "online"}, "form")):
         response = anonymous.get("/api/v1/stats/dashboard/", params)
         assert response.status_code == 400 and name in response.json(), params
-    for params in ({"year": 1999}, {"province": "99"}):  # well formed, but nothing there
+    for params in ({"year": "1999"}, {"province": "99"}):  # well formed, but nothing there
         response = anonymous.get("/api/v1/stats/dashboard/", params)
         assert response.status_code == 404 and "detail" in response.json(), params
 
@@ -132,10 +132,10 @@ def test_dashboards_by_scope_and_exports(
     assert bali.status_code == 200
     assert "Bali" in bali.content.decode().split("<h1>")[1].split("</h1>")[0], "a provincial unit sees its province"
     assert login_client(caseworker_bali).get("/stats/").status_code == 403
-    export = login_client(analyst_national).get("/stats/table.csv", {"year": 2025, "table": "sex"})
+    export = login_client(analyst_national).get("/stats/table.csv", {"year": "2025", "table": "sex"})
     assert export.status_code == 200 and export.content.decode().splitlines()[-1].endswith(",52")
     assert AuditEvent.objects.filter(action="stats.table.exported").exists()
-    xlsx = Client().get("/statistik/table.xlsx", {"year": 2025, "table": "province"})
+    xlsx = Client().get("/statistik/table.xlsx", {"year": "2025", "table": "province"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 

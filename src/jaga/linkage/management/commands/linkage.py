@@ -166,7 +166,7 @@ class Command(BaseCommand):
         extra = (options["truth"], options["variations"])
         files = []
         for path in paths:
-            rows, seen, problems = [], {}, []
+            rows, problems, seen = list[Any](), list[str](), dict[str, int]()
             for number, values in read_plain(path, mapping, extra=extra):
                 if problem := id_problem(values.get("id", "").strip(), number, seen):
                     problems.append(f"{path} row {number}: {problem}")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _report(year: int, **overrides: Any) -> dict[str, Any]:
-    data = {"year": year, "staff_trained": 40}
+    data: dict[str, Any] = {"year": year, "staff_trained": 40}
     for n in range(1, 6):
         data[f"status_{n}"] = "met"
         data[f"evidence_{n}"] = f"Bukti kriteria {n}"

@@ -38,7 +38,11 @@ def test_actuals_come_from_the_data_per_year_and_province(
     module = module_create(
         actor=programme_officer, title="M", audience="police", language="id", objectives="o", pass_mark=70
     )
-    for region, scores in [("51.71", [(40, 70, True), (60, 70, True), (50, None, False)]), ("31.71", [(0, 100, True)])]:
+    sessions: list[tuple[str, list[tuple[int, int | None, bool]]]] = [
+        ("51.71", [(40, 70, True), (60, 70, True), (50, None, False)]),
+        ("31.71", [(0, 100, True)]),
+    ]
+    for region, scores in sessions:
         session = session_create(
             actor=programme_officer, organisations=[], module=module, starts_on=date(2026, 5, 1),
             ends_on=date(2026, 5, 1), online=False, place="X", region_id=region, trainers="T",

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from jaga.linkage.tests.nusantara_names import (
+from .names import (
     ARABIC_M,
     CULTURES,
     HONORIFICS,
@@ -388,9 +388,3 @@ def write(rows: list[dict], path: Path) -> None:
         writer = csv.DictWriter(stream, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-
-
-if __name__ == "__main__":
-    import sys
-
-    write(generate(int(sys.argv[1]), seed=int(sys.argv[3]) if len(sys.argv) > 3 else 7), Path(sys.argv[2]))
