@@ -14,10 +14,9 @@ import pytest
 from django.test import Client
 from django_otp.oath import totp
 
-from jaga.accounts.models import Organisation, Role, User, UserRole
+from jaga.accounts.models import Organisation, Role, User
+from jaga.factories import PASSWORD, UserFactory, case_input
 from jaga.regions.models import Region
-
-PASSWORD = "Tiga-kucing-hitam-7"
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +27,20 @@ def _fast_hashing_and_fresh_cache(settings: Any) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 
-@pytest.fixture
-def regions(db: Any) -> None:
-    """The real region list, loaded by the same service `jaga regions load` uses."""
+def _load_regions() -> None:
     from jaga.regions.services import regions_load
     from jaga.regions.sources import read_regions
 
     if not Region.objects.exists():
         regions_load(records=read_regions())
+
+
+@pytest.fixture
+def regions(db: Any) -> None:
+    """The real region list, loaded by the same service `jaga regions load` uses. It is loaded once for
+    the session when the test database is made (``django_db_setup``); a transactional test empties the
+    tables after it, and the tests after that load it again here."""
+    _load_regions()
 
 
 @pytest.fixture
@@ -58,9 +63,7 @@ def orgs(regions: None) -> dict[str, Organisation]:
 @pytest.fixture
 def make_user(orgs: dict[str, Organisation]) -> Callable[..., User]:
     def make(email: str, org: str, *roles: str, full_name: str = "Test Person") -> User:
-        user = User.objects.create_user(email, PASSWORD, full_name=full_name, organisation=orgs[org])
-        UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
-        return user
+        return UserFactory.create(email=email, full_name=full_name, organisation=orgs[org], roles=list(roles))
 
     return make
 
@@ -118,37 +121,6 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-def case_input(**overrides: Any) -> Any:
-    """A valid new case (synthetic child), with any field replaced: ``case_input(child={"nik": ...})``."""
-    from datetime import date
-
-    from jaga.cases.inputs import CaseInput, ChildInput, ConsentInput
-
-    child = {
-        "full_name": "Sinta Maharani Uji",
-        "nik": "3171074508120003",  # Jakarta Pusat, girl born 5 Aug 2012
-        "date_of_birth": date(2012, 8, 5),
-        "sex": "female",
-        "phone": "0812 3456 7890",
-        **overrides.pop("child", {}),
-    }
-    consent = {
-        "given_by": "guardian",
-        "services": True,
-        "sharing": True,
-        "statistics": True,
-        **overrides.pop("consent", {}),
-    }
-    fields = {
-        "registered_on": date(2026, 3, 14),
-        "source": "police",
-        "forms": ["online"],
-        "exploitation_regency": "31.71",
-        **overrides,
-    }
-    return CaseInput(child=ChildInput(**child), consent=ConsentInput(**consent), **fields)
-
-
 @pytest.fixture
 def register_case() -> Callable[..., Any]:
     from jaga.cases.services import case_register
@@ -203,14 +175,16 @@ def totp_now(device: Any, steps_ahead: int = 0) -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """The test database as migrations make it, but for one trigger: on PostgreSQL Django empties the
-    tables between transactional tests with TRUNCATE, which the audit log refuses in production
-    (audit migration 0003). ``test_postgresql_refuses_truncate`` switches it on again."""
+    """The test database as migrations make it, with the regions loaded, but for one trigger: on PostgreSQL
+    Django empties the tables between transactional tests with TRUNCATE, which the audit log refuses in
+    production (audit migration 0003). ``test_postgresql_refuses_truncate`` switches it on again."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+        _load_regions()  # 552 rows every test reads: once, not once per test
 
 
 @pytest.fixture(autouse=True)

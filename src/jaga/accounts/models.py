@@ -8,10 +8,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jaga.core.models import Created, UUIDModel
 from jaga.regions.models import Region
 
 
-class Organisation(models.Model):
+class Organisation(UUIDModel):
     """An agency that uses Jaga. Its jurisdiction is national (no region), a province or a regency."""
 
     class Type(models.TextChoices):
@@ -24,7 +25,6 @@ class Organisation(models.Model):
         ACADEMIA = "academia", _("Academia")
         INTERNATIONAL_BODY = "international_body", _("International body")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     jurisdiction = models.ForeignKey(
@@ -154,14 +154,12 @@ class UserRole(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
-class Invitation(models.Model):
+class Invitation(Created):
     """A one-time link to set a first password. Only a hash of the token is kept."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -172,13 +170,11 @@ class Invitation(models.Model):
         return self.used_at is None and self.expires_at > timezone.now() and self.user.is_active
 
 
-class ApiToken(models.Model):
+class ApiToken(Created):
     """A bearer token for machine clients. Only a SHA-256 hash of the token is kept."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     # Until when this token may read identities: set by re-authenticating (POST /api/v1/auth/elevate/).

@@ -3,8 +3,6 @@ need (age, age band, sex, regencies, forms, dates) is stored in the clear."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jaga.accounts.models import Organisation
 from jaga.cases.choices import AgeBand, ClosureReason, Form, Modus, PlaceType, RiskLevel, Service, Sex, Source, Status
 from jaga.core.fields import EncryptedTextField
-from jaga.core.models import FileJob
+from jaga.core.models import CreatedBy, FileJob, UUIDModel
 from jaga.regions.models import Region
 
 
@@ -24,8 +22,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return visible_cases(user, self)  # type: ignore[return-value]  # the same queryset, filtered
 
 
-class Case(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Case(CreatedBy):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(_("reference"), max_length=30)
     year = models.PositiveSmallIntegerField()
@@ -57,8 +54,6 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     # UU PDP: processing restricted at the data subject's request; ordinary reads refuse.
     restricted_at = models.DateTimeField(null=True, blank=True)
@@ -270,7 +265,7 @@ class CaseEvent(models.Model):
         return f"{self.kind} {self.case_id}"
 
 
-class Referral(models.Model):
+class Referral(UUIDModel):
     """One organisation asks another to provide a service for a case (or to take it over).
 
     While accepted, the receiving organisation's caseworkers and supervisors see the case.
@@ -283,7 +278,6 @@ class Referral(models.Model):
         COMPLETED = "completed", _("Completed")
         REVOKED = "revoked", _("Revoked")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_sent")
     to_organisation = models.ForeignKey(
@@ -349,10 +343,9 @@ class ImportJob(FileJob):
         pass
 
 
-class IntakeDraft(models.Model):
+class IntakeDraft(UUIDModel):
     """An intake form in progress, kept between steps and visits. Encrypted: it holds identities."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts")
     data = EncryptedTextField(default="{}")
     step = models.PositiveSmallIntegerField(default=0)

@@ -6,8 +6,6 @@ the ``cases`` app; they name the case as ``"cases.Case"`` so that this module ne
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from jaga.accounts.models import Organisation
 from jaga.cases.choices import Service, Sex
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import UUIDModel
 
 
 class Perpetrator(models.Model):
@@ -121,10 +120,9 @@ class LegalProcess(models.Model):
         return f"legal process of {self.case_id}"
 
 
-class Attachment(models.Model):
+class Attachment(UUIDModel):
     """A document for a case, encrypted at rest. Never images of abuse: the upload page says why."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="attachments")
     filename = EncryptedTextField(_("file name"))
     content_type = models.CharField(max_length=100)

@@ -8,7 +8,6 @@ and are imported by it so that Django registers them in the ``cases`` app.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.choices import RiskLevel, Service
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import Created, CreatedBy
 
 RISK_RATINGS = RiskLevel.choices  # the case's risk levels
 
@@ -39,7 +39,7 @@ class Need(models.TextChoices):
     URGENT = "urgent", _("Urgent need")
 
 
-class Submitted(models.Model):
+class Submitted(Created):
     """Written by the caseworker, sent for approval, approved or returned with a comment by a supervisor."""
 
     class State(models.TextChoices):
@@ -48,10 +48,8 @@ class Submitted(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned for changes")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -184,7 +182,7 @@ class Coworker(models.Model):
         return f"co-worker of {self.case_id}"
 
 
-class Task(models.Model):
+class Task(CreatedBy):
     """Something to do for a case by a date: standard deadlines, the plan's actions, or by hand."""
 
     class Kind(models.TextChoices):
@@ -199,7 +197,6 @@ class Task(models.Model):
         DONE = "done", _("Done")
         NOT_NEEDED = "not_needed", _("Not needed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What to do, for actions and tasks by hand (encrypted: it may name a person); standard kinds use their label.
@@ -215,8 +212,6 @@ class Task(models.Model):
     due_on = models.DateField(_("due date"))
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     plan_action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
 

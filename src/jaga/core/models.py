@@ -12,6 +12,34 @@ from django.utils.translation import gettext_lazy as _
 from jaga.core.fields import EncryptedTextField
 
 
+class UUIDModel(models.Model):
+    """A row named by a random UUID: an id in a URL or an export says nothing about how many rows there are
+    or in which order they came."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Created(UUIDModel):
+    """... and when it was made."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class CreatedBy(Created):
+    """... and by whom (kept when the account goes: the row stays, without its author)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 class IdempotentRequest(models.Model):
     """The first answer to a create sent with an ``Idempotency-Key``, so that a retry gets it again.
 

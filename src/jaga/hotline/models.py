@@ -6,8 +6,6 @@ statistics need (forms, region, place type, dates, age band, sex, state, outcome
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from jaga.accounts.models import Organisation
 from jaga.cases.models import AgeBand, Case, PlaceType, Sex
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import UUIDModel
 from jaga.hotline.urls_normal import url_hash
 from jaga.regions.models import Region
 
@@ -47,8 +46,7 @@ class Flag(models.TextChoices):
 FLAG_WEIGHTS = {Flag.IN_DANGER: 100, Flag.VERY_YOUNG: 50, Flag.LIVE: 40, Flag.TRAFFICKING: 20}
 
 
-class Report(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Report(UUIDModel):
     tracking_code = models.CharField(max_length=16, unique=True)
     secret_hash = models.CharField(max_length=64)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)

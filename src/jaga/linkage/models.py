@@ -3,15 +3,13 @@ pairs a linkage officer decides. Nothing here holds a name, a NIK or any other p
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
 from jaga.cases.models import Case
+from jaga.core.models import Created
 
 
 class CaseEncoding(models.Model):
@@ -26,17 +24,15 @@ class CaseEncoding(models.Model):
         return f"encoding of {self.case_id}"
 
 
-class LinkageRun(models.Model):
+class LinkageRun(Created):
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     scheduled = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     stage = models.CharField(max_length=80, blank=True)
@@ -84,7 +80,7 @@ class ClusterMember(models.Model):
         return f"{self.case_id} in {self.cluster}"
 
 
-class PairReview(models.Model):
+class PairReview(Created):
     """Two cases the model is unsure about; a linkage officer decides from the evidence alone."""
 
     class Decision(models.TextChoices):
@@ -92,7 +88,6 @@ class PairReview(models.Model):
         SAME = "same", _("Same child")
         DIFFERENT = "different", _("Different children")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case_a = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     case_b = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     probability = models.FloatField()
@@ -101,7 +96,6 @@ class PairReview(models.Model):
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.OPEN)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-probability"]
@@ -112,7 +106,7 @@ class PairReview(models.Model):
         return f"pair {self.pk} ({self.decision})"
 
 
-class ReferralAsk(models.Model):
+class ReferralAsk(Created):
     """A caseworker whose child is also known elsewhere asks that organisation to refer its file.
 
     The asking side never learns which case it is; the other side sees the ask on its case and
@@ -124,13 +118,11 @@ class ReferralAsk(models.Model):
         REFERRED = "referred", _("Referred")
         DISMISSED = "dismissed", _("Dismissed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referral_asks")
     from_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
 
     class Meta:

@@ -6,12 +6,12 @@ child's identity (``notify`` refuses text that was not built from a reference an
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jaga.core.models import Created
 
 
 class Kind(models.TextChoices):
@@ -28,14 +28,12 @@ class Kind(models.TextChoices):
     TASKS_OVERDUE = "tasks_overdue", _("Overdue tasks (daily digest)")
 
 
-class Notification(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Notification(Created):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     # What the text is made from (a case reference, an organisation's name, a service): never an identity.
     params = models.JSONField(default=dict)
     url = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -8,7 +8,8 @@ from django.test import Client
 from jaga.accounts import services
 from jaga.accounts.models import ApiToken, User
 from jaga.audit.models import AuditEvent
-from jaga.conftest import PASSWORD, totp_now
+from jaga.conftest import totp_now
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

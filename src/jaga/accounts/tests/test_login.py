@@ -14,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jaga.accounts import services
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
-from jaga.conftest import PASSWORD, totp_now
+from jaga.conftest import totp_now
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.assignment import case_assign
 from jaga.cases.models import Case
-from jaga.conftest import PASSWORD, api_client
+from jaga.conftest import api_client
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -122,7 +122,7 @@ def test_the_api_assigns_and_names_the_field_it_refuses(
 def test_imported_and_hotline_cases_wait_in_the_queue(caseworker_jakarta: User, supervisor_jakarta: User) -> None:
     from jaga.cases.assignment import intake_queue
     from jaga.cases.services import cases_bulk_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
 
     imported = cases_bulk_register(actor=caseworker_jakarta, inputs=[case_input()])
     assert imported[0].assigned_to_id is None
@@ -219,7 +219,7 @@ def test_a_caseworker_may_leave_a_new_case_to_the_supervisor(
 ) -> None:
     from jaga.cases.assignment import intake_queue
     from jaga.cases.services import case_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
 
     case = case_register(actor=caseworker_jakarta, data=case_input(), lead=False)
     assert case.assigned_to is None and case in intake_queue(supervisor_jakarta)

@@ -13,10 +13,10 @@ from django.test import Client
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.models import Attachment, Case
-from jaga.conftest import PASSWORD
 from jaga.core import crypto
 from jaga.core.files import detect_type
 from jaga.core.keys import keys_rotate
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\nRahasia Sinta Maharani\n%%EOF"

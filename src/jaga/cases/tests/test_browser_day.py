@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from jaga.accounts.models import User
 from jaga.cases.models import Case, Task
-from jaga.conftest import PASSWORD, case_input
 from jaga.core.tests.test_browser import CHROMIUM, browser, log_in, serious_violations  # noqa: F401
+from jaga.factories import PASSWORD, case_input
 
 pytestmark = [
     pytest.mark.browser,

@@ -47,7 +47,7 @@ from datetime import date
 from jaga.synth.demo import demo_seed
 from jaga.accounts.models import User
 from jaga.cases.services import case_register
-from jaga.conftest import case_input
+from jaga.factories import case_input
 demo_seed(password="demo-pass-12345", cases=50)
 actor = User.objects.get(email="caseworker.jakarta@jaga.example")
 for name, nik in zip({PLANTED_NAMES!r}, {PLANTED_NIKS!r}):

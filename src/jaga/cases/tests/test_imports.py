@@ -178,7 +178,7 @@ def test_bulk_registration_stores_what_a_single_registration_stores(caseworker_j
 
     from jaga.cases.models import CaseEvent, CaseForm, Child, Consent
     from jaga.cases.services import case_register, cases_bulk_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
 
     def shape(case: Case) -> dict[str, Any]:
         case = Case.objects.get(pk=case.pk)

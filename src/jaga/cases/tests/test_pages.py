@@ -8,7 +8,7 @@ from django.test import Client
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case, IntakeDraft, Note
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +302,7 @@ def test_the_list_shows_initials_and_the_name_only_after_re_authenticating(
     login_client: Callable[..., Client], caseworker_jakarta: User, register_case: Callable[..., Case]
 ) -> None:
     from jaga.audit.models import AuditEvent
-    from jaga.conftest import PASSWORD
+    from jaga.factories import PASSWORD
 
     case = register_case(caseworker_jakarta)
     client = login_client(caseworker_jakarta)

@@ -11,7 +11,7 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case, CaseEvent, Status
 from jaga.cases.services import case_register
-from jaga.conftest import case_input
+from jaga.factories import case_input
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case, Child, Note
 from jaga.cases.services import note_add
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

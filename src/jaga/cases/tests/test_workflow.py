@@ -20,7 +20,7 @@ from jaga.cases.details import service_record_add
 from jaga.cases.models import Case, CaseChange, Status, Task
 from jaga.cases.tests.test_access import ROLES, api_client
 from jaga.cases.work_models import Submitted
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 from jaga.notifications.models import Kind, Notification
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_the_state_machine_as_a_table(
 
 
 def _input() -> Any:
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
 
     return case_input()
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from jaga.accounts.models import User
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -116,7 +116,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
 ) -> None:
     from jaga.accounts import services
     from jaga.cases.services import case_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
 
     case = case_register(actor=caseworker_jakarta, data=case_input())
     _user, invitation = services.user_invite(
@@ -238,7 +238,7 @@ def test_axe_finds_no_serious_violation_on_the_statistics(
     from datetime import date
 
     from jaga.cases.services import cases_bulk_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
     from jaga.stats.aggregates import stats_refresh
 
     inputs = [case_input(registered_on=date(2025, 3, 1), child={"nik": ""}) for _ in range(7)]
@@ -263,7 +263,7 @@ def test_axe_finds_no_serious_violation_on_linkage(
     live_server: Any, page: Any, linkage_officer: User, caseworker_jakarta: User, caseworker_bali: User
 ) -> None:
     from jaga.cases.services import case_register
-    from jaga.conftest import case_input
+    from jaga.factories import case_input
     from jaga.linkage.models import PairReview
     from jaga.linkage.services import run_now
 

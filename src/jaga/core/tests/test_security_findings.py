@@ -11,7 +11,7 @@ from django.test import Client
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.cases.tests.test_access import api_client
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import audit_verify
 from jaga.cases.models import Case
-from jaga.conftest import PASSWORD, api_client
+from jaga.conftest import api_client
+from jaga.factories import PASSWORD
 from jaga.hotline.models import Outcome, Report, ReportUrl
 from jaga.hotline.services import ReportInput, report_submit
 from jaga.hotline.urls_normal import UrlError, normalise_url

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
+from jaga.core.models import Created, CreatedBy, UUIDModel
 
 
 class Stage(models.TextChoices):
@@ -23,7 +22,7 @@ class Stage(models.TextChoices):
     IMPLEMENTED = "implemented", _("Implemented")
 
 
-class Ask(models.Model):
+class Ask(CreatedBy):
     """What advocacy asks of an institution: a regional regulation, a budget line, a code of conduct."""
 
     class Level(models.TextChoices):
@@ -38,7 +37,6 @@ class Ask(models.Model):
         POLICY = "policy", _("Policy or programme")
         OTHER = "other", _("Other")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     institution = models.CharField(_("target institution"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(
@@ -51,8 +49,6 @@ class Ask(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDENTIFIED)
     stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-stage_since", "title"]
@@ -61,7 +57,7 @@ class Ask(models.Model):
         return self.title
 
 
-class AdvocacyActivity(models.Model):
+class AdvocacyActivity(UUIDModel):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         HEARING = "hearing", _("Hearing")
@@ -69,7 +65,6 @@ class AdvocacyActivity(models.Model):
         COALITION_STATEMENT = "coalition_statement", _("Coalition statement")
         OTHER = "other", _("Other")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     held_on = models.DateField(_("date"))
@@ -88,17 +83,15 @@ class AdvocacyActivity(models.Model):
         return f"{self.kind} {self.held_on}"
 
 
-class StageChange(models.Model):
+class StageChange(Created):
     """An ask moved to another stage, with the evidence for it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=12, choices=Stage.choices)
     to_stage = models.CharField(max_length=12, choices=Stage.choices)
     changed_on = models.DateField(_("date"))
     evidence = models.TextField(_("evidence"), max_length=4000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-changed_on", "-created_at"]

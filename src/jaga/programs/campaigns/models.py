@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
+from jaga.core.models import CreatedBy, UUIDModel
 
 
-class Campaign(models.Model):
+class Campaign(CreatedBy):
     """A campaign or socialisation effort: a theme, an audience, a period, regions and partners."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=200)
     audience = models.CharField(_("audience"), max_length=200)
@@ -23,8 +20,6 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     provinces = models.ManyToManyField("regions.Region", verbose_name=_("provinces"), blank=True, related_name="+")
     partners = models.ManyToManyField(Organisation, verbose_name=_("partners"), blank=True, related_name="campaigns")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-starts_on", "title"]
@@ -33,7 +28,7 @@ class Campaign(models.Model):
         return self.title
 
 
-class CampaignActivity(models.Model):
+class CampaignActivity(UUIDModel):
     """One workshop, school visit, broadcast or post, and whom it reached."""
 
     class Kind(models.TextChoices):
@@ -61,7 +56,6 @@ class CampaignActivity(models.Model):
         "print": "print",
     }
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
+from jaga.core.models import CreatedBy, UUIDModel
 
 
 class CodeCriterion(models.IntegerChoices):
@@ -23,7 +22,7 @@ class CodeCriterion(models.IntegerChoices):
     REPORTING = 6, _("6. Annual report on implementing the criteria")
 
 
-class CodeMember(models.Model):
+class CodeMember(CreatedBy):
     """A company in The Code: its sector and membership."""
 
     class Sector(models.TextChoices):
@@ -40,15 +39,12 @@ class CodeMember(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.OneToOneField(
         Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="code_membership"
     )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     status = models.CharField(_("membership"), max_length=10, choices=Status.choices, default=Status.APPLICANT)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["organisation__name"]
@@ -79,7 +75,7 @@ class CriterionProgress(models.Model):
         return f"{self.criterion}: {self.status}"
 
 
-class CodeReport(models.Model):
+class CodeReport(UUIDModel):
     """A company's annual report under The Code, submitted by its partner user and verified by an officer."""
 
     class Status(models.TextChoices):
@@ -87,7 +83,6 @@ class CodeReport(models.Model):
         VERIFIED = "verified", _("Verified")
         RETURNED = "returned", _("Returned for changes")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey(CodeMember, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("year reported on"))
     staff_trained = models.PositiveIntegerField(_("staff trained in the year"))

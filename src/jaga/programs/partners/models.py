@@ -6,15 +6,13 @@ programme officers, and every view of them is audited.
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
 from jaga.core.fields import EncryptedTextField
+from jaga.core.models import CreatedBy
 
 
 class Programme(models.TextChoices):
@@ -39,15 +37,12 @@ class PartnerProgramme(models.Model):
         return f"{self.organisation_id} in {self.programme}"
 
 
-class Contact(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Contact(CreatedBy):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     full_name = EncryptedTextField(_("full name"))
     position = models.CharField(_("position"), max_length=120, blank=True)
     email = EncryptedTextField(_("email"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at"]
@@ -56,7 +51,7 @@ class Contact(models.Model):
         return f"contact {self.pk}"
 
 
-class Agreement(models.Model):
+class Agreement(CreatedBy):
     """An agreement or MoU between organisations, with its signed document."""
 
     class Kind(models.TextChoices):
@@ -65,7 +60,6 @@ class Agreement(models.Model):
         LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
         OTHER = "other", _("Other")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
@@ -76,8 +70,6 @@ class Agreement(models.Model):
     document_name = models.CharField(max_length=200, blank=True)
     document_type = models.CharField(max_length=100, blank=True)
     document = models.BinaryField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-starts_on", "title"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaga.accounts.models import Organisation
 from jaga.core.fields import EncryptedTextField
-from jaga.core.models import FileJob
+from jaga.core.models import Created, CreatedBy, FileJob, UUIDModel
 
 
 class Audience(models.TextChoices):
@@ -25,14 +23,13 @@ class Audience(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Module(models.Model):
+class Module(CreatedBy):
     """A training module: what it teaches to whom, its materials, its question bank and its pass mark."""
 
     class Language(models.TextChoices):
         INDONESIAN = "id", _("Bahasa Indonesia")
         ENGLISH = "en", _("English")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("title"), max_length=200)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.INDONESIAN)
@@ -41,8 +38,6 @@ class Module(models.Model):
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=70, help_text=_("The post-test score a participant needs for a certificate.")
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["title"]
@@ -51,10 +46,9 @@ class Module(models.Model):
         return self.title
 
 
-class Material(models.Model):
+class Material(UUIDModel):
     """One version of a module's material (slides, handbook); the newest version is the current one."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="materials")
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
@@ -73,17 +67,15 @@ class Material(models.Model):
         return f"{self.title} v{self.version}"
 
 
-class Question(models.Model):
+class Question(Created):
     """A multiple-choice question of a module's bank; pre- and post-tests ask the active ones."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(_("question"), max_length=500)
     options = models.JSONField(_("options"))  # list of 2 to 6 strings
     answer = models.PositiveSmallIntegerField(_("correct option"))  # index into options
     position = models.PositiveIntegerField(default=0)
     active = models.BooleanField(_("asked in tests"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["position", "created_at"]
@@ -92,10 +84,9 @@ class Question(models.Model):
         return self.text[:60]
 
 
-class TrainingSession(models.Model):
+class TrainingSession(CreatedBy):
     """A module given on given days, in a place or online, by trainers, to organisations."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="sessions")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -117,8 +108,6 @@ class TrainingSession(models.Model):
     pre_test_open = models.BooleanField(_("pre-test open"), default=True)
     post_test_open = models.BooleanField(_("post-test open"), default=False)
     self_registration = models.BooleanField(_("participants may register themselves from the link"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -127,14 +116,13 @@ class TrainingSession(models.Model):
         return f"{self.module} {self.starts_on}"
 
 
-class Participant(models.Model):
+class Participant(Created):
     """A person trained. The name is personal data: encrypted, shown to programme officers and on the certificate."""
 
     class Sex(models.TextChoices):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="participants")
     full_name = EncryptedTextField(_("full name"))
     organisation = models.ForeignKey(
@@ -145,7 +133,6 @@ class Participant(models.Model):
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     code = models.CharField(_("participant code"), max_length=8)  # typed on the test page; unique per session
     attended = models.BooleanField(_("attended"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at"]
@@ -168,7 +155,7 @@ class ParticipantImportJob(FileJob):
         pass
 
 
-class Score(models.Model):
+class Score(UUIDModel):
     """A participant's pre- or post-test score, taken online, entered by an officer, or imported."""
 
     class Kind(models.TextChoices):
@@ -180,7 +167,6 @@ class Score(models.Model):
         ENTERED = "entered", _("Entered")
         IMPORTED = "imported", _("Imported")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="results")
     kind = models.CharField(_("test"), max_length=4, choices=Kind.choices)
     score = models.PositiveSmallIntegerField(_("score (%)"))
@@ -197,10 +183,9 @@ class Score(models.Model):
         return f"{self.kind} {self.score}"
 
 
-class Certificate(models.Model):
+class Certificate(UUIDModel):
     """Proof that a participant attended and passed; anyone can check its code on the public page."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="certificate")
     code = models.CharField(max_length=20, unique=True)
     issued_at = models.DateTimeField(default=timezone.now)

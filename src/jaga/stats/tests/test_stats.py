@@ -13,7 +13,8 @@ from jaga.audit.models import AuditEvent
 from jaga.cases.models import Case
 from jaga.cases.services import cases_bulk_register, consent_record
 from jaga.cases.subject import subject_restrict
-from jaga.conftest import case_input, run_worker
+from jaga.conftest import run_worker
+from jaga.factories import case_input
 from jaga.stats.aggregates import dashboard, grids, province_map_rows, stats_refresh
 from jaga.stats.disclosure import TOTAL, attack
 

@@ -91,7 +91,7 @@ def test_the_region_must_match_the_level(login_client: Any, programme_officer: A
 
 
 def test_the_api_lists_asks_by_stage(programme_officer: Any, orgs: dict, client: Any, login_client: Any) -> None:
-    from jaga.conftest import PASSWORD
+    from jaga.factories import PASSWORD
 
     new_ask(login_client(programme_officer), orgs)
     token = client.post(

@@ -66,7 +66,7 @@ def test_a_campaign_its_activities_and_the_reach_dashboard(
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[0][0] == "campaign"
     # The same reach through the API.
-    from jaga.conftest import PASSWORD
+    from jaga.factories import PASSWORD
 
     api = login_client(programme_officer)
     token = api.post(

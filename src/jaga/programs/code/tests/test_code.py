@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jaga.audit.models import AuditEvent
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 from jaga.programs.code import services as code
 from jaga.programs.code.models import CodeMember, CodeReport, CriterionProgress
 

@@ -157,7 +157,7 @@ def test_an_agreement_is_renewed_corrected_and_its_pdf_replaced(
 def test_the_api_lists_partners_and_agreements_and_refuses_unknown_filters(
     programme_officer: Any, caseworker_jakarta: Any, orgs: dict, client: Any
 ) -> None:
-    from jaga.conftest import PASSWORD
+    from jaga.factories import PASSWORD
 
     PartnerProgramme.objects.create(organisation=orgs["ngo"], programme="advocacy")
 

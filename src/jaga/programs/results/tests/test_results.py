@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jaga.audit.models import AuditEvent
-from jaga.conftest import PASSWORD
+from jaga.factories import PASSWORD
 from jaga.programs.advocacy.models import Ask, StageChange
 from jaga.programs.campaigns.models import Campaign, CampaignActivity
 from jaga.programs.results import services as results
