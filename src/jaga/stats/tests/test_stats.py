@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -10,8 +9,7 @@ from django.test import Client
 
 from jaga.accounts.models import User
 from jaga.audit.models import AuditEvent
-from jaga.cases.models import Case
-from jaga.cases.services import cases_bulk_register, consent_record
+from jaga.cases.services import consent_record
 from jaga.cases.subject import subject_restrict
 from jaga.conftest import run_worker
 from jaga.factories import case_input
@@ -19,25 +17,6 @@ from jaga.stats.aggregates import dashboard, grids, province_map_rows, stats_ref
 from jaga.stats.disclosure import TOTAL, attack
 
 pytestmark = pytest.mark.django_db
-
-
-def register(actor: User, count: int, **overrides: Any) -> list[Case]:
-    base = {"registered_on": date(2025, 5, 1), "child": {"nik": "", "date_of_birth": date(2011, 2, 3)}, **overrides}
-    return cases_bulk_register(actor=actor, inputs=[case_input(**base) for _ in range(count)])
-
-
-@pytest.fixture
-def figures(caseworker_jakarta: User, caseworker_bali: User) -> dict[str, list[Case]]:
-    made = {
-        "jakarta": register(caseworker_jakarta, 30, forms=["online"]),
-        "jakarta_boys": register(
-            caseworker_jakarta, 8, child={"sex": "male", "nik": "", "date_of_birth": date(2011, 2, 3)}
-        ),
-        "bali": register(caseworker_bali, 2, exploitation_regency="51.71", forms=["travel_tourism"]),
-        "surabaya": register(caseworker_jakarta, 12, exploitation_regency="35.78"),
-    }
-    stats_refresh()
-    return made
 
 
 def test_the_public_dashboard_hides_small_counts_and_what_would_reveal_them(figures: Any, anonymous: Client) -> None:
