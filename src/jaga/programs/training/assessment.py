@@ -30,18 +30,18 @@ def questions(session: TrainingSession) -> list[Question]:
     return list(session.module.questions.filter(active=True))
 
 
-def test_open(session: TrainingSession, kind: str) -> bool:
+def is_test_open(session: TrainingSession, kind: str) -> bool:
     return session.pre_test_open if kind == Score.Kind.PRE else session.post_test_open
 
 
 @transaction.atomic
-def test_submit(
+def submit_test(
     *, session: TrainingSession, participant: Participant, kind: str, answers: dict[str, str], request: Any = None
 ) -> Score:
     """Scores a test taken from the link. Every question must be answered; each test is taken once."""
     if participant.session_id != session.pk:
         raise PermissionDenied
-    if kind not in Score.Kind.values or not test_open(session, kind):
+    if kind not in Score.Kind.values or not is_test_open(session, kind):
         raise ValidationError(_("This test is not open. Ask your trainer."))
     if participant.results.filter(kind=kind).exists():
         raise ValidationError(_("You have already taken this test."))

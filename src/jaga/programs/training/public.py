@@ -20,7 +20,13 @@ from jaga.audit.services import client_ip, record
 from jaga.core import ratelimit
 from jaga.core.doors import public
 from jaga.core.forms import add_errors
-from jaga.programs.training.assessment import participant_for_code, questions, session_for_token, test_open, test_submit
+from jaga.programs.training.assessment import (
+    is_test_open,
+    participant_for_code,
+    questions,
+    session_for_token,
+    submit_test,
+)
 from jaga.programs.training.certificates import certificate_lookup
 from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm, TestForm, VerifyForm
 from jaga.programs.training.models import Participant, Score, TrainingSession
@@ -117,7 +123,7 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
                 "me": me,
                 "new_code": request.session.pop("training-new-code", None),
                 "tests": [
-                    (kind, label, test_open(session, kind), taken.get(kind)) for kind, label in Score.Kind.choices
+                    (kind, label, is_test_open(session, kind), taken.get(kind)) for kind, label in Score.Kind.choices
                 ],
                 "certificate": getattr(me, "certificate", None),
             }
@@ -136,11 +142,11 @@ def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     asked = questions(session)
     form = TestForm(asked, request.POST or None)
     context = {"session": session, "me": me, "kind": kind, "kind_label": Score.Kind(kind).label, "form": form}
-    if not test_open(session, kind) or me.results.filter(kind=kind).exists() or not asked:
+    if not is_test_open(session, kind) or me.results.filter(kind=kind).exists() or not asked:
         return redirect("pelatihan:start", token=token)
     if request.method == "POST" and form.is_valid():
         try:
-            result = test_submit(
+            result = submit_test(
                 session=session,
                 participant=me,
                 kind=kind,
