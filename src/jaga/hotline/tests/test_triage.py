@@ -13,6 +13,7 @@ from jaga.audit.models import AuditEvent
 from jaga.factories import ReportFactory
 from jaga.hotline.models import Flag, Outcome, ReportEvent, State
 from jaga.hotline.services import ReportInput, report_submit
+from jaga.hotline.stats import report_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,54 @@ def test_a_takedown_naming_another_reports_address_is_refused(
     )
     assert response.status_code == 400
     assert not Outcome.objects.exists()
+
+
+def test_reports_go_to_operators_only_and_categories_come_from_the_lists(
+    hotline_operator: User, caseworker_jakarta: User
+) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from jaga.hotline.triage import report_assign, report_categorise
+
+    report = ReportFactory.create()
+    with pytest.raises(ValidationError, match="operator"):
+        report_assign(actor=hotline_operator, report=report, to=caseworker_jakarta)
+    with pytest.raises(PermissionDenied):
+        report_assign(actor=caseworker_jakarta, report=report, to=hotline_operator)
+    for forms, flags in (([], []), (["cooking"], []), (["online"], ["sleepy"])):
+        with pytest.raises(ValidationError):
+            report_categorise(actor=hotline_operator, report=report, forms=forms, flags=flags)
+    report.refresh_from_db()
+    assert report.assigned_to is None and report.forms == ["online"] and report.urgency == 0
+    report_categorise(actor=hotline_operator, report=report, forms=["online", "online"], flags=[Flag.VERY_YOUNG])
+    report.refresh_from_db()
+    assert report.forms == ["online"] and report.flags == [Flag.VERY_YOUNG] and report.urgency == 50
+    assert report.state == State.IN_REVIEW and report.first_triaged_at is not None, "touching it starts review"
+
+
+def test_a_referred_report_reopens_as_referred(login_client: Callable[..., Client], hotline_operator: User) -> None:
+    from django.utils import timezone
+
+    report = ReportFactory.create()
+    report.referred_at = timezone.now()
+    report.state = State.CLOSED
+    report.save(update_fields=["referred_at", "state"])
+    login_client(hotline_operator).post(f"/hotline/{report.pk}/do/reopen/")
+    report.refresh_from_db()
+    assert report.state == State.REFERRED, "what was sent on stays sent on"
+
+
+def test_the_hotline_statistics_count_reports_and_response_times_without_contents(
+    login_client: Callable[..., Client], hotline_operator: User, analyst_national: User, caseworker_bali: User
+) -> None:
+    first = ReportFactory.create(description="Rahasia: nama anak Melati Uji di hotel X (uji).")
+    ReportFactory.create(regency_code="31.71")
+    login_client(hotline_operator).post(f"/hotline/{first.pk}/do/take/")
+    page = login_client(analyst_national).get("/hotline/stats/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Melati" not in html and "Rahasia" not in html
+    assert login_client(caseworker_bali).get("/hotline/stats/").status_code == 403
+    figures = report_statistics()
+    assert figures["total"] == 2 and dict(figures["by_province"]) == {"Bali": 1, "Daerah Khusus Ibukota Jakarta": 1}
+    assert figures["time_to_triage"]["count"] == 1 and figures["time_to_referral"]["count"] == 0
+    assert dict(figures["by_state"])[str(State.IN_REVIEW.label)] == 1
