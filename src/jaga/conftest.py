@@ -20,7 +20,8 @@ from jaga.regions.models import Region
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_fresh_cache(settings: Any) -> None:
+def _fast_hashing_and_fresh_cache(settings: Any, tmp_path: Any) -> None:
+    settings.JAGA_BACKUP_DIR = tmp_path / "backups"  # a test's backups never land in the data folder
     # Argon2 is tested on its own (test_it_hashes_passwords_with_argon2); elsewhere it only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # django-otp's own back-off after a wrong code would make tests wait; Jaga's lockout is tested.

@@ -82,6 +82,21 @@ if len(JAGA_AUDIT_KEY) < 32:
     raise SettingError("JAGA_AUDIT_KEY", "must be at least 32 characters long")
 JAGA_AUDIT_CHECKPOINT_DIR = Path(env_str("JAGA_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints")))
 
+# Backups (docs/adr/0019-backup-and-restore.md): encrypted with this key (32 bytes, URL-safe base64;
+# `jaga keys generate`), kept apart from the server; made every day after JAGA_BACKUP_HOUR (local time)
+# into JAGA_BACKUP_DIR and rotated (the newest of each of the last days, weeks and months is kept).
+JAGA_BACKUP_KEY = env_optional("JAGA_BACKUP_KEY") or ("" if PRODUCTION else _development_secret("backup_key", new_key))
+JAGA_BACKUP_DIR = Path(env_str("JAGA_BACKUP_DIR", str(DATA_DIR / "backups")))
+JAGA_BACKUP_SCHEDULED = env_bool("JAGA_BACKUP_SCHEDULED", True)
+JAGA_BACKUP_HOUR = env_int("JAGA_BACKUP_HOUR", 2)
+JAGA_BACKUP_KEEP_DAILY = env_int("JAGA_BACKUP_KEEP_DAILY", 7, minimum=1)
+JAGA_BACKUP_KEEP_WEEKLY = env_int("JAGA_BACKUP_KEEP_WEEKLY", 4)
+JAGA_BACKUP_KEEP_MONTHLY = env_int("JAGA_BACKUP_KEEP_MONTHLY", 12)
+# The system admins are told, and /readyz says so, when the last good backup is older than this.
+JAGA_BACKUP_STALE_HOURS = env_int("JAGA_BACKUP_STALE_HOURS", 25, minimum=1)
+# /readyz answers 503 when the data folder's disk has less free space than this.
+JAGA_DISK_MIN_FREE_MB = env_int("JAGA_DISK_MIN_FREE_MB", 500)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", []) if PRODUCTION else env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise SettingError("ALLOWED_HOSTS", "is required when JAGA_ENV=production, e.g. jaga.example.go.id")
@@ -113,6 +128,7 @@ INSTALLED_APPS = [
     "jaga.linkage",
     "jaga.programs",
     "jaga.notifications",
+    "jaga.operations",
     "jaga.synth",
 ]
 
@@ -302,6 +318,7 @@ JAGA_WORKER_SWEEPS = [
     "jaga.core.jobs.tasks_expire_orphaned",
     "jaga.notifications.services.deliveries_send_due",
     "jaga.cases.casetasks.overdue_digest",
+    "jaga.operations.services.backups_due",
 ]
 # Standard deadlines of a case (days): the assessment after registration, the plan after the
 # assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is
@@ -321,7 +338,10 @@ JAGA_HOME_ITEMS = [
     "jaga.linkage.home.home_items",
     "jaga.stats.home.home_items",
     "jaga.accounts.home.home_items",
+    "jaga.operations.services.home_items",
 ]
+# What /readyz reports beside the database, the worker and the disk: functions answering a dict.
+JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]
 # /readyz answers 503 when no worker has written its heartbeat for this long.
 JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 

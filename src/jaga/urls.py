@@ -97,6 +97,7 @@ urlpatterns = [
     path("hotline/", include("jaga.hotline.urls")),
     path("linkage/", include("jaga.linkage.urls")),
     path("notifications/", include("jaga.notifications.urls")),
+    path("operations/", include("jaga.operations.urls")),
     path("programs/", include("jaga.programs.urls")),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("pelatihan/", include((pelatihan_urls, "pelatihan"))),

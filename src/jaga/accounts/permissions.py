@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, Any] = {
     "accounts.manage_all_users": _("Manage the users of every organisation"),
     "accounts.manage_organisations": _("Create and change organisations"),
     "audit.view_log": _("Browse and filter the audit log"),
+    "operations.backup": _("Make backups and see how the server runs (backups, worker, disk)"),
     "cases.view": _(
         "See cases: those one leads or was assigned (caseworkers), all of one's organisation's"
         " and those referred to it (with cases.view_all_org)"
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.manage_all_users",
             "accounts.manage_organisations",
             "audit.view_log",
+            "operations.backup",
         }
     ),
 }

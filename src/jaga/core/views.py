@@ -34,11 +34,15 @@ def health_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public("load balancers: the database and a worker answer")
 def ready_view(request: HttpRequest) -> HttpResponse:
-    """For load balancers and monitors: the database answers and a background worker is alive."""
+    """For load balancers and monitors: the database answers, a background worker is alive and the disk
+    has room (else 503); beside them what ``JAGA_READY_REPORTS`` add (the last good backup's age)."""
+    import shutil
+
     from django.conf import settings
     from django.db import DatabaseError, connection
     from django.http import JsonResponse
     from django.utils import timezone
+    from django.utils.module_loading import import_string
 
     from jaga.core.models import WorkerBeat
 
@@ -50,8 +54,17 @@ def ready_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"database": "unreachable", "worker": "unknown"}, status=503)
     silent = int((timezone.now() - last).total_seconds()) if last else None
     worker_ok = silent is not None and silent <= settings.JAGA_WORKER_SILENT_SECONDS
-    body = {"database": "ok", "worker": "ok" if worker_ok else "silent", "worker_last_seen_seconds": silent}
-    response = JsonResponse(body, status=200 if worker_ok else 503)
+    free = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    disk_ok = free >= settings.JAGA_DISK_MIN_FREE_MB
+    body: dict[str, object] = {
+        "database": "ok",
+        "worker": "ok" if worker_ok else "silent",
+        "worker_last_seen_seconds": silent,
+    }
+    body.update({"disk": "ok" if disk_ok else "low", "disk_free_mb": free})
+    for path in settings.JAGA_READY_REPORTS:
+        body.update(import_string(path)())  # reported, not a reason to take the server out of rotation
+    response = JsonResponse(body, status=200 if worker_ok and disk_ok else 503)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     SUBMISSION_RETURNED = "submission_returned", _("Returned for changes")
     TASK_ASSIGNED = "task_assigned", _("Task given to you")
     TASKS_OVERDUE = "tasks_overdue", _("Overdue tasks (daily digest)")
+    BACKUP_STALE = "backup_stale", _("No good backup for too long")
 
 
 class Notification(Created):

@@ -44,6 +44,7 @@ TEXTS: dict[str, Any] = {
     Kind.SUBMISSION_RETURNED: _("Case %(reference)s: the %(item)s is returned for changes."),
     Kind.TASK_ASSIGNED: _("Case %(reference)s: a task is given to you."),
     Kind.TASKS_OVERDUE: _("You have %(count)s overdue tasks."),
+    Kind.BACKUP_STALE: _("The last good backup is %(count)s hours old: see the operations page."),
 }
 ALLOWED_PARAMS = {"reference", "organisation", "service", "item", "count"}
 # Codes a notification may carry for "item", read in the reader's language.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from jaga.accounts.models import Organisation, Role, User, UserRole
@@ -107,6 +108,10 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
         "synth.demo.seeded",
         details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},
     )
+    if settings.JAGA_BACKUP_KEY:  # the system admin's operations page starts with one good backup
+        from jaga.operations.services import backup_create
+
+        backup_create(actor=None)
     return DemoResult(created=True, password=password, emails=emails, cases=cases)
 
 

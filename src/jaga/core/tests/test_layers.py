@@ -27,6 +27,7 @@ LAYERS = [
     "accounts",
     "audit.pages",
     "notifications",
+    "operations",
     "cases",
     "hotline",
     "linkage",
