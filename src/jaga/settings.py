@@ -133,6 +133,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jaga.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -462,14 +463,35 @@ if JAGA_NOTIFY_WEBHOOK_URL and len(JAGA_NOTIFY_WEBHOOK_SECRET) < 32:
     raise SettingError("JAGA_NOTIFY_WEBHOOK_SECRET", "is required (32+ characters) when JAGA_NOTIFY_WEBHOOK_URL is set")
 
 # --- Logging: never a child's identity; requests are logged without bodies or query strings ------
+# JSON lines for a log collector in production, readable lines in development.
+JAGA_LOG_FORMAT = env_str("JAGA_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if JAGA_LOG_FORMAT not in ("json", "plain"):
+    raise SettingError("JAGA_LOG_FORMAT", "must be json or plain")
+# /metrics answers a scraper that sends "Authorization: Bearer" this token; without one it is off (404).
+JAGA_METRICS_TOKEN = env_optional("JAGA_METRICS_TOKEN") or ""
+if JAGA_METRICS_TOKEN and len(JAGA_METRICS_TOKEN) < 32:
+    raise SettingError("JAGA_METRICS_TOKEN", "must be at least 32 characters long")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "jaga.core.logs.JsonFormatter"},
+    },
     # The development server logs each request line: without its query string, which may hold a
-    # hotline secret or a NIK sent where it does not belong.
-    "filters": {"no_query_strings": {"()": "jaga.core.logs.WithoutQueryStrings"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]}},
+    # hotline secret or a NIK sent where it does not belong. Every line carries the request's id.
+    "filters": {
+        "no_query_strings": {"()": "jaga.core.logs.WithoutQueryStrings"},
+        "request_id": {"()": "jaga.core.logs.RequestIdFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": JAGA_LOG_FORMAT,
+            "filters": ["no_query_strings", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("JAGA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -69,6 +69,15 @@ def ready_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
+@public("monitoring: a scraper's bearer token (JAGA_METRICS_TOKEN), not an account; 404 without one")
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (core/metrics.py): counts and times, never a path, a query or a user."""
+    from jaga.core.metrics import metrics_response
+
+    return metrics_response(request)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Says why when the refusal gave a reason (a restricted case, say)."""
     reason = str(exception) if exception is not None and exception.args else ""

@@ -30,6 +30,7 @@ PUBLIC = {
     "": "the home page sends a visitor to the public pages or to sign in",
     "healthz": "load balancers",
     "readyz": "load balancers",
+    "metrics": "monitoring, with its own bearer token (404 without one)",
     "accounts/login/": "signing in",
     "accounts/login/verify/": "the second step of signing in",
     "accounts/logout/": "signing out",
