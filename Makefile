@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-testdata.txt pyproject.toml | sha256sum | cut -c1-16)
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check-i18n messages bench fuzz soak install clean
+.PHONY: run test lint typecheck prod-up prod-down prod-check check-i18n messages bench fuzz soak install clean
 
 install: $(STAMP)
 
@@ -41,8 +41,19 @@ fuzz: $(STAMP)
 	  $(BIN)/python -m pytest -q -s src/jaga/core/tests/test_api_fuzz.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench deploy
+	$(BIN)/ruff format --check src bench deploy
+
+# The production stack on this machine (deploy/prod.py): gunicorn, the worker, PostgreSQL on 127.0.0.1,
+# nginx with TLS from its own CA, secrets from files, migrations at start. PROD_PORT (8443) and others.
+prod-up: $(STAMP)
+	$(BIN)/python deploy/prod.py up
+
+prod-down: $(STAMP)
+	$(BIN)/python deploy/prod.py down
+
+prod-check: $(STAMP)
+	$(BIN)/python deploy/prod.py check
 
 # mypy with the Django and DRF plugins ([tool.mypy] in pyproject.toml); it imports the settings.
 typecheck: $(STAMP)

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
+
+if _shared := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(_shared).mkdir(parents=True, exist_ok=True)  # each process writes its own files there
 
 REQUESTS = Counter("jaga_http_requests", "Requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
