@@ -94,6 +94,8 @@ JAGA_BACKUP_KEEP_WEEKLY = env_int("JAGA_BACKUP_KEEP_WEEKLY", 4)
 JAGA_BACKUP_KEEP_MONTHLY = env_int("JAGA_BACKUP_KEEP_MONTHLY", 12)
 # The system admins are told, and /readyz says so, when the last good backup is older than this.
 JAGA_BACKUP_STALE_HOURS = env_int("JAGA_BACKUP_STALE_HOURS", 25, minimum=1)
+# A suspected breach is raised when one account makes this many exports of case data in an hour.
+JAGA_BREACH_EXPORTS_PER_HOUR = env_int("JAGA_BREACH_EXPORTS_PER_HOUR", 20, minimum=2)
 # /readyz answers 503 when the data folder's disk has less free space than this.
 JAGA_DISK_MIN_FREE_MB = env_int("JAGA_DISK_MIN_FREE_MB", 500)
 
@@ -320,6 +322,7 @@ JAGA_WORKER_SWEEPS = [
     "jaga.notifications.services.deliveries_send_due",
     "jaga.cases.casetasks.overdue_digest",
     "jaga.operations.services.backups_due",
+    "jaga.operations.breaches.breaches_sweep",
 ]
 # Standard deadlines of a case (days): the assessment after registration, the plan after the
 # assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is

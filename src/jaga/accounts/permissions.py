@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, Any] = {
     "accounts.manage_organisations": _("Create and change organisations"),
     "audit.view_log": _("Browse and filter the audit log"),
     "operations.backup": _("Make backups and see how the server runs (backups, worker, disk)"),
+    "operations.breaches": _("Keep the personal-data breach register: record, decide, notify, close"),
     "cases.view": _(
         "See cases: those one leads or was assigned (caseworkers), all of one's organisation's"
         " and those referred to it (with cases.view_all_org)"
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.manage_organisations",
             "audit.view_log",
             "operations.backup",
+            "operations.breaches",
         }
     ),
 }

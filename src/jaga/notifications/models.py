@@ -27,6 +27,8 @@ class Kind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("Task given to you")
     TASKS_OVERDUE = "tasks_overdue", _("Overdue tasks (daily digest)")
     BACKUP_STALE = "backup_stale", _("No good backup for too long")
+    BREACH_RAISED = "breach_raised", _("Possible personal-data breach")
+    BREACH_DEADLINE = "breach_deadline", _("Breach notice due")
 
 
 class Notification(Created):

@@ -45,6 +45,10 @@ TEXTS: dict[str, Any] = {
     Kind.TASK_ASSIGNED: _("Case %(reference)s: a task is given to you."),
     Kind.TASKS_OVERDUE: _("You have %(count)s overdue tasks."),
     Kind.BACKUP_STALE: _("The last good backup is %(count)s hours old: see the operations page."),
+    Kind.BREACH_RAISED: _(
+        "Possible personal-data breach %(reference)s: if it is one, the notices are due within 3 x 24 hours."
+    ),
+    Kind.BREACH_DEADLINE: _("Breach %(reference)s: %(count)s hours left to notify the authority."),
 }
 ALLOWED_PARAMS = {"reference", "organisation", "service", "item", "count"}
 # Codes a notification may carry for "item", read in the reader's language.

@@ -22,7 +22,8 @@ from jaga.audit.services import record
 from jaga.notifications.models import Kind, Notification
 from jaga.notifications.services import notify
 from jaga.operations import backup
-from jaga.operations.models import BackupRun
+from jaga.operations.breaches import breach_raise
+from jaga.operations.models import BackupRun, Breach
 
 STALE_RUN = timedelta(hours=6)  # a backup still running after this died with its worker
 RETRY_AFTER = timedelta(hours=1)  # a failed scheduled backup is tried again after this
@@ -51,6 +52,8 @@ def _backup_execute(run: BackupRun, *, request: HttpRequest | None = None) -> Ba
             state=BackupRun.State.FAILED, error=reason, finished_at=timezone.now()
         )
         record("operations.backup.failed", actor=run.started_by, target=run, request=request, details={"error": reason})
+        breach_raise(signal=Breach.Signal.BACKUP_FAILED, key=str(run.pk), title=f"A backup failed: {reason}"[:200],
+                     data=[Breach.Data.AVAILABILITY])  # fmt: skip
         raise
     run.state, run.finished_at = BackupRun.State.OK, timezone.now()
     run.size, run.rows, run.tables = path.stat().st_size, manifest.rows, len(manifest.counts)
@@ -198,4 +201,12 @@ def home_items(user: User) -> list[tuple[str, int, str]]:
     from django.utils.translation import gettext as _
 
     late = 0 if backup_report()["backup"] == "ok" else 1
-    return [(str(_("Backups to see to (none for a day or the last one failed)")), late, reverse("operations:overview"))]
+    items = [
+        (str(_("Backups to see to (none for a day or the last one failed)")), late, reverse("operations:overview"))
+    ]
+    if user_has_perm(user, "operations.breaches"):
+        still_open = Breach.objects.filter(state__in=[Breach.State.SUSPECTED, Breach.State.CONFIRMED]).count()
+        items.append(
+            (str(_("Open breaches (notices due within 3 x 24 hours)")), still_open, reverse("operations:breaches"))
+        )
+    return items
