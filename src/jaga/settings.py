@@ -94,6 +94,14 @@ JAGA_BACKUP_KEEP_WEEKLY = env_int("JAGA_BACKUP_KEEP_WEEKLY", 4)
 JAGA_BACKUP_KEEP_MONTHLY = env_int("JAGA_BACKUP_KEEP_MONTHLY", 12)
 # The system admins are told, and /readyz says so, when the last good backup is older than this.
 JAGA_BACKUP_STALE_HOURS = env_int("JAGA_BACKUP_STALE_HOURS", 25, minimum=1)
+# Retention (docs/adr/0022): each kind of record, the module that finds and erases it, and its default
+# period in months from the record's end; the system admin changes the periods on /operations/retention/.
+JAGA_RETENTION = {
+    "closed_cases": ("jaga.cases.retention", 120),
+    "hotline_reports": ("jaga.hotline.retention", 24),
+    "training_participants": ("jaga.programs.training.retention", 60),
+    "audit_log": ("jaga.audit.retention", 120),
+}
 # A suspected breach is raised when one account makes this many exports of case data in an hour.
 JAGA_BREACH_EXPORTS_PER_HOUR = env_int("JAGA_BREACH_EXPORTS_PER_HOUR", 20, minimum=2)
 # /readyz answers 503 when the data folder's disk has less free space than this.
@@ -323,6 +331,7 @@ JAGA_WORKER_SWEEPS = [
     "jaga.cases.casetasks.overdue_digest",
     "jaga.operations.services.backups_due",
     "jaga.operations.breaches.breaches_sweep",
+    "jaga.operations.retention.retention_due",
 ]
 # Standard deadlines of a case (days): the assessment after registration, the plan after the
 # assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is

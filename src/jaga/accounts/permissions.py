@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, Any] = {
     "audit.view_log": _("Browse and filter the audit log"),
     "operations.backup": _("Make backups and see how the server runs (backups, worker, disk)"),
     "operations.breaches": _("Keep the personal-data breach register: record, decide, notify, close"),
+    "operations.retention": _("Set how long records are kept, and place legal holds"),
     "cases.view": _(
         "See cases: those one leads or was assigned (caseworkers), all of one's organisation's"
         " and those referred to it (with cases.view_all_org)"
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_log",
             "operations.backup",
             "operations.breaches",
+            "operations.retention",
         }
     ),
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jaga.core.forms import set_choices
 from jaga.operations.models import Breach
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,3 +45,22 @@ class NoticeForm(forms.Form):
 class CloseForm(forms.Form):
     summary = forms.CharField(label=_("What was done, and what changes"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=4000)  # fmt: skip
+
+
+class RetentionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of record"))
+    months = forms.IntegerField(label=_("Kept for (months after it ends)"), min_value=1, max_value=600)
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "kind", kinds)
+
+
+class HoldForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of record"))
+    target_id = forms.CharField(label=_("Record id"), max_length=64)
+    reason = forms.CharField(label=_("Why it is held"), max_length=300)
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "kind", kinds)

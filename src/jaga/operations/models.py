@@ -122,3 +122,40 @@ class BreachEvent(UUIDModel):
 
     class Meta:
         ordering = ["at"]
+
+
+class RetentionRule(models.Model):
+    """How long one kind of record is kept after it ends (``JAGA_RETENTION`` names the kinds)."""
+
+    kind = models.CharField(max_length=40, primary_key=True)
+    keep_months = models.PositiveIntegerField(_("kept for (months)"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.keep_months} months"
+
+
+class LegalHold(UUIDModel):
+    """A record that must not be erased whatever its period (a court case, an investigation)."""
+
+    kind = models.CharField(max_length=40)
+    target_id = models.CharField(_("record id"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"hold {self.kind} {self.target_id}"
+
+
+class RetentionRun(UUIDModel):
+    """One pass of the retention sweep: how many records of each kind it erased."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
