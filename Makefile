@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/caseload.py
 	$(BIN)/python bench/linkage.py
 	$(BIN)/python bench/linkage_leak.py
+	@if command -v nginx >/dev/null; then $(BIN)/python bench/prod_load.py; else echo "bench: no nginx, the production stack's load figures are skipped"; fi
 
 # The fault review repeated against a real server and worker (kills, dropped connections, hostile files,
 # hotline load), on SQLite and on PostgreSQL when it answers: about 25 minutes. Figures in docs/benchmarks.md.

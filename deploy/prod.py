@@ -67,8 +67,11 @@ def environment() -> dict[str, str]:
 
 
 def process_env() -> dict[str, str]:
+    """This environment without Jaga's own settings, plus the stack's; ``PROD_JAGA_X`` sets ``JAGA_X``
+    (the load bench raises the hotline's hourly limits this way)."""
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("JAGA_", "DATABASE_URL", "SECRET_KEY"))}
-    return {**keep, **environment()}
+    extra = {k.removeprefix("PROD_"): v for k, v in os.environ.items() if k.startswith("PROD_JAGA_")}
+    return {**keep, **environment(), **extra}
 
 
 def run(*args: str) -> None:

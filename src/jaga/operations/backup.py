@@ -256,10 +256,11 @@ def dump(path: Path, progress: Callable[[str], None] = lambda _table: None) -> M
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     encoder = _Encoder(ensure_ascii=False, separators=(",", ":"))
+    outer = connection.in_atomic_block  # inside a caller's transaction (the demo's): its snapshot is used
     try:
         with partial.open("wb") as out, transaction.atomic():
             os.chmod(partial, 0o600)
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not outer:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             writer = _SealedWriter(out, key)
