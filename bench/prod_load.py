@@ -3,7 +3,7 @@ PostgreSQL): concurrent clients over HTTPS send public hotline reports and read 
 the API, for PROD_LOAD_SECONDS (60) with PROD_LOAD_CLIENTS (16) clients; every report answered 201 must
 be in the database afterwards (0 lost). Writes its section of docs/benchmarks.md.
 
-Data: PROD_LOAD_CASES (20,000) synthetic cases registered in one unit by `jaga synth`'s generator
+Data: PROD_LOAD_CASES (20,000) synthetic cases (jaga/factories.py's `case_input`) registered in one unit
 before the run; the reports are written by this script. The hotline's hourly limits are raised for the
 run (all clients come from 127.0.0.1 through the proxy).
 """
@@ -126,8 +126,8 @@ def main() -> None:
         f"{date.today().isoformat()}, {machine()}. The stack of `make prod-up` (nginx 1.22 with TLS, gunicorn"
         f" with 3 workers, the worker, PostgreSQL 15, all on this machine); {CLIENTS} concurrent clients over"
         f" HTTPS for {SECONDS} s, half sending public hotline reports, half reading the first page of the"
-        f" case list through the API as a supervisor of a unit with {CASES:,} synthetic cases (`jaga synth`'s"
-        " generator through `cases_bulk_register`). Latency is the client's, TLS included.",
+        f" case list through the API as a supervisor of a unit with {CASES:,} synthetic cases (`case_input` of"
+        " jaga/factories.py, one invented child each, through `cases_bulk_register`). Latency is the client's, TLS included.",
         "",
         "| what | requests | answered 2xx | p50 | p95 | per second |",
         "|---|---|---|---|---|---|",
