@@ -87,16 +87,20 @@ def main() -> None:
         body = json.dumps({"forms": ["other"], "regency_code": "51.71",
                            "description": "Laporan beban (bench): anak ditawarkan di sebuah penginapan."}).encode()  # fmt: skip
 
-        def call(kind: str) -> tuple[str, float, int]:
+        direct = f"http://127.0.0.1:{APP_PORT}"  # the baseline: gunicorn itself, without nginx and TLS
+        behind = {"X-Forwarded-Proto": "https", "Host": f"localhost:{PORT}"}
+
+        def call(kind: str, base: str) -> tuple[str, float, int]:
+            extra = behind if base == direct else {}
             if kind == "report":
-                request = urllib.request.Request(f"{url}/api/v1/hotline/public-reports/", data=body,
-                                                 headers={"Content-Type": "application/json"})  # fmt: skip
+                request = urllib.request.Request(f"{base}/api/v1/hotline/public-reports/", data=body,
+                                                 headers={"Content-Type": "application/json", **extra})  # fmt: skip
             else:
-                request = urllib.request.Request(f"{url}/api/v1/cases/?page=1",
-                                                 headers={"Authorization": f"Token {token}"})  # fmt: skip
+                request = urllib.request.Request(f"{base}/api/v1/cases/?page=1",
+                                                 headers={"Authorization": f"Token {token}", **extra})  # fmt: skip
             started = time.perf_counter()
             try:
-                with urllib.request.urlopen(request, context=context, timeout=60) as answer:
+                with urllib.request.urlopen(request, context=context if base == url else None, timeout=60) as answer:
                     answer.read()
                     status = answer.status
             except urllib.error.HTTPError as error:
@@ -105,18 +109,22 @@ def main() -> None:
                 status = 0
             return kind, (time.perf_counter() - started) * 1000, status
 
-        deadline = time.monotonic() + SECONDS
+        def load(base: str) -> list[tuple[str, float, int]]:
+            deadline = time.monotonic() + SECONDS
 
-        def client(n: int) -> list[tuple[str, float, int]]:
-            done, i = [], 0
-            while time.monotonic() < deadline:
-                done.append(call("report" if (n + i) % 2 == 0 else "list"))
-                i += 1
-            return done
+            def client(n: int) -> list[tuple[str, float, int]]:
+                done, i = [], 0
+                while time.monotonic() < deadline:
+                    done.append(call("report" if (n + i) % 2 == 0 else "list", base))
+                    i += 1
+                return done
 
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            results = [r for batch in pool.map(client, range(CLIENTS)) for r in batch]
+            with ThreadPoolExecutor(CLIENTS) as pool:
+                return [r for batch in pool.map(client, range(CLIENTS)) for r in batch]
+
+        results = load(url)
         after = int(re.search(r"REPORTS (\d+)", jaga_shell(COUNT)).group(1))  # type: ignore[union-attr]
+        baseline = load(direct)
     finally:
         prod("down")
     lines = [
@@ -127,18 +135,21 @@ def main() -> None:
         f" with 3 workers, the worker, PostgreSQL 15, all on this machine); {CLIENTS} concurrent clients over"
         f" HTTPS for {SECONDS} s, half sending public hotline reports, half reading the first page of the"
         f" case list through the API as a supervisor of a unit with {CASES:,} synthetic cases (`case_input` of"
-        " jaga/factories.py, one invented child each, through `cases_bulk_register`). Latency is the client's, TLS included.",
+        " jaga/factories.py, one invented child each, through `cases_bulk_register`). Latency is the client's, TLS included."
+        " Baseline in the same run: the same load sent to gunicorn directly (no nginx, no TLS) right after.",
         "",
-        "| what | requests | answered 2xx | p50 | p95 | per second |",
-        "|---|---|---|---|---|---|",
+        "| what | requests | answered 2xx | p50 | p95 | per second | baseline p50: gunicorn direct (stack / direct) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind, label in (("report", "hotline report (`POST /api/v1/hotline/public-reports/`)"),
                         ("list", "case list (`GET /api/v1/cases/`)")):  # fmt: skip
         times = sorted(ms for k, ms, _s in results if k == kind)
         good = sum(1 for k, _ms, s in results if k == kind and 200 <= s < 300)
         p95 = times[int(len(times) * 0.95) - 1] if times else 0
+        direct_times = sorted(ms for k, ms, _s in baseline if k == kind)
+        ratio = statistics.median(times) / statistics.median(direct_times) if direct_times else float("nan")
         lines.append(f"| {label} | {len(times):,} | {good:,} | {statistics.median(times):.0f} ms | {p95:.0f} ms |"
-                     f" {len(times) / SECONDS:.1f} |")  # fmt: skip
+                     f" {len(times) / SECONDS:.1f} | {statistics.median(direct_times):.0f} ms ({ratio:.2f}x) |")  # fmt: skip
     accepted = sum(1 for k, _ms, s in results if k == "report" and s == 201)
     lost = accepted - (after - before)
     lines += ["", f"Reports answered 201: {accepted:,}; reports stored: {after - before:,}; lost: {lost}.",

@@ -21,6 +21,7 @@ from jaga.core.config import (
     env_str,
 )
 from jaga.core.crypto import new_key, parse_keys
+from jaga.core.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -484,26 +485,4 @@ JAGA_METRICS_TOKEN = env_optional("JAGA_METRICS_TOKEN") or ""
 if JAGA_METRICS_TOKEN and len(JAGA_METRICS_TOKEN) < 32:
     raise SettingError("JAGA_METRICS_TOKEN", "must be at least 32 characters long")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "jaga.core.logs.JsonFormatter"},
-    },
-    # The development server logs each request line: without its query string, which may hold a
-    # hotline secret or a NIK sent where it does not belong. Every line carries the request's id.
-    "filters": {
-        "no_query_strings": {"()": "jaga.core.logs.WithoutQueryStrings"},
-        "request_id": {"()": "jaga.core.logs.RequestIdFilter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": JAGA_LOG_FORMAT,
-            "filters": ["no_query_strings", "request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("JAGA_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+LOGGING = logging_config(JAGA_LOG_FORMAT, env_str("JAGA_LOG_LEVEL", "INFO"))

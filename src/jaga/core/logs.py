@@ -59,3 +59,30 @@ class JsonFormatter(logging.Formatter):
                 for frame in traceback.extract_tb(record.exc_info[2])
             ][-12:]
         return json.dumps(body, ensure_ascii=False)
+
+
+def logging_config(form: str, level: str) -> dict[str, Any]:
+    """Django's LOGGING: one console handler, ``form`` ("plain" or "json") lines at ``level``. Every line
+    goes without query strings (the development server logs each request line, which may hold a hotline
+    secret or a NIK sent where it does not belong) and with the request's id."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "jaga.core.logs.JsonFormatter"},
+        },
+        "filters": {
+            "no_query_strings": {"()": "jaga.core.logs.WithoutQueryStrings"},
+            "request_id": {"()": "jaga.core.logs.RequestIdFilter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": form,
+                "filters": ["no_query_strings", "request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {"axes": {"level": "WARNING"}},
+    }
