@@ -10,6 +10,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -102,7 +103,12 @@ def test_a_public_report_is_taken_and_followed_over_https(stack: Stack) -> None:
         stack, f"/api/v1/hotline/status/?code={receipt['tracking_code']}&secret={receipt['secret']}"
     )
     assert status == 200 and json.loads(body)["status"] == "received"
-    access = (stack.base / "nginx" / "logs" / "access.log").read_text(encoding="utf-8")
+    log = stack.base / "nginx" / "logs" / "access.log"
+    for _ in range(50):  # nginx writes the line after it has sent the answer
+        access = log.read_text(encoding="utf-8")
+        if "/api/v1/hotline/status/" in access:
+            break
+        time.sleep(0.1)
     assert "/api/v1/hotline/status/" in access and receipt["secret"] not in access, "no query string in the log"
 
 
