@@ -129,7 +129,8 @@ def user_has_perm(user: Any, perm: str, region_code: str | None = None) -> bool:
 
 
 def holders(organisation_id: Any, perm: str) -> QuerySet[Any]:
-    """The active people of an organisation who hold ``perm``, by name (whom to tell, whom to offer)."""
+    """The active people of an organisation who hold ``perm``, by name (whom to tell, whom to offer);
+    ``organisation_id`` None: of every organisation (a national duty, such as the system admins')."""
     from jaga.accounts.models import User
 
     if perm not in PERMISSIONS:
@@ -137,9 +138,8 @@ def holders(organisation_id: Any, perm: str) -> QuerySet[Any]:
     roles = [role for role, granted in ROLE_PERMISSIONS.items() if perm in granted]
     # One query, whatever the size of the organisation: the roles that grant ``perm`` (user_permissions' rule).
     users = User.objects.filter(
-        organisation_id=organisation_id,
-        organisation__is_active=True,
-        is_active=True,
-        pk__in=UserRole.objects.filter(role__in=roles).values("user_id"),
+        organisation__is_active=True, is_active=True, pk__in=UserRole.objects.filter(role__in=roles).values("user_id")
     )
+    if organisation_id is not None:
+        users = users.filter(organisation_id=organisation_id)
     return users.select_related("organisation").order_by("full_name")

@@ -5,7 +5,7 @@ on the breach's timeline and in the audit log; free texts are encrypted and neve
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaga.accounts.models import Role, User
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.models import User
+from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.models import AuditEvent
 from jaga.audit.services import audit_verify, record
 from jaga.notifications.models import Kind
@@ -42,7 +42,8 @@ def _check(actor: User) -> None:
 
 
 def _keepers() -> list[User]:
-    return list(User.objects.filter(is_active=True, role_grants__role=Role.SYSTEM_ADMIN).distinct())
+    """Who keeps the register, in every organisation: they are told of each breach and deadline."""
+    return list(holders(None, "operations.breaches"))
 
 
 def _event(breach: Breach, kind: str, by: User | None, text: str = "") -> None:
@@ -245,8 +246,9 @@ def breach_signals(now: datetime | None = None) -> int:
         title = _("Many refused requests from one account or address: someone may be trying to read data.")
         raised += breach_raise(signal=Breach.Signal.DENIED_READS, key=key, title=title,
                                data=[Breach.Data.OTHER], now=now) is not None  # fmt: skip
-    today = timezone.localtime(now).date()
-    if not AuditEvent.objects.filter(action="operations.audit_chain.checked", created_at__date=today).exists():
+    local = timezone.localtime(now)
+    today, midnight = local.date(), local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if not AuditEvent.objects.filter(action="operations.audit_chain.checked", created_at__gte=midnight).exists():
         result = audit_verify()
         record("operations.audit_chain.checked", actor=None, details={"ok": result.ok})
         if not result.ok:
@@ -265,12 +267,10 @@ def hours_left(breach: Breach, now: datetime | None = None) -> int:
     return int((breach.deadline - (now or timezone.now())).total_seconds() // 3600)
 
 
-def register_rows(since: date | None = None) -> list[list[Any]]:
+def register_rows() -> list[list[Any]]:
     """The register for the data protection officer: dates, states, categories and counts, no texts."""
     rows = []
     for breach in Breach.objects.all().order_by("found_at"):
-        if since and breach.found_at.date() < since:
-            continue
         rows.append([
             breach.reference, breach.found_at.isoformat(timespec="minutes"), breach.get_signal_display(),
             breach.get_state_display(), ", ".join(breach.data), breach.subjects,

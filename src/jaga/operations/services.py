@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from jaga.accounts.models import Role, User
-from jaga.accounts.permissions import user_has_perm
+from jaga.accounts.models import User
+from jaga.accounts.permissions import holders, user_has_perm
 from jaga.audit.services import record
 from jaga.notifications.models import Kind, Notification
 from jaga.notifications.services import notify
@@ -29,6 +29,11 @@ STALE_RUN = timedelta(hours=6)  # a backup still running after this died with it
 RETRY_AFTER = timedelta(hours=1)  # a failed scheduled backup is tried again after this
 
 
+def _new_path(now: datetime) -> Path:
+    """Where a backup made now goes in ``JAGA_BACKUP_DIR`` (UTC time in the name: rotation reads it)."""
+    return settings.JAGA_BACKUP_DIR / f"jaga-{now:%Y%m%dT%H%M%SZ}.jgb"
+
+
 def backup_create(
     *, actor: User | None, out: Path | None = None, scheduled: bool = False, request: HttpRequest | None = None
 ) -> BackupRun:
@@ -36,7 +41,7 @@ def backup_create(
     A failure is recorded too, with its reason, and raised again."""
     if actor is not None and not user_has_perm(actor, "operations.backup"):
         raise PermissionDenied
-    path = out or settings.JAGA_BACKUP_DIR / f"jaga-{timezone.now():%Y%m%dT%H%M%SZ}.jgb"
+    path = out or _new_path(timezone.now())
     run = BackupRun.objects.create(started_by=actor, scheduled=scheduled, path=str(path))
     return _backup_execute(run, request=request)
 
@@ -75,8 +80,7 @@ def backup_queue(*, actor: User, request: HttpRequest | None = None) -> BackupRu
     running = BackupRun.objects.filter(state=BackupRun.State.RUNNING).first()
     if running is not None:
         return running
-    path = settings.JAGA_BACKUP_DIR / f"jaga-{timezone.now():%Y%m%dT%H%M%SZ}.jgb"
-    run = BackupRun.objects.create(started_by=actor, path=str(path))
+    run = BackupRun.objects.create(started_by=actor, path=str(_new_path(timezone.now())))
     record("operations.backup.requested", actor=actor, target=run, request=request)
     from jaga.operations.tasks import run_backup
 
@@ -152,8 +156,7 @@ def backups_due(now: datetime | None = None) -> int:
         done_or_doing = scheduled.filter(state__in=[BackupRun.State.OK, BackupRun.State.RUNNING]).exists()
         failed_lately = scheduled.filter(state=BackupRun.State.FAILED, finished_at__gte=now - RETRY_AFTER).exists()
         if not done_or_doing and not failed_lately:  # a failed one is tried again an hour later
-            path = settings.JAGA_BACKUP_DIR / f"jaga-{now:%Y%m%dT%H%M%SZ}.jgb"
-            run = BackupRun.objects.create(scheduled=True, path=str(path), started_at=now)
+            run = BackupRun.objects.create(scheduled=True, path=str(_new_path(now)), started_at=now)
             from jaga.operations.tasks import run_backup
 
             transaction.on_commit(lambda: run_backup.enqueue(str(run.pk)), robust=True)
@@ -170,9 +173,13 @@ def _tell_if_stale(now: datetime) -> None:
     since = now - timedelta(hours=24)
     if Notification.objects.filter(kind=Kind.BACKUP_STALE, created_at__gte=since).exists():
         return  # once a day
-    admins = User.objects.filter(is_active=True, role_grants__role=Role.SYSTEM_ADMIN).distinct()
     hours = report["backup_age_hours"]
-    notify(users=list(admins), kind=Kind.BACKUP_STALE, url=reverse("operations:overview"), count=str(hours or 0))
+    notify(
+        users=list(holders(None, "operations.backup")),
+        kind=Kind.BACKUP_STALE,
+        url=reverse("operations:overview"),
+        count=str(hours or 0),
+    )
 
 
 def backup_report(now: datetime | None = None) -> dict[str, Any]:

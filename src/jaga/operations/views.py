@@ -12,9 +12,17 @@ from django.views.decorators.http import require_POST, require_safe
 from jaga.accounts.access import require_perm
 from jaga.accounts.requests import AuthedHttpRequest
 from jaga.core.models import WorkerBeat
-from jaga.operations.backup import check_value
+from jaga.operations.backup import BackupError, backup_key, check_value
 from jaga.operations.models import BackupRun
 from jaga.operations.services import backup_queue, backup_report, disk_report
+
+
+def _key_check() -> str:
+    """The check value backup files carry in their header (of the key's bytes), "" without a usable key."""
+    try:
+        return check_value(backup_key())
+    except BackupError:
+        return ""
 
 
 @require_safe
@@ -29,7 +37,7 @@ def overview_view(request: AuthedHttpRequest) -> HttpResponse:
         "hour": settings.JAGA_BACKUP_HOUR,
         "folder": settings.JAGA_BACKUP_DIR,
         "keep": (settings.JAGA_BACKUP_KEEP_DAILY, settings.JAGA_BACKUP_KEEP_WEEKLY, settings.JAGA_BACKUP_KEEP_MONTHLY),
-        "key_check": check_value(settings.JAGA_BACKUP_KEY) if settings.JAGA_BACKUP_KEY else "",
+        "key_check": _key_check(),
         "stale_hours": settings.JAGA_BACKUP_STALE_HOURS,
     }
     return render(request, "operations/overview.html", context)

@@ -4,6 +4,7 @@ the last good backup is too old; the operations page and its button; /readyz's r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -98,6 +99,8 @@ def test_the_operations_page_shows_the_backups_and_queues_one_by_hand(
     backup_run(str(run.pk))
     shown = admin.get("/operations/").content.decode()
     assert Path(run.path).name in shown and "Baik" in shown
+    header = json.loads(Path(run.path).read_bytes().split(b"\n")[1])
+    assert header["key_check"] in shown, "the page shows the check value the files carry"
     assert AuditEvent.objects.filter(action="operations.backup.requested", actor_id=system_admin.pk).exists()
     assert login_client(caseworker_jakarta).get("/operations/").status_code == 403
     home = admin.get("/").content.decode()
