@@ -34,16 +34,16 @@ def health_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public("load balancers: the database and a worker answer")
 def ready_view(request: HttpRequest) -> HttpResponse:
-    """For load balancers and monitors: the database answers, a background worker is alive and the disk
-    has room (else 503); beside them what ``JAGA_READY_REPORTS`` add (the last good backup's age)."""
-    import shutil
-
+    """For load balancers and monitors: the database answers, a background worker is alive and the disks
+    of the data and the backups have room (else 503); beside them what ``JAGA_READY_REPORTS`` add (the
+    last good backup's age)."""
     from django.conf import settings
     from django.db import DatabaseError, connection
     from django.http import JsonResponse
     from django.utils import timezone
     from django.utils.module_loading import import_string
 
+    from jaga.core.health import disk_free_mb
     from jaga.core.models import WorkerBeat
 
     try:
@@ -54,7 +54,7 @@ def ready_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"database": "unreachable", "worker": "unknown"}, status=503)
     silent = int((timezone.now() - last).total_seconds()) if last else None
     worker_ok = silent is not None and silent <= settings.JAGA_WORKER_SILENT_SECONDS
-    free = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    free = disk_free_mb()
     disk_ok = free >= settings.JAGA_DISK_MIN_FREE_MB
     body: dict[str, object] = {
         "database": "ok",

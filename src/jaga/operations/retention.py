@@ -63,14 +63,22 @@ def _due_ids(kind: Kind, now: datetime) -> list[Any]:
     return [pk for pk in kind.module.due(cutoff(kind.months, now)) if str(pk) not in keep]
 
 
+def _due_count(kind: Kind, now: datetime, keep: set[str]) -> int:
+    due = kind.module.due(cutoff(kind.months, now))
+    if not keep:
+        return int(due.count())
+    return sum(1 for pk in due.iterator() if str(pk) not in keep)
+
+
 def forecast(now: datetime | None = None) -> list[tuple[Kind, int, int, int]]:
-    """For the page: each kind with how many records are due now, how many within 30 days, how many held."""
+    """For the page: each kind with how many records are due now and how many more within 30 days (held
+    records left out of both, since the run leaves them), and how many are held."""
     now = now or timezone.now()
     rows = []
     for kind in kinds():
         keep = held(kind.name)
-        due_now = kind.module.due(cutoff(kind.months, now)).count()
-        soon = kind.module.due(cutoff(kind.months, now + timedelta(days=30))).count()
+        due_now = _due_count(kind, now, keep)
+        soon = _due_count(kind, now + timedelta(days=30), keep)
         rows.append((kind, due_now, max(0, soon - due_now), len(keep)))
     return rows
 

@@ -4,7 +4,6 @@ last good one is too old). Every backup and every removal has its audit row."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -189,16 +188,6 @@ def backup_report(now: datetime | None = None) -> dict[str, Any]:
     age = int((now - good.finished_at).total_seconds() // 3600) if good and good.finished_at else None
     state = "none" if age is None else ("ok" if age < settings.JAGA_BACKUP_STALE_HOURS else "stale")
     return {"backup": state, "backup_age_hours": age}
-
-
-def disk_report() -> dict[str, Any]:
-    """Free space where the data and the backups are."""
-    free = min(
-        shutil.disk_usage(folder).free
-        for folder in {settings.DATA_DIR, settings.JAGA_BACKUP_DIR}
-        if Path(folder).exists()
-    )
-    return {"disk_free_mb": free // (1024 * 1024)}
 
 
 def home_items(user: User) -> list[tuple[str, int, str]]:

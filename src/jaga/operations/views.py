@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jaga.accounts.access import require_perm
 from jaga.accounts.requests import AuthedHttpRequest
+from jaga.core.health import disk_free_mb
 from jaga.core.models import WorkerBeat
 from jaga.operations.backup import BackupError, backup_key, check_value
 from jaga.operations.models import BackupRun
-from jaga.operations.services import backup_queue, backup_report, disk_report
+from jaga.operations.services import backup_queue, backup_report
 
 
 def _key_check() -> str:
@@ -31,7 +32,7 @@ def overview_view(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "runs": BackupRun.objects.select_related("started_by")[:30],
         "report": backup_report(),
-        "disk": disk_report(),
+        "disk_free_mb": disk_free_mb(),
         "worker": WorkerBeat.objects.order_by("-beat_at").first(),
         "scheduled": settings.JAGA_BACKUP_SCHEDULED,
         "hour": settings.JAGA_BACKUP_HOUR,
