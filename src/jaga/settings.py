@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "jaga.programs",
     "jaga.notifications",
     "jaga.operations",
+    "jaga.reports",
     "jaga.synth",
 ]
 
@@ -333,6 +334,7 @@ JAGA_WORKER_SWEEPS = [
     "jaga.operations.services.backups_due",
     "jaga.operations.breaches.breaches_sweep",
     "jaga.operations.retention.retention_due",
+    "jaga.reports.services.renders_expire_stale",
 ]
 # Standard deadlines of a case (days): the assessment after registration, the plan after the
 # assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is
@@ -353,6 +355,7 @@ JAGA_HOME_ITEMS = [
     "jaga.stats.home.home_items",
     "jaga.accounts.home.home_items",
     "jaga.operations.services.home_items",
+    "jaga.reports.home.home_items",
 ]
 # What /readyz reports beside the database, the worker and the disk: functions answering a dict.
 JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]

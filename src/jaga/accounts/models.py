@@ -65,6 +65,7 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
     ORG_ADMIN = "org_admin", _("Organisation admin")
     SYSTEM_ADMIN = "system_admin", _("System admin")
+    HEAD = "head", _("Head of organisation")
 
 
 class UserManager(BaseUserManager["User"]):

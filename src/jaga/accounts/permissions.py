@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, Any] = {
     "stats.research_extract": _("Download de-identified, k-anonymous case records for research"),
     "programs.manage": _("Manage partners, advocacy, training and campaigns"),
     "programs.submit_code_report": _("Submit a company's annual report under The Code"),
+    "reports.edit": _("Draft the annual report: write its narrative, comment on it, send it for approval"),
+    "reports.approve": _("Approve, return and publish the annual reports of one's organisation"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -59,10 +61,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.HOTLINE_OPERATOR: frozenset({"hotline.triage"}),
-    Role.ANALYST: frozenset({"stats.view", "stats.export"}),
+    Role.ANALYST: frozenset({"stats.view", "stats.export", "reports.edit"}),
     Role.RESEARCHER: frozenset({"stats.view", "stats.research_extract"}),
     Role.LINKAGE_OFFICER: frozenset({"linkage.run", "linkage.review", "stats.view"}),
-    Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view"}),
+    Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view", "reports.edit"}),
+    Role.HEAD: frozenset({"reports.approve", "reports.edit", "stats.view"}),
     Role.PARTNER: frozenset({"programs.submit_code_report", "hotline.submit_reports"}),
     Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),
     Role.SYSTEM_ADMIN: frozenset(

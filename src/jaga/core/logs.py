@@ -84,5 +84,6 @@ def logging_config(form: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"axes": {"level": "WARNING"}},
+        # WeasyPrint (the annual report's PDF) logs every page it lays out at INFO; fontTools its subsetting.
+        "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
     }

@@ -26,8 +26,13 @@ def _hours(deltas: list[timedelta]) -> dict[str, float | None]:
     }
 
 
-def report_statistics(*, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+def report_statistics(
+    *, since: datetime | None = None, until: datetime | None = None, province: str = ""
+) -> dict[str, Any]:
+    """Counts of the reports received from ``since`` until ``until`` (in one province: by their regency)."""
     reports = Report.objects.all()
+    if province:
+        reports = reports.filter(regency__parent_id=province)
     if since:
         reports = reports.filter(received_at__gte=since)
     if until:

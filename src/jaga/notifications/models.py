@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
     BACKUP_STALE = "backup_stale", _("No good backup for too long")
     BREACH_RAISED = "breach_raised", _("Possible personal-data breach")
     BREACH_DEADLINE = "breach_deadline", _("Breach notice due")
+    REPORT_SUBMITTED = "report_submitted", _("Annual report waiting for approval")
+    REPORT_RETURNED = "report_returned", _("Annual report returned for changes")
+    REPORT_PUBLISHED = "report_published", _("Annual report published")
 
 
 class Notification(Created):

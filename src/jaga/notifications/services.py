@@ -49,6 +49,9 @@ TEXTS: dict[str, Any] = {
         "Possible personal-data breach %(reference)s: if it is one, the notices are due within 3 x 24 hours."
     ),
     Kind.BREACH_DEADLINE: _("Breach %(reference)s: %(count)s hours left to notify the authority."),
+    Kind.REPORT_SUBMITTED: _("The annual report %(reference)s waits for your approval."),
+    Kind.REPORT_RETURNED: _("The annual report %(reference)s is returned for changes."),
+    Kind.REPORT_PUBLISHED: _("The annual report %(reference)s is published."),
 }
 ALLOWED_PARAMS = {"reference", "organisation", "service", "item", "count"}
 # Codes a notification may carry for "item", read in the reader's language.

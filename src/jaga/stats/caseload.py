@@ -77,7 +77,7 @@ class Insights:
     caseload: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _percentiles(cases: QuerySet[Case], name: str) -> tuple[int, int | None, int | None]:
+def percentiles(cases: QuerySet[Case], name: str) -> tuple[int, int | None, int | None]:
     """How many cases reached the step, and the median and 90th percentile of their days (a histogram
     grouped by the database)."""
     days = ExpressionWrapper(F(name) - F("registered_on"), output_field=DurationField())
@@ -112,7 +112,7 @@ def _days(value: Any) -> int:
     return max(int(value or 0), 0)
 
 
-def _scope(year: int, province: str) -> QuerySet[Case]:
+def scoped_cases(year: int, province: str) -> QuerySet[Case]:
     cases = Case.objects.filter(registered_on__year=year, in_statistics=True, restricted_at__isnull=True)
     if province:
         cases = cases.filter(exploitation_regency__code__startswith=f"{province}.")
@@ -126,7 +126,7 @@ def unit_insights(organisation_id: Any, year: int) -> Insights:
     cases = Case.objects.filter(organisation_id=organisation_id, registered_on__year=year)
     steps = []
     for name, label in MILESTONES:
-        reached, median, p90 = _percentiles(cases, name)
+        reached, median, p90 = percentiles(cases, name)
         steps.append(Step(label, reached, median, p90, str(reached), _text(median), _text(p90)))
     sent = Referral.objects.filter(from_organisation_id=organisation_id, requested_at__year=year)
     states = dict(sent.values("state").annotate(n=Count("pk")).values_list("state", "n"))
@@ -149,7 +149,7 @@ def _text(value: int | None) -> str:
 
 def wide_insights(*, year: int, province: str = "", by: str = "province") -> Insights:
     """Per province (or per unit) of the reader's jurisdiction, through the disclosure control."""
-    cases = _scope(year, province)
+    cases = scoped_cases(year, province)
     if by == "organisation":
         key_of = "organisation_id"
         names = dict(Organisation.objects.values_list("pk", "name"))
@@ -207,7 +207,7 @@ def wide_insights(*, year: int, province: str = "", by: str = "province") -> Ins
             reached = counted[f"{key}|{name}"]
             shown = steps_table.label((i, j))
             if reached >= THRESHOLD and (i, j) not in steps_table.suppressed:
-                _n, median, p90 = _percentiles(subset, name)
+                _n, median, p90 = percentiles(subset, name)
                 steps.append(Step(step_label, reached, median, p90, shown, _text(median), _text(p90)))
             else:  # too few to describe without telling about a child
                 steps.append(Step(step_label, reached, None, None, shown, "…", "…"))

@@ -30,31 +30,64 @@ def _svg(title: Any, height: int, body: str, width: int = WIDTH) -> SafeString:
     )
 
 
-def _short(label: str, limit: int = 30) -> str:
-    """A bar's label, cut to fit left of the bar (the full label is in the tooltip and the data table)."""
-    if len(label) <= limit:
-        return escape(label)
-    return f"<title>{escape(label)}</title>{escape(label[: limit - 1].rstrip())}…"
+def _lines(label: str, width: int = 34, most: int = 3) -> list[str]:
+    """A bar's label in lines of about ``width`` characters (at most ``most``; the full label is in the
+    tooltip and the data table)."""
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1][: width - 1].rstrip() + "…"]
+    return lines or [""]
 
 
-def bars(title: Any, rows: Sequence[Row]) -> SafeString:
-    """Horizontal bars, one per category."""
-    label_width, bar_width, step = 230, WIDTH - 230 - 60, 26
-    top = max((n for _l, n, _s in rows if n), default=1)
+def bars(title: Any, rows: Sequence[Row], unit: str = "") -> SafeString:
+    """Horizontal bars, one per category; long labels wrap. With ``unit`` "%" the scale is 0 to 100 with
+    an axis and the unit on every value; otherwise it runs to the largest value."""
+    label_width, bar_width, line_height = 250, WIDTH - 250 - 70, 14
+    percent = unit == "%"
+    top = 100 if percent else max((n for _l, n, _s in rows if n), default=1)
+    top = max(top, max((n for _l, n, _s in rows if n), default=0))  # a share above 100 (progress) still fits
     parts = []
-    for k, (label, number, shown) in enumerate(rows):
-        y = k * step + 4
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="label">{_short(str(label))}</text>'
+    y = 4
+    for label, number, shown in rows:
+        lines = _lines(str(label))
+        height = max(18, len(lines) * line_height + 4)
+        text = "".join(
+            f'<tspan x="{label_width - 8}" dy="{0 if k == 0 else line_height}">{escape(part)}</tspan>'
+            for k, part in enumerate(lines)
         )
+        first = y + 13 + (height - 18 - (len(lines) - 1) * line_height) / 2
+        parts.append(
+            f'<text x="{label_width - 8}" y="{first:.0f}" text-anchor="end" class="label">'
+            f"<title>{escape(str(label))}</title>{text}</text>"
+        )
+        middle = y + height / 2 - 9
         if number is None:
-            parts.append(f'<rect x="{label_width}" y="{y}" width="24" height="18" class="hidden"/>')
-            parts.append(f'<text x="{label_width + 30}" y="{y + 15}" class="value">{escape(shown)}</text>')
+            parts.append(f'<rect x="{label_width}" y="{middle:.0f}" width="24" height="18" class="hidden"/>')
+            parts.append(f'<text x="{label_width + 30}" y="{middle + 14:.0f}" class="value">{escape(shown)}</text>')
         else:
             length = round(bar_width * number / top) if top else 0
-            parts.append(f'<rect x="{label_width}" y="{y}" width="{max(length, 1)}" height="18" class="bar"/>')
-            parts.append(f'<text x="{label_width + length + 6}" y="{y + 15}" class="value">{number}</text>')
-    return _svg(title, max(len(rows) * step + 8, 30), "".join(parts))
+            value = f"{number:g}{unit}" if isinstance(number, float) else f"{number}{unit}"
+            parts.append(
+                f'<rect x="{label_width}" y="{middle:.0f}" width="{max(length, 1)}" height="18" class="bar"/>'
+            )
+            parts.append(f'<text x="{label_width + length + 6}" y="{middle + 14:.0f}" class="value">{value}</text>')
+        y += height + 8
+    if percent:  # the scale: 0, 50 and 100 %
+        parts.append(f'<line x1="{label_width}" y1="{y}" x2="{label_width + bar_width}" y2="{y}" class="axis"/>')
+        for tick in (0, 50, 100):
+            x = label_width + round(bar_width * tick / top)
+            parts.append(f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + 5}" class="axis"/>')
+            parts.append(f'<text x="{x}" y="{y + 18}" text-anchor="middle" class="tick">{tick}%</text>')
+        y += 22
+    return _svg(title, max(y + 4, 30), "".join(parts))
 
 
 def columns(title: Any, rows: Sequence[Row]) -> SafeString:

@@ -33,6 +33,7 @@ LAYERS = [
     "linkage",
     "stats",
     "programs",
+    "reports",
     "synth",
 ]
 # Modules of an app that sit in another layer than the app.

@@ -64,6 +64,7 @@ def results_view(request: AuthedHttpRequest) -> HttpResponse:
     chart = charts.bars(
         _("Progress against the target (%)"),
         [(r.label, r.progress, "—" if r.progress is None else f"{r.progress}%") for r in rows if r.target],
+        unit="%",
     )
     query.pop("format", None)
     return render(

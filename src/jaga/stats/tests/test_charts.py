@@ -29,10 +29,23 @@ def test_bars_scale_to_the_largest_and_draw_a_hidden_count_as_an_outline() -> No
     assert len(hidden) == 1 and "&lt;5" in svg and "<5<" not in svg, "the hidden one says <5, escaped"
 
 
-def test_a_long_label_is_cut_with_the_whole_label_as_its_tooltip() -> None:
+def test_a_long_label_wraps_whole_and_only_a_very_long_one_is_cut() -> None:
     label = "Eksploitasi seksual anak dalam perjalanan dan pariwisata di daerah wisata"
-    svg = charts.bars("t", [(label, 3, "3")])
-    assert f"<title>{label}</title>" in svg and "…" in svg
+    root = parse(charts.bars("t", [(label, 3, "3")]))
+    lines = [t.text for t in root.iter(f"{SVG}tspan")]
+    assert " ".join(lines) == label and len(lines) == 3 and all(len(line) <= 34 for line in lines)
+    very = " ".join([label] * 3)
+    svg = charts.bars("t", [(very, 3, "3")])
+    assert f"<title>{very}</title>" in svg and "…" in svg, "cut at three lines, whole in the tooltip"
+
+
+def test_bars_of_percentages_show_the_unit_and_a_scale_to_100() -> None:
+    root = parse(charts.bars("Kemajuan", [("Kasus", 50, "50%"), ("Pelatihan", 100, "100%")], unit="%"))
+    values = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "value"]
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert values == ["50%", "100%"] and ticks == ["0%", "50%", "100%"]
+    widths = [int(r.get("width", "0")) for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    assert widths[1] == 2 * widths[0], "against 100 %, not against the largest bar"
 
 
 def test_columns_and_a_pyramid_with_nothing_to_show_are_still_well_formed() -> None:
