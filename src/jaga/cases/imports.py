@@ -238,9 +238,9 @@ def import_job_create(*, actor: User, filename: str, data: bytes, request: Any =
         job.data = crypto.encrypt_bytes(data, context=job.crypto_context)
         job.save()
         record("cases.import.started", actor=actor, target=job, request=request, details={"bytes": len(data)})
-        # robust: the job is stored; a task that could not be queued leaves it waiting, and the stale-job
-        # sweep marks it failed, to be retried from its page.
-        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)), robust=True)
+        # The queue is in the database: queued in the job's transaction, the job and its task are stored
+        # together or not at all (a process killed between a commit and a later enqueue left jobs waiting).
+        run_import.enqueue(str(job.pk))
     return job
 
 
@@ -282,7 +282,7 @@ def import_job_retry(*, actor: User, job: ImportJob, request: Any = None) -> Imp
         raise ImportFileError(_("Only an import that stopped can be retried; upload the file again."))
     job.mark_queued_again()
     record("cases.import.retried", actor=actor, target=job, request=request)
-    transaction.on_commit(lambda: run_import.enqueue(str(job.pk)), robust=True)
+    run_import.enqueue(str(job.pk))  # in the job's transaction: both are stored, or neither
     return job
 
 

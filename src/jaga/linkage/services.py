@@ -165,9 +165,9 @@ def run_start(*, actor: User | None, request: HttpRequest | None = None, schedul
         if current is not None:
             return current
         run = _new_run(actor=actor, scheduled=scheduled, request=request)
-    from jaga.linkage.tasks import run_linkage
+        from jaga.linkage.tasks import run_linkage
 
-    transaction.on_commit(lambda: run_linkage.enqueue(str(run.pk)), robust=True)  # a lost task: see runs_expire_stale
+        run_linkage.enqueue(str(run.pk))  # in the run's transaction: both are stored, or neither
     return run
 
 

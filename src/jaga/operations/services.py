@@ -72,6 +72,7 @@ def _backup_execute(run: BackupRun, *, request: HttpRequest | None = None) -> Ba
     return run
 
 
+@transaction.atomic
 def backup_queue(*, actor: User, request: HttpRequest | None = None) -> BackupRun:
     """A backup by hand from the operations page, made by the worker (one at a time)."""
     if not user_has_perm(actor, "operations.backup"):
@@ -83,7 +84,7 @@ def backup_queue(*, actor: User, request: HttpRequest | None = None) -> BackupRu
     record("operations.backup.requested", actor=actor, target=run, request=request)
     from jaga.operations.tasks import run_backup
 
-    transaction.on_commit(lambda: run_backup.enqueue(str(run.pk)), robust=True)
+    run_backup.enqueue(str(run.pk))  # in the run's transaction: both are stored, or neither
     return run
 
 
@@ -155,10 +156,11 @@ def backups_due(now: datetime | None = None) -> int:
         done_or_doing = scheduled.filter(state__in=[BackupRun.State.OK, BackupRun.State.RUNNING]).exists()
         failed_lately = scheduled.filter(state=BackupRun.State.FAILED, finished_at__gte=now - RETRY_AFTER).exists()
         if not done_or_doing and not failed_lately:  # a failed one is tried again an hour later
-            run = BackupRun.objects.create(scheduled=True, path=str(_new_path(now)), started_at=now)
             from jaga.operations.tasks import run_backup
 
-            transaction.on_commit(lambda: run_backup.enqueue(str(run.pk)), robust=True)
+            with transaction.atomic():
+                run = BackupRun.objects.create(scheduled=True, path=str(_new_path(now)), started_at=now)
+                run_backup.enqueue(str(run.pk))  # in the run's transaction: both are stored, or neither
             queued = 1
     backups_prune()
     _tell_if_stale(now)

@@ -282,7 +282,7 @@ def _render_queue(report: AnnualReport, *, publish: bool) -> None:
     report.publish_when_made = publish
     report.heartbeat_at = timezone.now()
     report.save(update_fields=["render", "render_progress", "render_error", "publish_when_made", "heartbeat_at"])
-    transaction.on_commit(lambda: render_report.enqueue(str(report.pk)))
+    render_report.enqueue(str(report.pk))  # in the same transaction: the queue is in the database
 
 
 @transaction.atomic

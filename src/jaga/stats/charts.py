@@ -75,9 +75,7 @@ def bars(title: Any, rows: Sequence[Row], unit: str = "") -> SafeString:
         else:
             length = round(bar_width * number / top) if top else 0
             value = f"{number:g}{unit}" if isinstance(number, float) else f"{number}{unit}"
-            parts.append(
-                f'<rect x="{label_width}" y="{middle:.0f}" width="{max(length, 1)}" height="18" class="bar"/>'
-            )
+            parts.append(f'<rect x="{label_width}" y="{middle:.0f}" width="{max(length, 1)}" height="18" class="bar"/>')
             parts.append(f'<text x="{label_width + length + 6}" y="{middle + 14:.0f}" class="value">{value}</text>')
         y += height + 8
     if percent:  # the scale: 0, 50 and 100 %

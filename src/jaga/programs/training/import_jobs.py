@@ -48,8 +48,7 @@ def participant_import_create(
             request=request,
             details={"job": str(job.pk), "bytes": len(data)},
         )
-        # robust: a task that could not be queued leaves the job waiting; the sweep marks it failed.
-        transaction.on_commit(lambda: run_participant_import.enqueue(str(job.pk)), robust=True)
+        run_participant_import.enqueue(str(job.pk))  # in the job's transaction: both are stored, or neither
     return job
 
 
@@ -91,7 +90,7 @@ def participant_import_retry(*, actor: User, job: Job, request: Any = None) -> J
         request=request,
         details={"job": str(job.pk)},
     )
-    transaction.on_commit(lambda: run_participant_import.enqueue(str(job.pk)), robust=True)
+    run_participant_import.enqueue(str(job.pk))  # in the job's transaction: both are stored, or neither
     return job
 
 

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         (out / "report.pdf").write_bytes(render.pdf(page))
         with zipfile.ZipFile(io.BytesIO(render.datapackage(content))) as package:
             package.extractall(out)
-        state = report.get_state_display() if not report._state.adding else "no report started: figures only, as a draft"
+        state = "no report started: figures only, a draft" if report._state.adding else report.get_state_display()
         self.stdout.write(
             f"{out}: report.pdf, report.html, datapackage.json ({year}, {report.scope_name}, {lang}; {state})"
         )
