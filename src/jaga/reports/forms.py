@@ -33,7 +33,7 @@ class NarrativeForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    section = forms.ChoiceField(label=_("On"))
+    section = forms.ChoiceField(label=_("Part of the report"))
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args: Any, parts: list[tuple[str, Any]], **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ organisation the tables are counted from its cases and suppressed table by table
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -179,10 +179,10 @@ def services_section(scope: Scope, year: int) -> Section:
         cases = cases.filter(organisation_id=scope.organisation_id)
     threshold = settings.JAGA_STATS_THRESHOLD
     registered = cases.count()
-    steps = [(_("Registered"), registered)]
-    timing = []
+    steps: list[tuple[Any, int]] = [(_("Registered"), registered)]
+    timing: list[tuple[str, list[Any], int | None]] = []
     for name, label in MILESTONES:
-        reached, median, p90 = percentiles(cast(QuerySet[Case], cases), name)
+        reached, median, p90 = percentiles(cases, name)
         steps.append((label, reached))
         if reached >= threshold:
             timing.append((str(label), [str(median), str(p90)], median))
@@ -190,7 +190,7 @@ def services_section(scope: Scope, year: int) -> Section:
             timing.append((str(label), ["…", "…"], None))
     unit = unit_word()
     tables = _tables(scope, year, ["service", "referral"], unit)
-    reached = counted("steps", _("Cases reaching each step"), steps, unit=_("Cases"), total=False)
+    stepped = counted("steps", _("Cases reaching each step"), steps, unit=_("Cases"), total=False)
     days = block(
         "days",
         _("Days from registration to each step"),
@@ -210,7 +210,7 @@ def services_section(scope: Scope, year: int) -> Section:
         "services",
         _("Services and referrals"),
         text=text,
-        blocks=[reached, days, tables["service"], tables["referral"]],
+        blocks=[stepped, days, tables["service"], tables["referral"]],
         notes=[
             _(
                 "Days are counted for the cases registered in the year that reached the step; no median is shown "

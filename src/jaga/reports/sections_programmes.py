@@ -310,11 +310,14 @@ def results_section(scope: Scope, year: int) -> Section | None:
         return None
     rows: list[tuple[str, list[Any], Any]] = []
     found = framework(year, scope.province)
-    value = {row.indicator.measure: row.actual for row in found}
+    value: dict[str, float | None] = {str(row.indicator.measure): row.actual for row in found}
     # Counts of people pass the disclosure control; a share over fewer than 5 people is not shown either.
-    base = {Measure.SHARE_REFERRED: Measure.CASES_REGISTERED, Measure.KNOWLEDGE_GAIN: Measure.PROFESSIONALS_TRAINED}
+    base: dict[str, str] = {
+        Measure.SHARE_REFERRED: Measure.CASES_REGISTERED,
+        Measure.KNOWLEDGE_GAIN: Measure.PROFESSIONALS_TRAINED,
+    }
     for row in found:
-        measure = row.indicator.measure
+        measure = str(row.indicator.measure)
         unit = "%" if measure in PERCENT else ""
         target = "—" if row.target is None else f"{row.target:g}{unit}"
         people = value.get(base.get(measure, measure)) if measure in (*base, *PEOPLE) else None

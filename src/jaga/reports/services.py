@@ -5,6 +5,7 @@ what changed. Every step is audited in the same transaction; narrative texts are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -50,8 +51,8 @@ def _earlier(report: AnnualReport, lang: str) -> Any:
             AnnualReport.objects.filter(
                 year=year,
                 scope=report.scope,
-                province_id=report.province_id,
-                organisation_id=report.organisation_id,
+                province=report.province,
+                organisation=report.organisation,
                 state=State.PUBLISHED,
             )
             .order_by("-version")
@@ -71,6 +72,11 @@ def content_of(report: AnnualReport, lang: str) -> dict[str, Any]:
 
 def _reference(report: AnnualReport) -> str:
     return f"{report.year} {report.scope_name} v{report.version}"
+
+
+def _fresh(report: AnnualReport) -> AnnualReport:
+    """The report read again under a row lock: its state decides the step, whatever the caller holds."""
+    return AnnualReport.objects.select_for_update().select_related("previous").get(pk=report.pk)
 
 
 def _check_edit(actor: User, report: AnnualReport) -> None:
@@ -144,6 +150,7 @@ def narrative_save(
     *, actor: User, report: AnnualReport, key: str, texts: dict[str, str], request: HttpRequest | None = None
 ) -> None:
     _check_edit(actor, report)
+    report = _fresh(report)
     _editable(report)
     if key not in narrative_keys():
         raise ValidationError(_("Not a part of the report."))
@@ -200,6 +207,7 @@ def comment_resolve(*, actor: User, comment: ReportComment, request: HttpRequest
 @transaction.atomic
 def report_submit(*, actor: User, report: AnnualReport, request: HttpRequest | None = None) -> None:
     _check_edit(actor, report)
+    report = _fresh(report)
     if report.state != State.DRAFT:
         raise ValidationError(_("Only a draft is sent for approval."))
     if report.version > 1 and not report.corrections.strip():
@@ -218,6 +226,7 @@ def report_submit(*, actor: User, report: AnnualReport, request: HttpRequest | N
 @transaction.atomic
 def report_return(*, actor: User, report: AnnualReport, reason: str, request: HttpRequest | None = None) -> None:
     _check_head(actor, report)
+    report = _fresh(report)
     if report.state != State.REVIEW:
         raise ValidationError(_("Only a report in review is returned."))
     if not reason.strip():
@@ -249,7 +258,7 @@ def _flat(content: dict[str, Any]) -> dict[str, str]:
 def report_approve(*, actor: User, report: AnnualReport, request: HttpRequest | None = None) -> None:
     """Freezes the figures as of now in both languages, with their fingerprint."""
     _check_head(actor, report)
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    report = _fresh(report)
     if report.state != State.REVIEW:
         raise ValidationError(_("Only a report in review is approved."))
     frozen = {lang: content_of(report, lang) for lang in LANGS}
@@ -273,7 +282,7 @@ def report_approve(*, actor: User, report: AnnualReport, request: HttpRequest | 
     )
 
 
-def _render_queue(report: AnnualReport, *, publish: bool) -> None:
+def _render_queue(report: AnnualReport, *, publish: bool, queue: bool = True) -> None:
     from jaga.reports.tasks import render_report
 
     if report.render == AnnualReport.Render.RUNNING:
@@ -282,23 +291,31 @@ def _render_queue(report: AnnualReport, *, publish: bool) -> None:
     report.publish_when_made = publish
     report.heartbeat_at = timezone.now()
     report.save(update_fields=["render", "render_progress", "render_error", "publish_when_made", "heartbeat_at"])
-    render_report.enqueue(str(report.pk))  # in the same transaction: the queue is in the database
+    if queue:
+        render_report.enqueue(str(report.pk))  # in the same transaction: the queue is in the database
 
 
-@transaction.atomic
-def report_publish(*, actor: User, report: AnnualReport, request: HttpRequest | None = None) -> None:
-    """Queues the final files; the edition is published when they are made."""
-    _check_head(actor, report)
-    if report.state != State.APPROVED:
-        raise ValidationError(_("Only an approved report is published."))
-    _render_queue(report, publish=True)
-    record("reports.report.publish_requested", actor=actor, target=report, request=request)
+def report_publish(
+    *, actor: User, report: AnnualReport, request: HttpRequest | None = None, background: bool = True
+) -> None:
+    """Queues the final files; the edition is published when they are made (``background`` False: made
+    now, in this process, as the demo does)."""
+    with transaction.atomic():
+        _check_head(actor, report)
+        report = _fresh(report)
+        if report.state != State.APPROVED:
+            raise ValidationError(_("Only an approved report is published."))
+        _render_queue(report, publish=True, queue=background)
+        record("reports.report.publish_requested", actor=actor, target=report, request=request)
+    if not background:
+        files_make(report.pk)
 
 
 @transaction.atomic
 def report_files_make(*, actor: User, report: AnnualReport, request: HttpRequest | None = None) -> None:
     """A draft's files (marked as a draft on every page), to read the whole report before approval."""
     _check_edit(actor, report)
+    report = _fresh(report)
     if report.state not in (State.DRAFT, State.REVIEW, State.APPROVED):
         raise ValidationError(_("A published edition's files are made once."))
     _render_queue(report, publish=False)
@@ -338,7 +355,7 @@ def files_make(report_id: Any) -> None:
 
 
 @transaction.atomic
-def _files_store(report: AnnualReport, made: list[tuple[str, str, bytes]]) -> None:
+def _files_store(report: AnnualReport, made: Sequence[tuple[str, str, bytes]]) -> None:
     import hashlib
 
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
@@ -357,7 +374,7 @@ def _files_store(report: AnnualReport, made: list[tuple[str, str, bytes]]) -> No
         report.state, report.published_at = State.PUBLISHED, timezone.now()
         fields += ["state", "published_at"]
         if report.previous is not None:
-            AnnualReport.objects.filter(pk=report.previous_id).update(state=State.SUPERSEDED)
+            AnnualReport.objects.filter(pk=report.previous.pk).update(state=State.SUPERSEDED)
         record("reports.report.published", actor=None, target=report, details={"sha256": report.content_hash})
         people = holders(report.owner_id, "reports.edit")
         notify(users=people, kind=Kind.REPORT_PUBLISHED, url=f"/laporan/{report.pk}/", reference=_reference(report))
@@ -380,6 +397,7 @@ def edition_extra(report: AnnualReport, lang: str) -> dict[str, Any]:
 def report_correct(*, actor: User, report: AnnualReport, request: HttpRequest | None = None) -> AnnualReport:
     """A new version of a published edition, as a draft with the same texts, to be approved again."""
     _check_edit(actor, report)
+    report = _fresh(report)
     if report.state != State.PUBLISHED:
         raise ValidationError(_("Only the published edition is corrected."))
     if hasattr(report, "correction"):
@@ -408,6 +426,7 @@ def report_correct(*, actor: User, report: AnnualReport, request: HttpRequest | 
 @transaction.atomic
 def corrections_save(*, actor: User, report: AnnualReport, text: str, request: HttpRequest | None = None) -> None:
     _check_edit(actor, report)
+    report = _fresh(report)
     _editable(report)
     report.corrections = text.strip()[:MAX_TEXT]
     report.save(update_fields=["corrections"])

@@ -41,6 +41,7 @@ DEMO_USERS = [
     ("partner@jaga.example", "Putu Partner", "hotel", [Role.PARTNER]),
     ("orgadmin@jaga.example", "Yanti Org Admin", "ngo", [Role.ORG_ADMIN]),
     ("admin@jaga.example", "Andi System Admin", "ministry", [Role.SYSTEM_ADMIN]),
+    ("head@jaga.example", "Ratna Head of Organisation", "ministry", [Role.HEAD]),
 ]
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,9 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
         run_now()  # so that the demo counts children and has pairs to review
         stats_refresh()
+        from jaga.synth.reports import demo_reports
+
+        demo_reports()
     record(
         "synth.demo.seeded",
         details={"organisations": len(organisations), "users": len(DEMO_USERS), "cases": cases, "reports": reports},
@@ -191,6 +195,20 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
     )  # fmt: skip
     campaign.provinces.set(Region.objects.filter(code__in=["51", "31"]))
     campaign.partners.set([organisations["ngo"], organisations["bali"]])
+    earlier = Campaign.objects.create(
+        title="Liburan Aman Tanpa Eksploitasi (demo)", theme="Eksploitasi seksual anak di destinasi wisata",
+        audience="Pelaku usaha wisata dan masyarakat", starts_on=date(2025, 6, 1), ends_on=date(2025, 12, 31),
+    )  # fmt: skip
+    earlier.provinces.set(Region.objects.filter(code__in=["51", "52"]))
+    earlier.partners.set([organisations["ngo"], organisations["hotel"]])
+    for kind, channel, day, region, reach in [
+        ("workshop", "in_person", date(2025, 7, 14), "51.03", {"girls": 0, "boys": 0, "women": 38, "men": 41}),
+        ("school_visit", "in_person", date(2025, 9, 2), "52.71", {"girls": 88, "boys": 74, "women": 6, "men": 3}),
+        ("social_media", "online", date(2025, 12, 10), None, {"impressions": 24300, "engagement": 1870}),
+    ]:
+        CampaignActivity.objects.create(
+            campaign=earlier, kind=kind, channel=channel, held_on=day, region_id=region, **reach
+        )
     for kind, channel, day, region, reach in [
         ("school_visit", "in_person", date(2026, 2, 10), "51.71", {"girls": 64, "boys": 58, "women": 4, "men": 2}),
         ("workshop", "in_person", date(2026, 3, 3), "31.71", {"girls": 20, "boys": 15, "women": 18, "men": 9}),

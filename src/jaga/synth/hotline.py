@@ -51,7 +51,8 @@ def synth_reports(*, count: int, seed: int = 7) -> int:
         report = store_report(
             data, validate_report(data), channel=rng.choice(["web", "web", "public_api"]), partner=None
         ).report
-        received = now - timedelta(days=rng.uniform(0, 120))
+        # Most in the last four months (the queue); a third in the year before, for the annual report.
+        received = now - timedelta(days=rng.uniform(0, 120) if rng.random() < 0.65 else rng.uniform(340, 700))
         report.received_at = received
         fields = ["received_at"]
         if operator and received < now - timedelta(days=2) and rng.random() < 0.8:

@@ -74,6 +74,8 @@ def _training(organisations: dict[str, Organisation]) -> None:
     )
     year = timezone.localdate().year
     sessions = [
+        (date(year - 1, 5, 12), "Denpasar", "51.71", organisations["bali"], 20),
+        (date(year - 1, 10, 6), "Jakarta Selatan", "31.74", organisations["jakarta"], 16),
         (date(year, 3, 10), "Denpasar", "51.71", organisations["bali"], 24),
         (date(year, 8, 18), "Jakarta Pusat", "31.71", organisations["jakarta"], 18),
     ]
@@ -168,5 +170,6 @@ def _results() -> None:
     for measure, (baseline, target) in plan.items():
         indicator = Indicator.objects.create(measure=measure, baseline=baseline, baseline_year=year - 1)
         IndicatorTarget.objects.create(indicator=indicator, year=year, target=target)
+        IndicatorTarget.objects.create(indicator=indicator, year=year - 1, target=baseline + (target - baseline) // 2)
     bali = Indicator.objects.get(measure="professionals_trained")
     IndicatorTarget.objects.create(indicator=bali, year=year, province_id="51", target=30)

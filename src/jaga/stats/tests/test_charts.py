@@ -32,7 +32,7 @@ def test_bars_scale_to_the_largest_and_draw_a_hidden_count_as_an_outline() -> No
 def test_a_long_label_wraps_whole_and_only_a_very_long_one_is_cut() -> None:
     label = "Eksploitasi seksual anak dalam perjalanan dan pariwisata di daerah wisata"
     root = parse(charts.bars("t", [(label, 3, "3")]))
-    lines = [t.text for t in root.iter(f"{SVG}tspan")]
+    lines = [t.text or "" for t in root.iter(f"{SVG}tspan")]
     assert " ".join(lines) == label and len(lines) == 3 and all(len(line) <= 34 for line in lines)
     very = " ".join([label] * 3)
     svg = charts.bars("t", [(very, 3, "3")])
