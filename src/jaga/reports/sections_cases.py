@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jaga.cases.models import AgeBand, Case, Sex
 from jaga.reports.content import TREND_YEARS, Block, Scope, Section, block, change, counted, section
-from jaga.stats.aggregates import Published, child_count, dashboard, eligible_cases, latest_refresh, province_map_rows
+from jaga.stats.aggregates import Published, child_count, counting, dashboard, eligible_cases, province_map_rows
 from jaga.stats.caseload import MILESTONES, percentiles, scoped_cases
 from jaga.stats.dimensions import DIMENSIONS
 
@@ -24,8 +24,8 @@ Earlier = Callable[[int], dict[str, Any] | None] | None
 
 
 def unit_word() -> str:
-    refresh = latest_refresh()
-    return str(_("Children") if refresh is not None and refresh.linked else _("Cases"))
+    """The published statistics' own word for what they count."""
+    return str(_("Children") if counting() == "children" else _("Cases"))
 
 
 def _from_published(key: str, table: Published, unit: str, chart: str = "bars") -> Block:

@@ -90,6 +90,12 @@ def latest_refresh() -> Refresh | None:
     return Refresh.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
 
 
+def counting() -> str:
+    """What the published figures count: "children" once a linkage run has placed the records, else "cases"."""
+    refresh = latest_refresh()
+    return "children" if refresh is not None and refresh.linked else "cases"
+
+
 # --- Reading tables ---------------------------------------------------------------------------------
 
 
@@ -102,6 +108,7 @@ class Published:
     rows: list[tuple[str, Any, str]]
     total: str  # the table's total as shown ("" where a total would double-count)
     numbers: dict[str, int | None] = field(default_factory=dict)  # value -> published count (None: hidden)
+    note: str = ""  # why the total differs from the year's, where it does
 
 
 def years_available() -> list[int]:
@@ -321,6 +328,13 @@ def dashboard(*, year: int, province: str = "", form: str = "") -> Dashboard:
             numbers={code: grid.published((j,)) for j, code in enumerate(codes)},
         )
     total_cell = (pindex[province], 0) if province else (TOTAL, 0)
+    year_total = totals.label(total_cell)
+    for table in [*tables.values(), months]:
+        if table.total.isdigit() and year_total.isdigit() and table.total != year_total:
+            table.note = _(
+                "This table adds up to %(total)s, not the year's %(year_total)s: a child whose linked records "
+                "disagree on it (two age bands, two months of registration) counts once under each."
+            ) % {"total": table.total, "year_total": year_total}
     return Dashboard(
         year=year,
         form=form,
@@ -330,7 +344,7 @@ def dashboard(*, year: int, province: str = "", form: str = "") -> Dashboard:
         tables=tables,
         months=months,
         regencies=regencies,
-        total_shown=totals.label(total_cell),
+        total_shown=year_total,
         threshold=settings.JAGA_STATS_THRESHOLD,
     )
 

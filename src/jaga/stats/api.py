@@ -22,7 +22,7 @@ from jaga.accounts.requests import signed_in
 from jaga.core.doors import DeclaredAPIView
 from jaga.regions.codes import PROVINCE_CODE
 from jaga.stats.access import province_scope
-from jaga.stats.aggregates import Published, dashboard, latest_refresh, province_map_rows, years_available
+from jaga.stats.aggregates import Published, counting, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
 
@@ -47,6 +47,7 @@ def _table(table: Published) -> dict[str, Any]:
             for value, label, shown in table.rows
         ],
         "total": table.total or None,
+        "note": table.note or None,
     }
 
 
@@ -100,7 +101,7 @@ class DashboardView(DeclaredAPIView):
             {
                 "year": year,
                 "province": province or None,
-                "counting": "cases",
+                "counting": counting(),
                 "threshold": board.threshold,
                 "as_of": refresh.finished_at.isoformat() if refresh and refresh.finished_at else None,
                 "total": board.total_shown,

@@ -217,12 +217,18 @@ def regency_map(title: Any, province: str, rows: Sequence[tuple[str, str, str, i
     return _choropleth(title, paths, rows, width, height)
 
 
-def province_map(title: Any, rows: Sequence[tuple[str, str, str, int | None]]) -> SafeString:
-    return _choropleth(title, province_paths(), rows, MAP_WIDTH, MAP_HEIGHT)
+def province_map(title: Any, rows: Sequence[tuple[str, str, str, int | None]], current: str = "") -> SafeString:
+    """The provinces; ``current`` (a code), the province chosen, is outlined in black."""
+    return _choropleth(title, province_paths(), rows, MAP_WIDTH, MAP_HEIGHT, current=current)
 
 
 def _choropleth(
-    title: Any, paths: dict[str, str], rows: Sequence[tuple[str, str, str, int | None]], width: int, height: int
+    title: Any,
+    paths: dict[str, str],
+    rows: Sequence[tuple[str, str, str, int | None]],
+    width: int,
+    height: int,
+    current: str = "",
 ) -> SafeString:
     """Darker is more; grey with a dashed edge is hidden; the lightest is none."""
     numbers = sorted({n for _c, _name, _s, n in rows if n})
@@ -237,5 +243,15 @@ def _choropleth(
             css = "step0"
         else:
             css = f"step{min(STEPS, max(1, math.ceil(STEPS * math.sqrt(number / top))))}"  # sqrt: small ones differ
+        if code == current:  # drawn last, so that its outline lies on top of its neighbours'
+            continue
         parts.append(f'<path d="{paths[code]}" class="{css}"><title>{escape(name)}: {escape(shown)}</title></path>')
+    for code, name, shown, number in rows:
+        if code == current and code in paths:
+            css = "hidden" if number is None else ("step0" if number == 0 else
+                  f"step{min(STEPS, max(1, math.ceil(STEPS * math.sqrt(number / top))))}")  # fmt: skip
+            parts.append(
+                f'<path d="{paths[code]}" class="{css} current" aria-current="true">'
+                f"<title>{escape(name)}: {escape(shown)}</title></path>"
+            )
     return _svg(title, height, "".join(parts), width=width)

@@ -17,7 +17,15 @@ from jaga.core.doors import public
 from jaga.core.tables import table_response
 from jaga.stats import charts
 from jaga.stats.access import province_scope
-from jaga.stats.aggregates import Dashboard, Published, dashboard, latest_refresh, province_map_rows, years_available
+from jaga.stats.aggregates import (
+    Dashboard,
+    Published,
+    counting,
+    dashboard,
+    latest_refresh,
+    province_map_rows,
+    years_available,
+)
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS
 from jaga.stats.forms import CrosstabForm, DashboardForm
@@ -36,7 +44,26 @@ def _board(request: HttpRequest, *, public: bool) -> tuple[DashboardForm, Dashbo
     return form, dashboard(year=year, province=province, form="" if public else data.get("form") or "")
 
 
-def _charts(board: Dashboard) -> dict[str, Any]:
+def _words(children: bool) -> dict[str, str]:
+    """The titles of the dashboard in the word of what is counted (the same in the heading and the text)."""
+    if children:
+        return {
+            "unit": _("Children"),
+            "map": _("Children by province"),
+            "months": _("Children by month of registration"),
+            "regencies": _("Children by regency/city"),
+            "legend": _("Darker: more children."),
+        }
+    return {
+        "unit": _("Cases"),
+        "map": _("Cases by province"),
+        "months": _("Cases by month of registration"),
+        "regencies": _("Cases by regency/city"),
+        "legend": _("Darker: more cases."),
+    }
+
+
+def _charts(board: Dashboard, words: dict[str, str]) -> dict[str, Any]:
     def rows(table: Published) -> list[charts.Row]:
         return [(label, table.numbers.get(value), shown) for value, label, shown in table.rows]
 
@@ -50,14 +77,14 @@ def _charts(board: Dashboard) -> dict[str, Any]:
     regency_map = None
     if board.regencies is not None and any(board.regencies.numbers.values()):  # only where counts allow
         regency_map = charts.regency_map(
-            _("Cases by regency/city"),
+            words["regencies"],
             board.province,
             [(code, str(name), shown, board.regencies.numbers.get(code)) for code, name, shown in board.regencies.rows],
         )
     return {
         "regency_map": regency_map,
-        "months": charts.columns(_("Cases by month of registration"), rows(board.months)),
-        "map": charts.province_map(_("Cases by province"), province_map_rows(board)),
+        "months": charts.columns(words["months"], rows(board.months)),
+        "map": charts.province_map(words["map"], province_map_rows(board), current=board.province),
         "pyramid": charts.pyramid(_("Age and sex of the children"), bands, side("female"), side("male")),
         "bars": {dim: charts.bars(table.title, rows(table)) for dim, table in board.tables.items() if dim != "age_sex"},
     }
@@ -77,7 +104,10 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         "export_base": export,
     }
     if board is not None:
-        context.update(_charts(board))
+        context["counting"] = counting()
+        words = _words(context["counting"] == "children")
+        context["words"] = words
+        context.update(_charts(board, words))
         context["map_rows"] = province_map_rows(board)
         context["province_name"] = dict(board.provinces).get(board.province, "")
         context["form_name"] = dict(Form.choices).get(board.form, "")
@@ -119,12 +149,13 @@ def _export(request: HttpRequest, fmt: str, public: bool) -> HttpResponse:
     tables = {**(board.tables if board else {}), **({"month": board.months} if board else {})}
     if board is not None and board.regencies is not None:
         tables["regency"] = board.regencies
+    unit = _("Children") if counting() == "children" else _("Cases")
     if name == "province" and board is not None:
-        header = [_("Province"), _("Cases")]
+        header = [_("Province"), unit]
         rows = [[name_, shown] for _code, name_, shown, _n in province_map_rows(board)]
     elif name in tables:
         table = tables[name]
-        header = [str(table.title), _("Cases")]
+        header = [str(table.title), unit]
         rows = _table_rows(table)
     else:
         raise Http404
