@@ -329,12 +329,12 @@ def dashboard(*, year: int, province: str = "", form: str = "") -> Dashboard:
         )
     total_cell = (pindex[province], 0) if province else (TOTAL, 0)
     year_total = totals.label(total_cell)
-    for table in [*tables.values(), months]:
-        if table.total.isdigit() and year_total.isdigit() and table.total != year_total:
-            table.note = _(
+    for published in [*tables.values(), months]:
+        if published.total.isdigit() and year_total.isdigit() and published.total != year_total:
+            published.note = _(
                 "This table adds up to %(total)s, not the year's %(year_total)s: a child whose linked records "
                 "disagree on it (two age bands, two months of registration) counts once under each."
-            ) % {"total": table.total, "year_total": year_total}
+            ) % {"total": published.total, "year_total": year_total}
     return Dashboard(
         year=year,
         form=form,
