@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jaga.accounts.models import Role, User
+from jaga.core.tests.test_browser import browser, page  # noqa: F401  (the browser test's fixtures)
 from jaga.factories import UserFactory, case_input
 
 PLANTED = ["Kirana Rahasia Uji", "Bayu Tersembunyi Uji", "Petugas Rahasia Uji"]
