@@ -76,7 +76,7 @@ def _reference(report: AnnualReport) -> str:
 
 def _fresh(report: AnnualReport) -> AnnualReport:
     """The report read again under a row lock: its state decides the step, whatever the caller holds."""
-    return AnnualReport.objects.select_for_update().select_related("previous").get(pk=report.pk)
+    return AnnualReport.objects.select_for_update(of=("self",)).select_related("previous").get(pk=report.pk)
 
 
 def _check_edit(actor: User, report: AnnualReport) -> None:
