@@ -125,7 +125,10 @@ def change(what: str, year: int, now: str, before: str) -> str:
     """One sentence comparing the year with the one before, from the published figures only."""
     a, b = number(now), number(before)
     if a is None:
-        return _("%(what)s in %(year)s: too few to publish.") % {"what": what, "year": year}
+        return _("%(what)s in %(year)s: not published (too few, or hidden to protect a small count).") % {
+            "what": what,
+            "year": year,
+        }
     if b is None or b == 0:
         return _("%(what)s in %(year)s: %(now)s (no published figure for %(last)s to compare).") % {
             "what": what,

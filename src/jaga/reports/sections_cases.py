@@ -173,6 +173,29 @@ def cases_section(scope: Scope, year: int, earlier: Earlier) -> Section:
     return section("cases", _("The year in numbers"), text=text, figures=[(unit, now)], blocks=blocks, notes=notes)
 
 
+def _assessment_median(scope: Scope, year: int) -> int | None:
+    cases = scoped_cases(year, scope.province)
+    if scope.kind == "organisation":
+        cases = cases.filter(organisation_id=scope.organisation_id)
+    reached, median, _p90 = percentiles(cases, MILESTONES[0][0])
+    return median if reached >= settings.JAGA_STATS_THRESHOLD else None
+
+
+def _median_change(scope: Scope, year: int, now: int | None) -> str:
+    before = _assessment_median(scope, year - 1)
+    if now is None or before is None:
+        return str(
+            _("Too few assessments in %(year)s or %(last)s to compare the waiting times.")
+            % {"year": year, "last": year - 1}
+        )
+    if now == before:
+        return str(_("The median wait for an assessment is the same as in %(last)s.") % {"last": year - 1})
+    return str(
+        _("The median wait for an assessment was %(before)s days in %(last)s, %(now)s days in %(year)s.")
+        % {"before": before, "last": year - 1, "now": now, "year": year}
+    )
+
+
 def services_section(scope: Scope, year: int) -> Section:
     cases = scoped_cases(year, scope.province)
     if scope.kind == "organisation":
@@ -206,6 +229,7 @@ def services_section(scope: Scope, year: int) -> Section:
             _("Half of the children whose assessment was approved waited %(days)s days or fewer for it.")
             % {"days": first[2]}
         )
+    text.append(_median_change(scope, year, first[2]))
     return section(
         "services",
         _("Services and referrals"),
@@ -221,13 +245,30 @@ def services_section(scope: Scope, year: int) -> Section:
     )
 
 
+def _staged(table: Block) -> str:
+    """How many have a legal stage recorded (every row but "not recorded"), where every row is published."""
+    unknown = str(_("Not recorded"))
+    numbers = [n for row, n in zip(table["rows"], table["numbers"], strict=True) if row[0] != unknown]
+    if any(n is None for n in numbers):
+        return "x"
+    staged = sum(int(n or 0) for n in numbers)
+    return str(staged) if staged == 0 or staged >= settings.JAGA_STATS_THRESHOLD else "x"
+
+
 def legal_section(scope: Scope, year: int) -> Section:
     unit = unit_word()
     tables = _tables(scope, year, ["legal_stage", "perpetrator_role", "perpetrator_origin"], unit)
     stages = tables["legal_stage"]
     unknown = str(_("Not recorded"))
     known = [(row[0], n) for row, n in zip(stages["rows"], stages["numbers"], strict=True) if n and row[0] != unknown]
-    text = []
+    text = [
+        change(
+            str(_("Children whose case has a legal stage recorded")),
+            year,
+            _staged(stages),
+            _staged(_tables(scope, year - 1, ["legal_stage"], unit)["legal_stage"]),
+        )
+    ]
     if known:
         top = max(known, key=lambda item: item[1])
         text.append(_("The legal stage recorded most often at the year's end: %(stage)s.") % {"stage": top[0]})

@@ -279,6 +279,8 @@ def code_section(scope: Scope, year: int) -> Section | None:
     per = dict(met.values_list("criterion").annotate(n=Count("member", distinct=True)).values_list("criterion", "n"))
     all_six = met.values("member").annotate(n=Count("criterion", distinct=True)).filter(n=len(CodeCriterion)).count()
     count = active.count()
+    joined = active.filter(Q(joined_on__isnull=True) | Q(joined_on__year__lte=year)).count()
+    joined_before = active.filter(joined_on__year__lte=year - 1).count()
     rows = [(str(c.label), [str(per.get(int(c), 0))], per.get(int(c), 0)) for c in CodeCriterion]
     percent = [
         (
@@ -293,7 +295,8 @@ def code_section(scope: Scope, year: int) -> Section | None:
         _("The Code: tourism and travel companies"),
         text=[
             _("Members of The Code: %(members)s; meeting all six criteria: %(all)s.")
-            % {"members": count, "all": all_six}
+            % {"members": count, "all": all_six},
+            change(str(_("Members who had joined by the year's end")), year, str(joined), str(joined_before)),
         ],
         figures=[(_("Members"), str(count)), (_("Meeting all six criteria"), str(all_six))],
         blocks=[
@@ -310,6 +313,10 @@ def results_section(scope: Scope, year: int) -> Section | None:
         return None
     rows: list[tuple[str, list[Any], Any]] = []
     found = framework(year, scope.province)
+    reached = sum(1 for row in found if row.progress is not None and row.progress >= 100)
+    reached_before = sum(
+        1 for row in framework(year - 1, scope.province) if row.progress is not None and row.progress >= 100
+    )
     value: dict[str, float | None] = {str(row.indicator.measure): row.actual for row in found}
     # Counts of people pass the disclosure control; a share over fewer than 5 people is not shown either.
     base: dict[str, str] = {
@@ -334,7 +341,8 @@ def results_section(scope: Scope, year: int) -> Section | None:
         "results",
         _("Results framework"),
         text=[
-            _("Each indicator's value in the year against its target; progress is the value as a share of the target.")
+            _("Each indicator's value in the year against its target; progress is the value as a share of the target."),
+            change(str(_("Indicators at or above their target")), year, str(reached), str(reached_before)),
         ],
         blocks=[
             block(

@@ -134,3 +134,31 @@ def test_a_past_year_is_given_as_its_published_edition_gave_it(
     current = services.report_create(actor=analyst_national, year=2025, scope="national")
     trend = next(b for b in services.content_of(current, "id")["sections"][0]["blocks"] if b["key"] == "trend")
     assert dict((row[0], row[1]) for row in trend["rows"])["2024"] == published
+
+
+def test_the_demo_years_report_names_nobody_and_hides_every_small_cell(regions: None) -> None:
+    """The report a visitor of `make run` publishes: generated over the demo data, in both languages, its
+    PDF text and HTML hold no child's, reporter's or staff member's name, and no count of people 1 to 4."""
+    import pypdf
+    from django.utils import timezone
+
+    from jaga.accounts.models import User
+    from jaga.cases.models import Child
+    from jaga.synth.demo import demo_seed
+
+    demo_seed(password="demo-pass-12345", cases=400)
+    year = timezone.localdate().year - 1
+    names = {name for name in Child.objects.values_list("full_name", flat=True) if " " in name}
+    names |= {name for name in Child.objects.values_list("guardian_name", flat=True) if name}
+    names |= set(User.objects.values_list("full_name", flat=True))
+    assert len(names) > 300
+    for lang in ("id", "en"):
+        content = build(Scope("national"), year, lang)
+        assert small_cells(content) == []
+        page = render.html(content, narrative={}, lang=lang, state="approved", extra={"version": 1})
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render.pdf(page))).pages)
+        with zipfile.ZipFile(io.BytesIO(render.datapackage(content))) as archive:
+            data = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+        leaked = [name for name in names if name in page or name in text or name in data]
+        assert leaked == [], leaked[:5]
+        assert len(content["sections"]) == 11, "every section, research included"
