@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "jaga.programs",
     "jaga.notifications",
     "jaga.operations",
+    "jaga.research",
     "jaga.reports",
     "jaga.synth",
 ]
@@ -355,8 +356,12 @@ JAGA_HOME_ITEMS = [
     "jaga.stats.home.home_items",
     "jaga.accounts.home.home_items",
     "jaga.operations.services.home_items",
+    "jaga.research.home.home_items",
     "jaga.reports.home.home_items",
 ]
+# What the statistics pages show beside the cases: functions (year, province) -> a part (its template and
+# figures) or None; the stats app does not import them (core/tests/test_layers.py).
+JAGA_STATS_PARTS = ["jaga.research.incident_stats.stats_part"]
 # What /readyz reports beside the database, the worker and the disk: functions answering a dict.
 JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]
 # /readyz answers 503 when no worker has written its heartbeat for this long.

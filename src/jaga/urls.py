@@ -39,6 +39,7 @@ from jaga.programs.urls import verify_urlpatterns as sertifikat_urls
 from jaga.regions.api import RegionListView
 from jaga.reports.api import EditionDetailView, EditionListView
 from jaga.reports.urls import public_urlpatterns as laporan_urls
+from jaga.research.api import IncidentListView
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
 from jaga.stats.urls import public_urlpatterns as statistik_urls
@@ -89,6 +90,7 @@ api_v1 = [
     path("programs/results/", ResultsView.as_view(), name="programs_results"),
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
+    path("research/incidents/", IncidentListView.as_view(), name="research_incidents"),
     path("reports/", EditionListView.as_view(), name="reports"),
     path("reports/<uuid:report_id>/", EditionDetailView.as_view(), name="report_detail"),
 ]
@@ -104,6 +106,7 @@ urlpatterns = [
     path("operations/", include("jaga.operations.urls")),
     path("programs/", include("jaga.programs.urls")),
     path("reports/", include("jaga.reports.urls")),
+    path("research/", include("jaga.research.urls")),
     path("laporan/", include((laporan_urls, "laporan"))),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("pelatihan/", include((pelatihan_urls, "pelatihan"))),

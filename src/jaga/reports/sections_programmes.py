@@ -100,16 +100,37 @@ def hotline_section(scope: Scope, year: int) -> Section | None:
 
 
 def research_section(scope: Scope, year: int) -> Section:
+    """Incidents reported in the media (the research programme's register), as the statistics publish them."""
+    from jaga.research.incident_stats import figures
+
+    if scope.kind == "organisation":
+        return section(
+            "research", _("Research"), text=[_("The media-monitoring register is national: see the national report.")]
+        )
+    found, last = figures(year, scope.province), figures(year - 1, scope.province)
+    word = str(_("Incidents reported in the media"))
+    blocks = [
+        block(
+            f"media_{k}",
+            t["title"],
+            [t["unit"]],
+            [(r["label"], [r["shown"]], r["count"]) for r in t["rows"]],
+            total=t["total"],
+            chart="bars" if k else "",  # the provinces: a long table, no chart
+            persons=True,
+        )
+        for k, t in enumerate(found["tables"])
+    ]
     return section(
         "research",
-        _("Research"),
+        _("Research: incidents in the media"),
         text=[
-            _(
-                "Media monitoring and surveys are not yet recorded in Jaga: this edition has no figures of its own on "
-                "them. The research programme's case data are the figures of the first section; researchers receive "
-                "de-identified, k-anonymous extracts of them."
-            )
+            change(word, year, found["tables"][0]["total"], last["tables"][0]["total"]),
+            _("Surveys are not yet recorded in Jaga."),
         ],
+        figures=[(word, found["tables"][0]["total"])],
+        blocks=blocks if found["incidents"] else [],
+        notes=[found["note"]],
     )
 
 

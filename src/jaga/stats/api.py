@@ -25,6 +25,7 @@ from jaga.stats.access import province_scope
 from jaga.stats.aggregates import Published, counting, dashboard, latest_refresh, province_map_rows, years_available
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS, MAX_CROSSTAB_DIMENSIONS
+from jaga.stats.measures import other_measures
 
 BAD = OpenApiResponse(description="A malformed year or province, or an unknown dimension, named in the message")
 NOT_FOUND = OpenApiResponse(description="No figures for that year, or no province with that code")
@@ -112,6 +113,9 @@ class DashboardView(DeclaredAPIView):
                 "months": _table(board.months),
                 "tables": [_table(t) for t in board.tables.values()],
                 "regencies": _table(board.regencies) if board.regencies else None,
+                "other_measures": [
+                    {k: v for k, v in part.items() if k != "template"} for part in other_measures(year, province)
+                ],
             }
         )
 

@@ -29,6 +29,7 @@ from jaga.stats.aggregates import (
 from jaga.stats.crosstab import CrosstabError, crosstab
 from jaga.stats.dimensions import DIMENSIONS
 from jaga.stats.forms import CrosstabForm, DashboardForm
+from jaga.stats.measures import other_measures
 from jaga.stats.tasks import refresh_statistics
 
 
@@ -109,6 +110,7 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         context["words"] = words
         context.update(_charts(board, words))
         context["map_rows"] = province_map_rows(board)
+        context["parts"] = other_measures(board.year, board.province)
         context["province_name"] = dict(board.provinces).get(board.province, "")
         context["form_name"] = dict(Form.choices).get(board.form, "")
     return render(request, "stats/dashboard.html", context)

@@ -32,6 +32,7 @@ LAYERS = [
     "hotline",
     "linkage",
     "stats",
+    "research",
     "programs",
     "reports",
     "synth",
