@@ -101,6 +101,7 @@ JAGA_RETENTION = {
     "closed_cases": ("jaga.cases.retention", 120),
     "hotline_reports": ("jaga.hotline.retention", 24),
     "training_participants": ("jaga.programs.training.retention", 60),
+    "research_responses": ("jaga.research.retention", 60),
     "audit_log": ("jaga.audit.retention", 120),
 }
 # A suspected breach is raised when one account makes this many exports of case data in an hour.

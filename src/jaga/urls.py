@@ -39,7 +39,8 @@ from jaga.programs.urls import verify_urlpatterns as sertifikat_urls
 from jaga.regions.api import RegionListView
 from jaga.reports.api import EditionDetailView, EditionListView
 from jaga.reports.urls import public_urlpatterns as laporan_urls
-from jaga.research.api import IncidentListView
+from jaga.research.api import IncidentListView, StudyListView, StudyResultsView
+from jaga.research.urls import public_urlpatterns as survei_urls
 from jaga.stats.api import CrosstabView as StatsCrosstabView
 from jaga.stats.api import DashboardView as StatsDashboardView
 from jaga.stats.urls import public_urlpatterns as statistik_urls
@@ -91,6 +92,8 @@ api_v1 = [
     path("stats/dashboard/", StatsDashboardView.as_view(), name="stats_dashboard"),
     path("stats/crosstab/", StatsCrosstabView.as_view(), name="stats_crosstab"),
     path("research/incidents/", IncidentListView.as_view(), name="research_incidents"),
+    path("research/studies/", StudyListView.as_view(), name="research_studies"),
+    path("research/studies/<uuid:study_id>/results/", StudyResultsView.as_view(), name="research_study_results"),
     path("reports/", EditionListView.as_view(), name="reports"),
     path("reports/<uuid:report_id>/", EditionDetailView.as_view(), name="report_detail"),
 ]
@@ -108,6 +111,7 @@ urlpatterns = [
     path("reports/", include("jaga.reports.urls")),
     path("research/", include("jaga.research.urls")),
     path("laporan/", include((laporan_urls, "laporan"))),
+    path("survei/", include((survei_urls, "survei"))),
     path("lapor/", include((lapor_urls, "lapor"))),
     path("pelatihan/", include((pelatihan_urls, "pelatihan"))),
     path("sertifikat/", include((sertifikat_urls, "sertifikat"))),

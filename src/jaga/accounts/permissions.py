@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, Any] = {
     "programs.manage": _("Manage partners, advocacy, training and campaigns"),
     "programs.submit_code_report": _("Submit a company's annual report under The Code"),
     "research.incidents": _("Record incidents seen in the media and public documents (without names), and import them"),
+    "research.studies": _("Run survey studies: forms, collection, imports and analysis of one's own studies"),
     "reports.edit": _("Draft the annual report: write its narrative, comment on it, send it for approval"),
     "reports.approve": _("Approve, return and publish the annual reports of one's organisation"),
 }
@@ -63,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.HOTLINE_OPERATOR: frozenset({"hotline.triage"}),
     Role.ANALYST: frozenset({"stats.view", "stats.export", "reports.edit"}),
-    Role.RESEARCHER: frozenset({"stats.view", "stats.research_extract", "research.incidents"}),
+    Role.RESEARCHER: frozenset({"stats.view", "stats.research_extract", "research.incidents", "research.studies"}),
     Role.LINKAGE_OFFICER: frozenset({"linkage.run", "linkage.review", "stats.view"}),
     Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view", "reports.edit", "research.incidents"}),
     Role.HEAD: frozenset({"reports.approve", "reports.edit", "stats.view"}),

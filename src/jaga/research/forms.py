@@ -119,3 +119,46 @@ class IncidentFilterForm(dj.Form):
 
 class ImportForm(dj.Form):
     file = dj.FileField(label=_("Spreadsheet (XLSX or CSV, the template's columns)"))
+
+
+class StudyForm(dj.Form):
+    title = dj.CharField(label=_("Title"), max_length=200)
+    ethics_reference = dj.CharField(label=_("Ethics approval reference"), max_length=120)
+    ethics_approved_on = dj.DateField(label=_("Ethics approval date"), widget=DATE)
+    consent_id = dj.CharField(
+        label=_("Consent text (Bahasa Indonesia)"), max_length=4000, widget=dj.Textarea(attrs={"rows": 4})
+    )
+    consent_en = dj.CharField(
+        label=_("Consent text (English)"), max_length=4000, required=False, widget=dj.Textarea(attrs={"rows": 4})
+    )
+    retention_until = dj.DateField(label=_("Responses kept until"), widget=DATE)
+    access = dj.ChoiceField(
+        label=_("Who may answer"),
+        choices=[("link", _("Anyone with the link, anonymously")), ("code", _("Participants with an invitation code"))],
+    )
+    weight_question = dj.CharField(
+        label=_("Question holding each response's weight (optional)"), max_length=80, required=False
+    )
+
+
+class InstrumentForm(dj.Form):
+    file = dj.FileField(label=_("XLSForm (.xlsx)"))
+
+
+class ResponsesImportForm(dj.Form):
+    source = dj.ChoiceField(label=_("Exported from"), choices=[("kobo", "KoboToolbox"), ("odk", "ODK Central")])
+    file = dj.FileField(label=_("Export (CSV or JSON)"))
+
+
+class CodesForm(dj.Form):
+    count = dj.IntegerField(label=_("How many invitation codes"), min_value=1, max_value=500, initial=20)
+
+
+class AnalysisForm(dj.Form):
+    question = dj.ChoiceField(label=_("Question"))
+    by = dj.ChoiceField(label=_("Broken down by"), required=False)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], breakdowns: list[tuple[str, Any]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "question", choices)
+        set_choices(self, "by", with_blank(breakdowns))

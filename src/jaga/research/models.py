@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.choices import Modus, PlaceType
 from jaga.cases.record_models import LegalProcess
+from jaga.core.fields import EncryptedTextField
 from jaga.core.models import Created, CreatedBy
 
 
@@ -69,3 +71,84 @@ class IncidentSource(Created):
 
     class Meta:
         ordering = ["published_on"]
+
+
+class Study(CreatedBy):
+    """A survey study: its ethics approval, consent text, retention date and team. Only the team sees its
+    responses; everyone else sees its instruments and its published, disclosure-controlled tables."""
+
+    class Access(models.TextChoices):
+        LINK = "link", _("Anyone with the link, anonymously")
+        CODE = "code", _("Participants with an invitation code")
+
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("team"), blank=True, related_name="+")
+    ethics_reference = models.CharField(_("ethics approval reference"), max_length=120)
+    ethics_approved_on = models.DateField(_("ethics approval date"))
+    consent_id = models.TextField(_("consent text (Bahasa Indonesia)"), max_length=4000)
+    consent_en = models.TextField(_("consent text (English)"), max_length=4000, blank=True)
+    retention_until = models.DateField(_("responses kept until"))
+    access = models.CharField(_("who may answer"), max_length=10, choices=Access.choices, default=Access.LINK)
+    codes = models.JSONField(default=list)  # invitation codes not yet used
+    token = models.CharField(max_length=40, unique=True)  # the public link's secret part
+    open = models.BooleanField(_("open for answers"), default=True)
+    weight_question = models.CharField(
+        _("question holding each response's weight (optional)"), max_length=80, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "studies"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def consent(self, lang: str) -> str:
+        return self.consent_en if lang == "en" and self.consent_en else self.consent_id
+
+    def on_team(self, user: Any) -> bool:
+        return bool(user.pk == self.lead_id or self.team.filter(pk=user.pk).exists())
+
+
+class Instrument(Created):
+    """One version of a study's XLSForm: the file as uploaded and the form as pyxform reads it."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="instruments")
+    version = models.PositiveSmallIntegerField()
+    form_id = models.CharField(max_length=100)
+    form_version = models.CharField(max_length=60, blank=True)
+    title = models.CharField(max_length=200)
+    filename = models.CharField(max_length=200)
+    xlsform = models.BinaryField()
+    definition = models.JSONField()  # pyxform's JSON of the form
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["study", "version"], name="instrument_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class Response(Created):
+    """One submission: its answers (encrypted; question path -> value), the form version it answered."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        KOBO = "kobo", _("KoboToolbox export")
+        ODK = "odk", _("ODK Central export")
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    participant_code = models.CharField(max_length=20, blank=True)
+    answers = EncryptedTextField()  # JSON
+    external_id = models.CharField(max_length=80, blank=True)  # the export's own id (_uuid, KEY): not imported twice
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -76,16 +76,22 @@ def _records() -> list[dict[str, Any]]:
     return out
 
 
-def k_anonymise(rows: list[dict[str, Any]], k: int) -> Extract:
+def k_anonymise(
+    rows: list[dict[str, Any]], k: int, quasi: list[str] | None = None, steps: list[str] | None = None
+) -> Extract:
+    """Generalises the quasi-identifiers (``quasi``) to "*" one at a time (``steps``) in the records whose
+    combination is shared by fewer than ``k``, then leaves out those still rarer (cases by default; survey
+    respondents pass their own)."""
+    quasi = QUASI if quasi is None else quasi
     extract = Extract(rows=rows, k=k)
-    for step in STEPS:
-        groups = Counter(tuple(r[q] for q in QUASI) for r in rows)
-        rare = [r for r in rows if groups[tuple(r[q] for q in QUASI)] < k]
+    for step in STEPS if steps is None else steps:
+        groups = Counter(tuple(r[q] for q in quasi) for r in rows)
+        rare = [r for r in rows if groups[tuple(r[q] for q in quasi)] < k]
         for r in rare:
             r[step] = "*"
         extract.generalised[step] = len(rare)
-    groups = Counter(tuple(r[q] for q in QUASI) for r in rows)
-    kept = [r for r in rows if groups[tuple(r[q] for q in QUASI)] >= k]
+    groups = Counter(tuple(r[q] for q in quasi) for r in rows)
+    kept = [r for r in rows if groups[tuple(r[q] for q in quasi)] >= k]
     extract.suppressed = len(rows) - len(kept)
     for number, r in enumerate(kept, start=1):
         r["record"] = number

@@ -108,10 +108,11 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
 
         run_now()  # so that the demo counts children and has pairs to review
         stats_refresh()
-        from jaga.synth.incidents import demo_incidents
+        from jaga.synth.incidents import demo_incidents, demo_study
         from jaga.synth.reports import demo_reports
 
         demo_incidents()
+        demo_study()
         demo_reports()
     record(
         "synth.demo.seeded",

@@ -70,3 +70,58 @@ def demo_incidents(count: int = 36) -> int:
             incident_record(actor=monitor, data=again)
             made += 1
     return made
+
+
+def demo_study() -> int:
+    """The researcher's demo study: the example XLSForm, with synthetic answers given on the web form."""
+    from django.http import QueryDict
+
+    from jaga.research import collect, studies, xlsform
+    from jaga.research.example_form import example_xlsform
+    from jaga.research.studies import StudyInput
+
+    rng = random.Random(13)  # noqa: S311 - synthetic answers, not secrets
+    researcher = User.objects.get(email="researcher@jaga.example")
+    today = timezone.localdate()
+    study = studies.study_create(
+        actor=researcher,
+        data=StudyInput(
+            title="Survei kesadaran ESKA di sekolah (demo)",
+            ethics_reference="KEP-UNIV/2026/041 (demo)",
+            ethics_approved_on=today - timedelta(days=60),
+            consent_id=(
+                "Survei ini tentang pengetahuan mengenai eksploitasi seksual anak. Jawaban Anda tanpa nama, "
+                "boleh berhenti kapan saja, dan hanya tim peneliti yang membacanya. (demo)"
+            ),
+            consent_en="This survey is about what people know of child sexual exploitation. Your answers carry no "
+            "name, you may stop at any time, and only the research team reads them. (demo)",
+            retention_until=today + timedelta(days=3 * 365),
+        ),
+    )
+    instrument = studies.instrument_upload(
+        actor=researcher, study=study, data=example_xlsform(), filename="jaga-eska-awareness-xlsform.xlsx"
+    )
+    questions = xlsform.questions(instrument.definition)
+    provinces = [name for name, _labels in next(q for q in questions if q.name == "province").choices]
+    made = 0
+    for _n in range(64):
+        post = QueryDict(mutable=True)
+        heard = rng.choice(["yes", "yes", "no"])
+        post.update(
+            {
+                "respondent": rng.choice(["adolescent", "adolescent", "parent", "professional"]),
+                "age_band": rng.choice(["13-17", "13-17", "18-35", "36+"]),
+                "sex": rng.choice(["female", "male"]),
+                "province": rng.choice([*provinces[:6], "p31", "p31", "p51", "p51"]),
+                "heard": heard,
+                "knows_129": rng.choice(["yes", "no"]),
+                "would_report": rng.choice(["very", "somewhat", "unsure"]),
+                "hours_online": str(rng.randint(1, 9)),
+            }
+        )
+        if heard == "yes":
+            for value in rng.sample(["school", "social_media", "tv_radio", "family"], rng.randint(1, 2)):
+                post.appendlist("awareness/heard_from", value)
+        response, _errors = studies.response_submit(study=study, raw=collect.from_post(questions, post), consent=True)
+        made += response is not None
+    return made

@@ -47,6 +47,7 @@ PUBLIC = {
     "statistik/table.<str:fmt>": "public statistics (disclosure-controlled)",
     "statistik/datapackage.zip": "public statistics (disclosure-controlled)",
     "laporan/": "published annual reports",
+    "survei/<str:token>/": "a survey participant answers (the link's token is the key)",
     "laporan/<uuid:report_id>/": "published annual reports",
     "laporan/<uuid:report_id>/<str:lang>.<str:ext>": "published annual reports",
     "api/v1/reports/": "published annual reports",
