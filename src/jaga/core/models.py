@@ -140,9 +140,12 @@ class FileJob(models.Model):
 
     @classmethod
     def stale(cls) -> Q:
-        """Jobs a dead worker left behind: taken and silent, or never taken, for ``JAGA_JOB_STALE_MINUTES``."""
+        """Jobs a dead worker left behind: taken and silent, or never taken, for ``JAGA_JOB_STALE_MINUTES``.
+        A queued job with a heartbeat was taken by a worker that died before it started the first step."""
         cutoff = timezone.now() - timedelta(minutes=settings.JAGA_JOB_STALE_MINUTES)
-        waiting = Q(state=cls.State.QUEUED, created_at__lt=cutoff, heartbeat_at__isnull=True)
+        waiting = Q(state=cls.State.QUEUED) & (
+            Q(created_at__lt=cutoff, heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
+        )
         silent = Q(state__in=[cls.State.VALIDATING, cls.State.IMPORTING]) & (
             Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
         )

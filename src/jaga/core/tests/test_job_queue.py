@@ -43,3 +43,21 @@ def test_every_job_is_stored_with_its_task_in_one_transaction(
         actor=programme_officer, session=session, filename="p.csv", data=b"full_name,sex\nA,female\n"
     )
     assert queued("run_participant_import", participants.pk)
+
+
+def test_a_job_taken_by_a_worker_that_died_before_its_first_step_is_swept(caseworker_jakarta: User) -> None:
+    """The worker had claimed the job (its heartbeat began) and died before moving it to "validating": the job
+    stayed "queued" with a heartbeat, which the sweep did not look at, so it waited for ever (the soak found
+    one on PostgreSQL). Now it is failed like any job left behind, to be retried."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jaga.cases.imports import import_job_create, import_jobs_expire_stale
+    from jaga.cases.models import ImportJob
+
+    job = import_job_create(actor=caseworker_jakarta, filename="a.csv", data=b"registered_on\n2024-01-01\n")
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=30))
+    assert import_jobs_expire_stale() == 1
+    job.refresh_from_db()
+    assert job.state == "failed" and job.retryable
