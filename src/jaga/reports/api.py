@@ -54,7 +54,7 @@ class EditionListView(DeclaredAPIView):
     @extend_schema(
         operation_id="reports_list",
         summary="Published annual reports (laporan tahunan), newest first, with their files",
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT)],
+        parameters=[OpenApiParameter("year", {"type": "integer", "minimum": 1000, "maximum": 9999})],
         responses={200: EditionSerializer(many=True), 400: OpenApiResponse(description="A year is four digits")},
     )
     def get(self, request: Request) -> Response:

@@ -46,8 +46,8 @@ class IncidentListView(DeclaredAPIView):
         operation_id="research_incidents",
         summary="Incidents recorded from the media (no names); same_as links a record to the first of its incident",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("province", OpenApiTypes.STR, description="two digits, e.g. 51"),
+            OpenApiParameter("year", {"type": "integer", "minimum": 1000, "maximum": 9999}),
+            OpenApiParameter("province", OpenApiTypes.STR, description="two digits, e.g. 51", pattern=r"^\d{2}$"),
         ],
         responses={
             200: IncidentSerializer(many=True),

@@ -57,7 +57,7 @@ def test_what_is_past_its_period_is_erased_and_what_is_held_or_recent_stays(
     assert rows["training_participants"][0] == 1 and rows["audit_log"][0] == 0
 
     run = retention_run()
-    assert run.counts == {"closed_cases": 1, "hotline_reports": 1, "training_participants": 1}
+    assert run.counts == {"closed_cases": 1, "hotline_reports": 1, "training_participants": 1, "research_responses": 0}
     old.child.refresh_from_db()
     held.child.refresh_from_db()
     recent.child.refresh_from_db()
