@@ -73,7 +73,12 @@ def test_what_is_past_its_period_is_erased_and_what_is_held_or_recent_stays(
         cursor.execute("SELECT count(*) FROM audit_auditevent WHERE action = 'operations.retention.ran'")
         assert cursor.fetchone()[0] == 1
     assert AuditEvent.objects.filter(action="cases.retention.erased", target_id=str(old.pk)).exists()
-    assert retention_run().counts == {"closed_cases": 0, "hotline_reports": 0, "training_participants": 0}
+    assert retention_run().counts == {
+        "closed_cases": 0,
+        "hotline_reports": 0,
+        "training_participants": 0,
+        "research_responses": 0,
+    }
 
 
 def test_the_periods_and_holds_are_the_system_admins_and_audited(system_admin: User, caseworker_jakarta: User) -> None:
