@@ -162,3 +162,13 @@ class AnalysisForm(dj.Form):
         super().__init__(*args, **kwargs)
         set_choices(self, "question", choices)
         set_choices(self, "by", with_blank(breakdowns))
+
+
+class TeamForm(dj.Form):
+    members = dj.MultipleChoiceField(
+        label=_("Team members (people with the researcher role)"), required=False, widget=dj.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "members", people)

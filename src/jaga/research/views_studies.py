@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jaga.accounts.access import require_perm
+from jaga.accounts.models import User
+from jaga.accounts.permissions import holders
 from jaga.accounts.requests import AuthedHttpRequest
 from jaga.audit.services import record
 from jaga.core.doors import public
@@ -21,7 +23,7 @@ from jaga.core.lookups import one_or_404
 from jaga.core.tables import table_response
 from jaga.research import analysis, collect, studies, xlsform
 from jaga.research.example_form import example_xlsform
-from jaga.research.forms import AnalysisForm, CodesForm, InstrumentForm, ResponsesImportForm, StudyForm
+from jaga.research.forms import AnalysisForm, CodesForm, InstrumentForm, ResponsesImportForm, StudyForm, TeamForm
 from jaga.research.models import Response, Study
 
 
@@ -66,6 +68,8 @@ def _study(request: AuthedHttpRequest, study_id: Any) -> Study:
 def study_detail_view(request: AuthedHttpRequest, study_id: Any) -> HttpResponse:
     study = _study(request, study_id)
     upload, importer, codes = InstrumentForm(), ResponsesImportForm(), CodesForm()
+    people = [(str(u.pk), u.full_name) for u in holders(None, "research.studies").exclude(pk=study.lead_id)]
+    team = TeamForm(initial={"members": [str(pk) for pk in study.team.values_list("pk", flat=True)]}, people=people)
     problems: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
@@ -98,6 +102,13 @@ def study_detail_view(request: AuthedHttpRequest, study_id: Any) -> HttpResponse
                             _("Columns no question answers were left out: %(names)s.")
                             % {"names": ", ".join(unknown[:12])},
                         )
+                    return redirect("research:study", study_id=study.pk)
+            elif action == "team":
+                team = TeamForm(request.POST, people=people)
+                if team.is_valid():
+                    chosen_people = list(User.objects.filter(pk__in=team.cleaned_data["members"]))
+                    studies.team_set(actor=request.user, study=study, members=chosen_people, request=request)
+                    messages.success(request, _("Saved."))
                     return redirect("research:study", study_id=study.pk)
             elif action == "codes":
                 codes = CodesForm(request.POST)
@@ -147,11 +158,28 @@ def study_detail_view(request: AuthedHttpRequest, study_id: Any) -> HttpResponse
         "problems": problems,
         "analysis": chosen,
         "table": table,
+        "team": team,
+        "lead": request.user.pk == study.lead_id,
+        "chart": _chart(table),
         "responses": Response.objects.filter(study=study, erased_at__isnull=True).count(),
         "query": request.GET.urlencode(),
     }
-    status = 400 if problems or upload.errors or importer.errors or codes.errors else 200
+    status = 400 if problems or upload.errors or importer.errors or codes.errors or team.errors else 200
     return render(request, "research/study_detail.html", context, status=status)
+
+
+def _chart(table: analysis.Crosstab | None) -> Any:
+    """Bars of each answer's total (hidden ones drawn as outlines), beside the table."""
+    if table is None:
+        return None
+    from jaga.stats import charts
+
+    rows = []
+    for row in table.body()[: len(table.rows)]:
+        shown = row[-1]
+        number: int | None = round(float(shown)) if shown.replace(".", "", 1).isdigit() else None
+        rows.append((row[0], number, shown))
+    return charts.bars(table.title, rows)
 
 
 @require_safe

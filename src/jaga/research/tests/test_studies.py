@@ -293,3 +293,27 @@ def test_responses_are_erased_at_the_studys_retention_date(study: Study, researc
     assert run.counts["research_responses"] == 1
     response = Response.objects.get()
     assert response.erased_at is not None and studies.answers_of(response) == {}
+
+
+def test_the_lead_chooses_the_team_on_the_page_and_a_table_has_its_chart(
+    study: Study, researcher: User, login_client: Callable[..., Client]
+) -> None:
+    colleague = UserFactory.create(organisation=researcher.organisation, roles=[Role.RESEARCHER], full_name="Rekan Uji")
+    client = login_client(researcher)
+    page = client.get(f"/research/studies/{study.pk}/").content.decode()
+    assert "Rekan Uji" in page, "researchers are offered as members"
+    assert (
+        client.post(f"/research/studies/{study.pk}/", {"action": "team", "members": [str(colleague.pk)]}).status_code
+        == 302
+    )
+    assert list(study.team.all()) == [colleague]
+    assert (
+        login_client(colleague).post(f"/research/studies/{study.pk}/", {"action": "team", "members": []}).status_code
+        == 403
+    )
+    rows = [f"u{k},2026120501,adolescent,13-17,female,p51,yes,school,1,yes,very,2,2026-11-01" for k in range(6)]
+    studies.responses_import(
+        actor=researcher, study=study, data="\n".join([KOBO_HEAD, *rows]).encode(), filename="k.csv", source="kobo"
+    )
+    table_page = client.get(f"/research/studies/{study.pk}/?question=knows_129").content.decode()
+    assert 'role="img"' in table_page and "<caption>" in table_page, "a chart with its table"
