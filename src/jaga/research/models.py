@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaga.cases.choices import Modus, PlaceType
-from jaga.cases.record_models import LegalProcess
+from jaga.cases.record_models import LegalProcess, Perpetrator
 from jaga.core.fields import EncryptedTextField
 from jaga.core.models import Created, CreatedBy
 
@@ -55,6 +55,29 @@ class Incident(CreatedBy):
 
     def child_count(self, key: str) -> int:
         return int(self.children.get(key, 0))
+
+    def form_labels(self) -> str:
+        from jaga.cases.choices import Form
+
+        labels = dict(Form.choices)
+        return ", ".join(str(labels.get(form, form)) for form in self.forms)
+
+    def children_labels(self) -> list[tuple[str, int]]:
+        """("15-17, girls", 2) for each group the report gives."""
+        sexes = {"female": _("girls"), "male": _("boys"), "unknown": _("sex not reported")}
+        found = []
+        for key, n in self.children.items():
+            band, _sep, sex = key.partition("|")
+            found.append((f"{band if band != 'unknown' else _('age not reported')}, {sexes.get(sex, sex)}", int(n)))
+        return found
+
+    def perpetrator_labels(self) -> list[tuple[str, int]]:
+        roles, origins = dict(Perpetrator.Role.choices), dict(Perpetrator.Origin.choices)
+        found = []
+        for key, n in self.perpetrators.items():
+            role, _sep, origin = key.partition("|")
+            found.append((f"{roles.get(role, role)}, {origins.get(origin, origin)}", int(n)))
+        return found
 
     def facts(self) -> dict[str, Any]:
         return {"region": self.region_id, "forms": sorted(self.forms), "children": self.children_total}
