@@ -65,10 +65,11 @@ class Incident(CreatedBy):
     def children_labels(self) -> list[tuple[str, int]]:
         """("15-17, girls", 2) for each group the report gives."""
         sexes = {"female": _("girls"), "male": _("boys"), "unknown": _("sex not reported")}
+        unknown_age = _("age not reported")
         found = []
         for key, n in self.children.items():
             band, _sep, sex = key.partition("|")
-            found.append((f"{band if band != 'unknown' else _('age not reported')}, {sexes.get(sex, sex)}", int(n)))
+            found.append((f"{unknown_age if band == 'unknown' else band}, {sexes.get(sex, sex)}", int(n)))
         return found
 
     def perpetrator_labels(self) -> list[tuple[str, int]]:
