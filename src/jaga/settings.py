@@ -253,6 +253,8 @@ JAGA_DEMO_PASSWORD = env_optional("JAGA_DEMO_PASSWORD")
 # Public hotline: submissions per address and in all per clock hour (429 beyond), and the hourly
 # volume at which operators are alerted; status checks per address per hour.
 JAGA_HOTLINE_LIMIT_PER_ADDRESS = env_int("JAGA_HOTLINE_LIMIT_PER_ADDRESS", 10, minimum=1)
+# Survey answers sent from one address per hour (a school class shares one address: kept high).
+JAGA_SURVEY_LIMIT_PER_ADDRESS = env_int("JAGA_SURVEY_LIMIT_PER_ADDRESS", 300, minimum=1)
 JAGA_HOTLINE_LIMIT_TOTAL = env_int("JAGA_HOTLINE_LIMIT_TOTAL", 2000, minimum=1)
 JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimum=1)
 JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +17,11 @@ from jaga.accounts.access import require_perm
 from jaga.accounts.models import User
 from jaga.accounts.permissions import holders
 from jaga.accounts.requests import AuthedHttpRequest
-from jaga.audit.services import record
+from jaga.audit.services import client_ip, record
 from jaga.core.doors import public
 from jaga.core.forms import add_errors
 from jaga.core.lookups import one_or_404
+from jaga.core.ratelimit import address_key, hit, seconds_to_next_window
 from jaga.core.tables import table_response
 from jaga.research import analysis, collect, studies, xlsform
 from jaga.research.example_form import example_xlsform
@@ -228,6 +230,10 @@ def survey_view(request: HttpRequest, token: str) -> HttpResponse:
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
     if request.method == "POST" and instrument is not None:
+        if hit(address_key("survey", client_ip(request))) > settings.JAGA_SURVEY_LIMIT_PER_ADDRESS:
+            page = render(request, "research/survey_done.html", {"study": study, "busy": True}, status=429)
+            page["Retry-After"] = str(seconds_to_next_window())
+            return page
         raw = collect.from_post(questions, request.POST)
         response, errors = studies.response_submit(
             study=study,

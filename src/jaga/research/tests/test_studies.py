@@ -317,3 +317,12 @@ def test_the_lead_chooses_the_team_on_the_page_and_a_table_has_its_chart(
     )
     table_page = client.get(f"/research/studies/{study.pk}/?question=knows_129").content.decode()
     assert 'role="img"' in table_page and "<caption>" in table_page, "a chart with its table"
+
+
+def test_answers_from_one_connection_are_limited_per_hour(study: Study, anonymous: Client, settings: Any) -> None:
+    settings.JAGA_SURVEY_LIMIT_PER_ADDRESS = 2
+    for _n in range(2):
+        assert anonymous.post(f"/survei/{study.token}/", {}).status_code == 400, "checked, not stored"
+    refused = anonymous.post(f"/survei/{study.token}/", {})
+    assert refused.status_code == 429 and refused["Retry-After"].isdigit()
+    assert "coba lagi" in refused.content.decode()
