@@ -41,10 +41,13 @@ def incident_list_view(request: AuthedHttpRequest) -> HttpResponse:
             ids = [pk for pk, forms in found.values_list("pk", "forms") if d["form"] in forms]
             found = found.filter(pk__in=ids)
     page = CappedPaginator(found, 50).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    query = kept.urlencode()
     return render(
         request,
         "research/incident_list.html",
-        {"page": page, "filters": filters, "counted": found.filter(same_as__isnull=True).count()},
+        {"page": page, "filters": filters, "counted": found.filter(same_as__isnull=True).count(), "query": query},
     )
 
 
