@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "jaga.notifications",
     "jaga.operations",
     "jaga.research",
+    "jaga.education",
     "jaga.reports",
     "jaga.synth",
 ]
@@ -360,6 +361,7 @@ JAGA_HOME_ITEMS = [
     "jaga.accounts.home.home_items",
     "jaga.operations.services.home_items",
     "jaga.research.home.home_items",
+    "jaga.education.home.home_items",
     "jaga.reports.home.home_items",
 ]
 # What the statistics pages show beside the cases: functions (year, province) -> a part (its template and

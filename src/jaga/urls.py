@@ -25,6 +25,7 @@ from jaga.cases.api_workflow import (
 )
 from jaga.core.api_docs import api_docs_view
 from jaga.core.doors import MethodFirst, public
+from jaga.education.urls import public_urlpatterns as belajar_urls
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
 from jaga.notifications.api import NotificationListView
@@ -110,6 +111,8 @@ urlpatterns = [
     path("programs/", include("jaga.programs.urls")),
     path("reports/", include("jaga.reports.urls")),
     path("research/", include("jaga.research.urls")),
+    path("education/", include("jaga.education.urls")),
+    path("belajar/", include((belajar_urls, "belajar"))),
     path("laporan/", include((laporan_urls, "laporan"))),
     path("survei/", include((survei_urls, "survei"))),
     path("lapor/", include((lapor_urls, "lapor"))),

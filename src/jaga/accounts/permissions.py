@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, Any] = {
     "programs.submit_code_report": _("Submit a company's annual report under The Code"),
     "research.incidents": _("Record incidents seen in the media and public documents (without names), and import them"),
     "research.studies": _("Run survey studies: forms, collection, imports and analysis of one's own studies"),
+    "education.write": _("Write, review and publish the public lessons and their quizzes (another officer publishes)"),
     "reports.edit": _("Draft the annual report: write its narrative, comment on it, send it for approval"),
     "reports.approve": _("Approve, return and publish the annual reports of one's organisation"),
 }
@@ -66,7 +67,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ANALYST: frozenset({"stats.view", "stats.export", "reports.edit"}),
     Role.RESEARCHER: frozenset({"stats.view", "stats.research_extract", "research.incidents", "research.studies"}),
     Role.LINKAGE_OFFICER: frozenset({"linkage.run", "linkage.review", "stats.view"}),
-    Role.PROGRAMME_OFFICER: frozenset({"programs.manage", "stats.view", "reports.edit", "research.incidents"}),
+    Role.PROGRAMME_OFFICER: frozenset(
+        {"programs.manage", "stats.view", "reports.edit", "research.incidents", "education.write"}
+    ),
     Role.HEAD: frozenset({"reports.approve", "reports.edit", "stats.view"}),
     Role.PARTNER: frozenset({"programs.submit_code_report", "hotline.submit_reports"}),
     Role.ORG_ADMIN: frozenset({"accounts.manage_org_users"}),

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from jaga.core.pdf import html_to_pdf
 from jaga.stats import charts
 
 # The charts' look, inside each SVG: the PDF and a saved HTML file have no site stylesheet.
@@ -106,13 +107,7 @@ def html(content: dict[str, Any], *, narrative: dict[str, Any], lang: str, state
 
 def pdf(page: str) -> bytes:
     """The print edition: A4, from the HTML edition, tagged for screen readers (PDF/UA) where WeasyPrint can."""
-    try:
-        from weasyprint import HTML
-    except OSError as exc:  # Pango is missing: a system package, see the README
-        raise RuntimeError(
-            f"WeasyPrint cannot start ({exc}); install Debian's libpango-1.0-0 and fonts-dejavu"
-        ) from exc
-    return bytes(HTML(string=page).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False))
+    return html_to_pdf(page)
 
 
 def _column_type(values: list[str]) -> str:

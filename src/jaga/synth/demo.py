@@ -98,6 +98,9 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     from jaga.synth.programmes import demo_programmes
 
     demo_programmes(organisations)
+    from jaga.education.starter import starter_install
+
+    starter_install()
     if cases:
         from jaga.synth.casework import demo_casework
 

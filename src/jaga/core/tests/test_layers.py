@@ -34,6 +34,7 @@ LAYERS = [
     "stats",
     "research",
     "programs",
+    "education",
     "reports",
     "synth",
 ]

@@ -1,0 +1,245 @@
+"""The public lessons (/belajar/: no account, no cookie, no JavaScript) and the officers' pages (/education/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as dj
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from jaga.accounts.access import require_perm
+from jaga.accounts.requests import AuthedHttpRequest
+from jaga.core.doors import public
+from jaga.core.forms import add_errors
+from jaga.core.lookups import one_or_404
+from jaga.core.pdf import html_to_pdf
+from jaga.education import services
+from jaga.education.models import Audience, DailyCount, Lesson, LessonRevision, QuizQuestion
+from jaga.education.text import render as render_text
+from jaga.regions.models import Region
+
+QUICK_EXIT = "https://www.google.com/"
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "id").startswith("en") else "id"
+
+
+def _published() -> list[tuple[Lesson, LessonRevision]]:
+    found = []
+    for lesson in Lesson.objects.prefetch_related("revisions"):
+        revision = next((r for r in lesson.revisions.all() if r.state == LessonRevision.State.PUBLISHED), None)
+        if revision is not None:
+            found.append((lesson, revision))
+    return found
+
+
+@require_safe
+@public("free lessons for children, parents and teachers")
+def index_view(request: HttpRequest) -> HttpResponse:
+    lang = _lang()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for lesson, revision in _published():
+        groups.setdefault(lesson.audience, []).append(
+            {"lesson": lesson, "title": revision.title(lang), "summary": revision.summary(lang)}
+        )
+    sections = [(label, groups[value]) for value, label in Audience.choices if value in groups]
+    return render(request, "education/index.html", {"sections": sections})
+
+
+def _lesson(slug: str) -> tuple[Lesson, LessonRevision]:
+    lesson = one_or_404(Lesson, slug=slug)
+    revision = lesson.published()
+    if revision is None:
+        raise Http404
+    return lesson, revision
+
+
+def _provinces() -> list[tuple[str, str]]:
+    return list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("name").values_list("code", "name"))
+
+
+@require_http_methods(["GET", "POST"])
+@public("free lessons for children, parents and teachers")
+def lesson_view(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson, revision = _lesson(slug)
+    lang = _lang()
+    scored = None
+    if request.method == "POST":
+        scored = services.quiz_score(
+            lesson=lesson, answers=request.POST.dict(), province=request.POST.get("province", "")
+        )
+    else:
+        services.count(DailyCount.Kind.READ, lesson)
+    questions = [(q, list(enumerate(q.options(lang)))) for q in lesson.questions.all()]
+    context = {
+        "lesson": lesson,
+        "title": revision.title(lang),
+        "body": render_text(revision.body(lang)),
+        "questions": questions,
+        "scored": scored,
+        "provinces": _provinces(),
+        "quick_exit": QUICK_EXIT,
+        "lang": lang,
+    }
+    return render(request, "education/lesson.html", context)
+
+
+@require_safe
+@public("free lessons for children, parents and teachers")
+def handout_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lesson as a one-page A4 handout to print (PDF, from the same text)."""
+    lesson, revision = _lesson(slug)
+    lang = _lang()
+    page = render_to_string(
+        "education/handout.html",
+        {"title": revision.title(lang), "body": render_text(revision.body(lang)), "lang": lang},
+    )
+    try:
+        data = html_to_pdf(page)
+    except RuntimeError as exc:  # no Pango on this server
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{lesson.slug}.pdf"'
+    return response
+
+
+class LessonForm(dj.Form):
+    audience = dj.ChoiceField(label=gettext_lazy("Audience"), choices=Audience.choices)
+    title_id = dj.CharField(label=gettext_lazy("Title (Bahasa Indonesia)"), max_length=160)
+    title_en = dj.CharField(label=gettext_lazy("Title (English)"), max_length=160, required=False)
+    summary_id = dj.CharField(label=gettext_lazy("Summary (Bahasa Indonesia)"), max_length=300)
+    summary_en = dj.CharField(label=gettext_lazy("Summary (English)"), max_length=300, required=False)
+    body_id = dj.CharField(
+        label=gettext_lazy("Text (Bahasa Indonesia)"),
+        max_length=20_000,
+        widget=dj.Textarea(attrs={"rows": 14}),
+        help_text=gettext_lazy(
+            "## heading, - list item, **bold**, [link](https://...); "
+            "a blank line between paragraphs. No names of real people."
+        ),
+    )
+    body_en = dj.CharField(
+        label=gettext_lazy("Text (English)"), max_length=20_000, required=False, widget=dj.Textarea(attrs={"rows": 14})
+    )
+
+    def to_input(self) -> services.LessonInput:
+        d = self.cleaned_data
+        return services.LessonInput(
+            **{k: d.get(k) or "" for k in ("title_id", "title_en", "summary_id", "summary_en", "body_id", "body_en")}
+        )
+
+
+class QuestionForm(dj.Form):
+    text_id = dj.CharField(label=gettext_lazy("Question (Bahasa Indonesia)"), max_length=300)
+    text_en = dj.CharField(label=gettext_lazy("Question (English)"), max_length=300)
+    options_id = dj.CharField(
+        label=gettext_lazy("Options, one per line (Bahasa Indonesia)"), widget=dj.Textarea(attrs={"rows": 4})
+    )
+    options_en = dj.CharField(
+        label=gettext_lazy("Options, one per line (English)"), widget=dj.Textarea(attrs={"rows": 4})
+    )
+    answer = dj.IntegerField(
+        label=gettext_lazy("The right option's number (1 for the first)"), min_value=1, max_value=6
+    )
+    why_id = dj.CharField(label=gettext_lazy("Why (Bahasa Indonesia)"), max_length=500)
+    why_en = dj.CharField(label=gettext_lazy("Why (English)"), max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        ids = [o.strip() for o in d.get("options_id", "").splitlines() if o.strip()]
+        ens = [o.strip() for o in d.get("options_en", "").splitlines() if o.strip()]
+        if not 2 <= len(ids) <= 6 or len(ens) != len(ids):
+            raise ValidationError(_("From 2 to 6 options, as many in English as in Bahasa Indonesia."))
+        if d.get("answer") and d["answer"] > len(ids):
+            self.add_error("answer", _("There are only %(n)s options.") % {"n": len(ids)})
+        d["options_id"], d["options_en"] = ids, ens
+        return d
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("education.write")
+def staff_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    form = LessonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson = services.lesson_create(
+                actor=request.user, audience=form.cleaned_data["audience"], data=form.to_input(), request=request
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("education:edit", slug=lesson.slug)
+    lessons = Lesson.objects.prefetch_related("revisions")
+    rows = [
+        (lesson, lesson.revisions.all()[0] if lesson.revisions.all() else None, lesson.published())
+        for lesson in lessons
+    ]
+    return render(
+        request,
+        "education/staff_list.html",
+        {"rows": rows, "form": form, "reach": services.reach()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("education.write")
+def staff_edit_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    lesson = one_or_404(Lesson, slug=slug)
+    latest = lesson.revisions.order_by("-number").first()
+    initial = {
+        k: getattr(latest, k) for k in ("title_id", "title_en", "summary_id", "summary_en", "body_id", "body_en")
+    }
+    form, question = LessonForm(initial={**initial, "audience": lesson.audience}), QuestionForm()
+    form.fields["audience"].disabled = True
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "save":
+                form = LessonForm({**request.POST.dict(), "audience": lesson.audience})
+                if form.is_valid():
+                    services.revision_save(actor=request.user, lesson=lesson, data=form.to_input(), request=request)
+                    messages.success(request, _("Saved as a draft."))
+                    return redirect("education:edit", slug=slug)
+            elif action in ("submit", "publish"):
+                revision = one_or_404(lesson.revisions.all(), pk=request.POST.get("revision"))
+                run = services.revision_submit if action == "submit" else services.revision_publish
+                run(actor=request.user, revision=revision, request=request)
+                messages.success(request, _("Sent for review.") if action == "submit" else _("Published."))
+                return redirect("education:edit", slug=slug)
+            elif action == "question":
+                question = QuestionForm(request.POST)
+                if question.is_valid():
+                    d = question.cleaned_data
+                    QuizQuestion.objects.create(
+                        lesson=lesson,
+                        position=lesson.questions.count() + 1,
+                        answer=d["answer"] - 1,
+                        **{k: d[k] for k in ("text_id", "text_en", "options_id", "options_en", "why_id", "why_en")},
+                    )
+                    messages.success(request, _("Question added."))
+                    return redirect("education:edit", slug=slug)
+        except ValidationError as exc:
+            errors = exc.messages
+    context = {
+        "lesson": lesson,
+        "latest": latest,
+        "form": form,
+        "question": question,
+        "errors": errors,
+        "preview": render_text(latest.body_id if latest else ""),
+        "wrong": services.still_wrong(lesson),
+        "revisions": lesson.revisions.select_related("created_by", "published_by"),
+    }
+    status = 400 if errors or form.errors or question.errors else 200
+    return render(request, "education/staff_edit.html", context, status=status)
