@@ -364,8 +364,7 @@ JAGA_HOME_ITEMS = [
     "jaga.education.home.home_items",
     "jaga.reports.home.home_items",
 ]
-# What the statistics pages show beside the cases: functions (year, province) -> a part (its template and
-# figures) or None; the stats app does not import them (core/tests/test_layers.py).
+# What the statistics pages show beside the cases: functions (year, province) -> a part or None (not imported).
 JAGA_STATS_PARTS = ["jaga.research.incident_stats.stats_part"]
 # What /readyz reports beside the database, the worker and the disk: functions answering a dict.
 JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]
