@@ -254,8 +254,7 @@ JAGA_DEMO_PASSWORD = env_optional("JAGA_DEMO_PASSWORD")
 # Public hotline: submissions per address and in all per clock hour (429 beyond), and the hourly
 # volume at which operators are alerted; status checks per address per hour.
 JAGA_HOTLINE_LIMIT_PER_ADDRESS = env_int("JAGA_HOTLINE_LIMIT_PER_ADDRESS", 10, minimum=1)
-# Survey answers sent from one address per hour (a school class shares one address: kept high).
-JAGA_SURVEY_LIMIT_PER_ADDRESS = env_int("JAGA_SURVEY_LIMIT_PER_ADDRESS", 300, minimum=1)
+JAGA_SURVEY_LIMIT_PER_ADDRESS = env_int("JAGA_SURVEY_LIMIT_PER_ADDRESS", 300, minimum=1)  # a class shares one address
 JAGA_HOTLINE_LIMIT_TOTAL = env_int("JAGA_HOTLINE_LIMIT_TOTAL", 2000, minimum=1)
 JAGA_HOTLINE_ALERT_PER_HOUR = env_int("JAGA_HOTLINE_ALERT_PER_HOUR", 200, minimum=1)
 JAGA_HOTLINE_STATUS_LIMIT = env_int("JAGA_HOTLINE_STATUS_LIMIT", 30, minimum=1)
@@ -366,6 +365,7 @@ JAGA_HOME_ITEMS = [
 ]
 # What the statistics pages show beside the cases: functions (year, province) -> a part or None (not imported).
 JAGA_STATS_PARTS = ["jaga.research.incident_stats.stats_part"]
+JAGA_CAMPAIGN_PARTS = ["jaga.education.campaign_pages.campaign_part"]  # a campaign's page: counted online reach
 # What /readyz reports beside the database, the worker and the disk: functions answering a dict.
 JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]
 # /readyz answers 503 when no worker has written its heartbeat for this long.

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -25,6 +26,7 @@ from jaga.cases.api_workflow import (
 )
 from jaga.core.api_docs import api_docs_view
 from jaga.core.doors import MethodFirst, public
+from jaga.education.urls import kampanye_urlpatterns as kampanye_urls
 from jaga.education.urls import public_urlpatterns as belajar_urls
 from jaga.hotline.api import PartnerReportView, PublicReportView, PublicStatusView
 from jaga.hotline.urls import public_urlpatterns as lapor_urls
@@ -113,6 +115,7 @@ urlpatterns = [
     path("research/", include("jaga.research.urls")),
     path("education/", include("jaga.education.urls")),
     path("belajar/", include((belajar_urls, "belajar"))),
+    path("kampanye/", include((kampanye_urls, "kampanye"))),
     path("laporan/", include((laporan_urls, "laporan"))),
     path("survei/", include((survei_urls, "survei"))),
     path("lapor/", include((lapor_urls, "lapor"))),
@@ -120,7 +123,11 @@ urlpatterns = [
     path("sertifikat/", include((sertifikat_urls, "sertifikat"))),
     path("stats/", include("jaga.stats.urls")),
     path("statistik/", include((statistik_urls, "statistik"))),
-    path("i18n/setlang/", require_POST(public("choosing the language")(set_language)), name="set_language"),
+    # No CSRF token: switching the language changes nothing of anyone's, and a token would set a cookie on every
+    # public page (the lessons and campaign pages set none).
+    path(
+        "i18n/setlang/", csrf_exempt(require_POST(public("choosing the language")(set_language))), name="set_language"
+    ),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", PublicSchemaView.as_view(), name="api_schema"),
     path("api/docs/", api_docs_view, name="api_docs"),

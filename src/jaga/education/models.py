@@ -130,3 +130,44 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.count}"
+
+
+class CampaignPage(CreatedBy):
+    """A campaign's public landing page: its message, lessons to read, the report form; visits counted."""
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    campaign = models.ForeignKey(
+        "programs.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="pages"
+    )
+    title_id = models.CharField(_("title (Bahasa Indonesia)"), max_length=160)
+    title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
+    message_id = models.TextField(_("message (Bahasa Indonesia)"), max_length=5000)
+    message_en = models.TextField(_("message (English)"), max_length=5000, blank=True)
+    lessons = models.ManyToManyField(Lesson, verbose_name=_("lessons to read"), blank=True, related_name="+")
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_id
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message_id
+
+
+class PageVisit(models.Model):
+    """Visits to a campaign page, per day: no cookie, no address, no person."""
+
+    day = models.DateField()
+    page = models.ForeignKey(CampaignPage, on_delete=models.CASCADE, related_name="visits")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "page"], name="education_page_visit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.count}"

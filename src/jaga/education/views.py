@@ -7,12 +7,14 @@ from typing import Any
 from django import forms as dj
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jaga.accounts.access import require_perm
@@ -24,6 +26,7 @@ from jaga.core.pdf import html_to_pdf
 from jaga.education import services
 from jaga.education.models import Audience, DailyCount, Lesson, LessonRevision, QuizQuestion
 from jaga.education.text import render as render_text
+from jaga.programs.campaigns.models import Campaign
 from jaga.regions.models import Region
 
 QUICK_EXIT = "https://www.google.com/"
@@ -67,6 +70,7 @@ def _provinces() -> list[tuple[str, str]]:
     return list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("name").values_list("code", "name"))
 
 
+@csrf_exempt  # the quiz changes nothing but counters; a token would set a cookie on a child's lesson
 @require_http_methods(["GET", "POST"])
 @public("free lessons for children, parents and teachers")
 def lesson_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -243,3 +247,99 @@ def staff_edit_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     }
     status = 400 if errors or form.errors or question.errors else 200
     return render(request, "education/staff_edit.html", context, status=status)
+
+
+@require_safe
+@public("campaign pages: a message, lessons and the report form; visits counted without cookies")
+def campaign_page_view(request: HttpRequest, slug: str) -> HttpResponse:
+    from jaga.education.campaign_pages import visit
+    from jaga.education.models import CampaignPage
+
+    page = one_or_404(CampaignPage.objects.filter(published=True), slug=slug)
+    visit(page)
+    lang = _lang()
+    lessons = []
+    for lesson in page.lessons.all():
+        revision = lesson.published()
+        if revision is not None:
+            lessons.append((lesson, revision.title(lang)))
+    return render(
+        request,
+        "education/campaign_page.html",
+        {"page": page, "title": page.title(lang), "message": render_text(page.message(lang)), "lessons": lessons},
+    )
+
+
+@require_safe
+@public("campaign pages: the QR code of a page's address, for posters")
+def campaign_qr_view(request: HttpRequest, slug: str) -> HttpResponse:
+    import io
+
+    import segno
+
+    from jaga.education.models import CampaignPage
+
+    page = one_or_404(CampaignPage.objects.filter(published=True), slug=slug)
+    buffer = io.BytesIO()
+    segno.make(request.build_absolute_uri(f"/kampanye/{page.slug}/"), error="m").save(buffer, kind="svg", scale=10)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="qr-{page.slug}.svg"'
+    return response
+
+
+class CampaignPageForm(dj.Form):
+    campaign = dj.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all())
+    title_id = dj.CharField(label=gettext_lazy("Title (Bahasa Indonesia)"), max_length=160)
+    title_en = dj.CharField(label=gettext_lazy("Title (English)"), max_length=160, required=False)
+    message_id = dj.CharField(
+        label=gettext_lazy("Message (Bahasa Indonesia)"), max_length=5000, widget=dj.Textarea(attrs={"rows": 6})
+    )
+    message_en = dj.CharField(
+        label=gettext_lazy("Message (English)"), max_length=5000, required=False, widget=dj.Textarea(attrs={"rows": 6})
+    )
+    lessons = dj.ModelMultipleChoiceField(
+        label=gettext_lazy("Lessons to read"),
+        queryset=Lesson.objects.all(),
+        required=False,
+        widget=dj.CheckboxSelectMultiple,
+    )
+    published = dj.BooleanField(label=gettext_lazy("Published"), required=False, initial=True)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("education.write")
+def staff_campaigns_view(request: AuthedHttpRequest) -> HttpResponse:
+    from jaga.education.campaign_pages import page_create, visits
+    from jaga.education.models import CampaignPage
+
+    form = CampaignPageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            page_create(
+                actor=request.user,
+                campaign=d["campaign"],
+                title_id=d["title_id"],
+                title_en=d["title_en"],
+                message_id=d["message_id"],
+                message_en=d["message_en"],
+                lessons=list(d["lessons"]),
+                published=d["published"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign page is made."))
+            return redirect("education:campaigns")
+    pages = [(p, visits_of(p)) for p in CampaignPage.objects.select_related("campaign")]
+    return render(
+        request,
+        "education/staff_campaigns.html",
+        {"pages": pages, "form": form, "total": visits()},
+        status=400 if form.errors else 200,
+    )
+
+
+def visits_of(page: Any) -> int:
+    return int(page.visits.aggregate(n=Sum("count"))["n"] or 0)

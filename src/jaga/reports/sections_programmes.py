@@ -252,6 +252,17 @@ def campaigns_section(scope: Scope, year: int) -> Section:
     found, last = reach(activities), reach(earlier)
     people = _("People reached in person")
     rows = [(str(label), [str(n), str(impressions)], n) for _c, label, n, impressions in found.by_channel]
+    online: list[tuple[Any, str]] = []
+    if scope.national:  # lessons and campaign pages are national: counted per day, never per person
+        from jaga.education.campaign_pages import visits
+        from jaga.education.services import reach as lesson_reach
+
+        learnt = lesson_reach(year)
+        online = [
+            (_("Visits to campaign pages"), str(visits(year=year))),
+            (_("Lessons read online"), str(learnt["read"])),
+            (_("Lesson quizzes completed"), str(learnt["quizzes"])),
+        ]
     return section(
         "campaigns",
         _("Campaigns and education"),
@@ -260,6 +271,7 @@ def campaigns_section(scope: Scope, year: int) -> Section:
             (_("Activities"), str(activities.count())),
             (people, str(found.participants)),
             (_("Online impressions"), str(found.impressions)),
+            *online,
         ],
         blocks=[
             block(

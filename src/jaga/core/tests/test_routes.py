@@ -49,6 +49,8 @@ PUBLIC = {
     "belajar/": "free lessons for children, parents and teachers",
     "belajar/<slug:slug>/": "free lessons for children, parents and teachers",
     "belajar/<slug:slug>/handout.pdf": "free lessons for children, parents and teachers",
+    "kampanye/<slug:slug>/": "campaign pages: a message, lessons and the report form; visits counted without cookies",
+    "kampanye/<slug:slug>/qr.svg": "campaign pages: the QR code of a page's address, for posters",
     "laporan/": "published annual reports",
     "survei/<str:token>/": "a survey participant answers (the link's token is the key)",
     "laporan/<uuid:report_id>/": "published annual reports",

@@ -41,7 +41,7 @@ def test_a_visitor_reads_a_lesson_takes_its_quiz_and_nothing_about_them_is_kept(
     assert page.status_code == 200 and "Keluar dari halaman ini dengan cepat" in body, "a quick exit for children"
     at = body.find("<script")
     assert at == -1, body[at - 300 : at + 200]
-    assert set(page.cookies) <= {"csrftoken"}, "no cookie of its own (the language switch sets the CSRF one)"
+    assert not page.cookies, "no cookie"
     assert len(page.content) < 100_000, "light for slow networks"
     lesson = Lesson.objects.get(slug="kenali-grooming-online")
     first, second = lesson.questions.all()
@@ -131,3 +131,50 @@ def test_an_officer_writes_another_publishes_and_the_old_text_is_kept(
         },
     )
     assert good.status_code == 302 and lesson.questions.get().answer == 1
+
+
+def test_a_campaign_page_counts_its_visits_without_cookies_and_has_a_qr_code(
+    programme_officer: User, login_client: Callable[..., Client], anonymous: Client, regions: None
+) -> None:
+    from datetime import date
+
+    from jaga.education.models import PageVisit
+    from jaga.programs.campaigns.models import Campaign
+
+    starter_install()
+    campaign = Campaign.objects.create(
+        title="Kampanye Uji", theme="Grooming", audience="Siswa", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    client = login_client(programme_officer)
+    lesson = Lesson.objects.get(slug="kenali-grooming-online")
+    made = client.post(
+        "/education/campaigns/",
+        {
+            "campaign": str(campaign.pk),
+            "title_id": "Aman Daring",
+            "message_id": "## Pesan\n\nJaga dirimu.",
+            "lessons": [str(lesson.pk)],
+            "published": "on",
+        },
+    )
+    assert made.status_code == 302
+    for _n in range(3):
+        page = anonymous.get("/kampanye/aman-daring/")
+        assert page.status_code == 200 and not page.cookies, "counted without a cookie"
+    assert "Kenali grooming online" in page.content.decode() and "/lapor/" in page.content.decode()
+    assert PageVisit.objects.get().count == 3 and {f.name for f in PageVisit._meta.get_fields()} == {
+        "id",
+        "day",
+        "page",
+        "count",
+    }
+    qr = anonymous.get("/kampanye/aman-daring/qr.svg")
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+    detail = client.get(f"/programs/campaigns/{campaign.pk}/").content.decode()
+    assert "3 kunjungan" in detail, "the counted reach beside the typed reach"
+    assert (
+        client.post(
+            "/education/campaigns/", {"campaign": str(campaign.pk), "title_id": "", "message_id": ""}
+        ).status_code
+        == 400
+    )

@@ -124,5 +124,15 @@ def campaign_detail_view(request: AuthedHttpRequest, campaign_id: Any) -> HttpRe
             "activities": campaign.activities.select_related("region"),
             "form": form,
             **_reach_context(campaign.activities.all(), _("Participants by province")),
+            "parts": _parts(campaign),
         },
     )
+
+
+def _parts(campaign: Campaign) -> list[dict[str, Any]]:
+    """What the apps above programmes add to a campaign's page (``JAGA_CAMPAIGN_PARTS``: counted online reach)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    found = (import_string(path)(campaign) for path in settings.JAGA_CAMPAIGN_PARTS)
+    return [part for part in found if part]
