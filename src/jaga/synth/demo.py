@@ -101,6 +101,7 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     from jaga.education.starter import starter_install
 
     starter_install()
+    _demo_campaign_page()
     if cases:
         from jaga.synth.casework import demo_casework
 
@@ -190,21 +191,30 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         stage_since=date(2026, 6, 1),
     )
     StageChange.objects.create(
-        ask=perda, from_stage="identified", to_stage="drafted", changed_on=date(2026, 6, 1),
+        ask=perda,
+        from_stage="identified",
+        to_stage="drafted",
+        changed_on=date(2026, 6, 1),
         evidence="Naskah akademik diserahkan ke Bapemperda (demo)",
-    )  # fmt: skip
+    )
     from jaga.programs.campaigns.models import Campaign, CampaignActivity
 
     campaign = Campaign.objects.create(
-        title="Sekolah Aman dari Eksploitasi (demo)", theme="Grooming online dan sextortion",
-        audience="Siswa SMP dan orang tua", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
-    )  # fmt: skip
+        title="Sekolah Aman dari Eksploitasi (demo)",
+        theme="Grooming online dan sextortion",
+        audience="Siswa SMP dan orang tua",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
     campaign.provinces.set(Region.objects.filter(code__in=["51", "31"]))
     campaign.partners.set([organisations["ngo"], organisations["bali"]])
     earlier = Campaign.objects.create(
-        title="Liburan Aman Tanpa Eksploitasi (demo)", theme="Eksploitasi seksual anak di destinasi wisata",
-        audience="Pelaku usaha wisata dan masyarakat", starts_on=date(2025, 6, 1), ends_on=date(2025, 12, 31),
-    )  # fmt: skip
+        title="Liburan Aman Tanpa Eksploitasi (demo)",
+        theme="Eksploitasi seksual anak di destinasi wisata",
+        audience="Pelaku usaha wisata dan masyarakat",
+        starts_on=date(2025, 6, 1),
+        ends_on=date(2025, 12, 31),
+    )
     earlier.provinces.set(Region.objects.filter(code__in=["51", "52"]))
     earlier.partners.set([organisations["ngo"], organisations["hotel"]])
     for kind, channel, day, region, reach in [
@@ -229,4 +239,34 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         title="Kode etik perlindungan anak untuk usaha pariwisata (demo)",
         kind=Ask.Kind.CODE_OF_CONDUCT,
         lead=organisations["ngo"],
+    )
+
+
+def _demo_campaign_page() -> None:
+    """The school campaign's public page, with the visits of a few days (counted, no one tracked)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jaga.education.campaign_pages import page_create
+    from jaga.education.models import Lesson, PageVisit
+    from jaga.programs.campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(title__startswith="Sekolah Aman").first()
+    officer = User.objects.filter(email="programme@jaga.example").first()
+    if campaign is None or officer is None:
+        return
+    page = page_create(
+        actor=officer,
+        campaign=campaign,
+        title_id="Sekolah Aman dari Eksploitasi",
+        title_en="Schools Safe from Exploitation",
+        message_id="## Kamu tidak sendiri\n\nJika seseorang membuatmu tidak nyaman di internet, ceritakan kepada orang "
+        "dewasa yang kamu percaya. (demo)",
+        message_en="## You are not alone\n\nIf someone online makes you uncomfortable, tell an adult you trust. (demo)",
+        lessons=list(Lesson.objects.filter(slug__in=["kenali-grooming-online", "sextortion-jangan-bayar"])),
+    )
+    today = timezone.localdate()
+    PageVisit.objects.bulk_create(
+        [PageVisit(day=today - timedelta(days=d), page=page, count=20 + 7 * d) for d in range(5)]
     )
