@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import transaction
+from django.db.models import Sum
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.education.models import CampaignPage, Lesson, PageVisit
+from jaga.education.services import bump
 from jaga.programs.campaigns.models import Campaign
 
 
@@ -64,14 +64,7 @@ def page_create(
 
 
 def visit(page: CampaignPage) -> None:
-    day = timezone.localdate()
-    if PageVisit.objects.filter(day=day, page=page).update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            PageVisit.objects.create(day=day, page=page, count=1)
-    except IntegrityError:
-        PageVisit.objects.filter(day=day, page=page).update(count=F("count") + 1)
+    bump(PageVisit, page=page)
 
 
 def visits(campaign: Campaign | None = None, year: int | None = None) -> int:

@@ -116,17 +116,21 @@ def revision_publish(*, actor: User, revision: LessonRevision, request: HttpRequ
     )
 
 
-def count(kind: str, lesson: Lesson, key: str = "") -> None:
-    """One more of ``kind`` today for the lesson (and key): a counter, not a record of anyone."""
-    day = timezone.localdate()
-    updated = DailyCount.objects.filter(day=day, kind=kind, lesson=lesson, key=key).update(count=F("count") + 1)
-    if updated:
+def bump(model: type[Any], **keys: Any) -> None:
+    """One more on today's row of a daily counter (``DailyCount``, ``PageVisit``) with these keys."""
+    row = {"day": timezone.localdate(), **keys}
+    if model.objects.filter(**row).update(count=F("count") + 1):
         return
     try:
         with transaction.atomic():
-            DailyCount.objects.create(day=day, kind=kind, lesson=lesson, key=key, count=1)
+            model.objects.create(**row, count=1)
     except IntegrityError:  # another request made today's row first
-        DailyCount.objects.filter(day=day, kind=kind, lesson=lesson, key=key).update(count=F("count") + 1)
+        model.objects.filter(**row).update(count=F("count") + 1)
+
+
+def count(kind: str, lesson: Lesson, key: str = "") -> None:
+    """One more of ``kind`` today for the lesson (and key): a counter, not a record of anyone."""
+    bump(DailyCount, kind=kind, lesson=lesson, key=key)
 
 
 @dataclass
