@@ -340,17 +340,15 @@ JAGA_WORKER_SWEEPS = [
     "jaga.operations.retention.retention_due",
     "jaga.reports.services.renders_expire_stale",
 ]
-# Standard deadlines of a case (days): the assessment after registration, the plan after the
-# assessment's approval, a follow-up visit after the plan's approval. The digest of overdue tasks is
-# sent once a day from this hour (local time).
+# Standard deadlines of a case (days): the assessment after registration, the plan after the assessment's
+# approval, a follow-up visit after the plan's approval. The overdue tasks' digest goes daily from this hour.
 JAGA_ASSESSMENT_DAYS = env_int("JAGA_ASSESSMENT_DAYS", 7, minimum=1)
 JAGA_PLAN_DAYS = env_int("JAGA_PLAN_DAYS", 14, minimum=1)
 JAGA_FOLLOW_UP_DAYS = env_int("JAGA_FOLLOW_UP_DAYS", 30, minimum=1)
 JAGA_DIGEST_HOUR = env_int("JAGA_DIGEST_HOUR", 7, minimum=0)
-# What waits for a user, on the home page: functions (user) -> [(label, count, link)].
-# What the apps above cases add to a case's page (a function of the user and the case giving template
-# variables): cases does not import them (core/tests/test_layers.py).
+# What apps above cases add to a case's page: (user, case) -> template variables (core/tests/test_layers.py).
 JAGA_CASE_PAGE_PARTS = ["jaga.linkage.services.case_page_part"]
+# What waits for a user, on the home page: functions (user) -> [(label, count, link)].
 JAGA_HOME_ITEMS = [
     "jaga.cases.assignment.home_items",
     "jaga.hotline.home.home_items",
@@ -363,12 +361,14 @@ JAGA_HOME_ITEMS = [
     "jaga.education.home.home_items",
     "jaga.reports.home.home_items",
 ]
-# What the statistics pages show beside the cases: functions (year, province) -> a part or None (not imported).
+# From apps above them (never imported): the statistics pages' parts beside the cases, (year, province) -> a
+# part or None; a campaign page's counted online reach; results-framework measures, (year, province) -> value.
 JAGA_STATS_PARTS = ["jaga.research.incident_stats.stats_part"]
-JAGA_CAMPAIGN_PARTS = ["jaga.education.campaign_pages.campaign_part"]  # a campaign's page: counted online reach
-# What /readyz reports beside the database, the worker and the disk: functions answering a dict.
+JAGA_CAMPAIGN_PARTS = ["jaga.education.campaign_pages.campaign_part"]
+JAGA_RESULT_MEASURES = {m: f"jaga.education.services.{m}" for m in ("lessons_read", "quizzes_completed")}
+# /readyz reports these beside the database, the worker and the disk (functions answering a dict), and answers
+# 503 when no worker has written its heartbeat for JAGA_WORKER_SILENT_SECONDS.
 JAGA_READY_REPORTS = ["jaga.operations.services.backup_report"]
-# /readyz answers 503 when no worker has written its heartbeat for this long.
 JAGA_WORKER_SILENT_SECONDS = env_int("JAGA_WORKER_SILENT_SECONDS", 120, minimum=31)
 
 # --- Internationalisation -----------------------------------------------------------------------

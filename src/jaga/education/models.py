@@ -171,3 +171,73 @@ class PageVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.count}"
+
+
+class LessonImage(Created):
+    """A picture in a lesson, re-encoded on upload (no camera metadata, no location) at two widths for
+    phones and larger screens. The lesson's text places it as ``![what it shows](name)``: the words in the
+    brackets are its alt text, required, in each language's text."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="images")
+    name = models.SlugField(_("name"), max_length=60)
+    file_type = models.CharField(max_length=20)  # image/jpeg or image/png
+    width = models.PositiveSmallIntegerField()  # of the large variant
+    height = models.PositiveSmallIntegerField()
+    small = models.BinaryField()  # at most SMALL_WIDTH wide
+    large = models.BinaryField()  # at most LARGE_WIDTH wide
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "name"], name="lesson_image_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.file_type == "image/png" else "jpg"
+
+
+class Course(CreatedBy):
+    """A self-paced online course: a training module's pre- and post-tests around lessons to read, with the
+    module's certificate for those who pass. Learners register themselves (teachers, community workers)."""
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    module = models.ForeignKey(
+        "programs.Module", verbose_name=_("training module (its tests and pass mark)"), on_delete=models.PROTECT
+    )
+    title_id = models.CharField(_("title (Bahasa Indonesia)"), max_length=160)
+    title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
+    intro_id = models.TextField(_("introduction (Bahasa Indonesia)"), max_length=5000)
+    intro_en = models.TextField(_("introduction (English)"), max_length=5000, blank=True)
+    lessons = models.ManyToManyField(Lesson, verbose_name=_("lessons to read"), related_name="courses")
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["title_id"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_id
+
+    def intro(self, lang: str) -> str:
+        return self.intro_en if lang == "en" and self.intro_en else self.intro_id
+
+
+class CourseReading(models.Model):
+    """A course participant has read one of its lessons (a registered learner, not an anonymous reader)."""
+
+    participant = models.ForeignKey("programs.Participant", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "lesson"], name="education_course_reading_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} read"

@@ -18,6 +18,7 @@ from jaga.accounts.models import User
 from jaga.accounts.permissions import user_has_perm
 from jaga.audit.services import record
 from jaga.education.models import Audience, DailyCount, Lesson, LessonRevision, QuizQuestion
+from jaga.education.text import pictures_wrong
 
 State = LessonRevision.State
 
@@ -32,22 +33,27 @@ class LessonInput:
     body_en: str
 
 
-def _check(actor: User) -> None:
+def check_writer(actor: User) -> None:
     if not user_has_perm(actor, "education.write"):
         raise PermissionDenied
 
 
-def _problems(data: LessonInput) -> dict[str, list[str]]:
+def _problems(data: LessonInput, lesson: Lesson | None = None) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name in ("title_id", "summary_id", "body_id"):
         if not getattr(data, name).strip():
             found[name] = [_("Write it in Bahasa Indonesia; the English can follow.")]
+    names = set(lesson.images.values_list("name", flat=True)) if lesson is not None else set()
+    for name in ("body_id", "body_en"):
+        wrong = pictures_wrong(getattr(data, name), names)
+        if wrong:
+            found.setdefault(name, []).extend(wrong)
     return found
 
 
 @transaction.atomic
 def lesson_create(*, actor: User, audience: str, data: LessonInput, request: HttpRequest | None = None) -> Lesson:
-    _check(actor)
+    check_writer(actor)
     errors = _problems(data)
     if audience not in Audience.values:
         errors["audience"] = [_("Choose the audience.")]
@@ -70,8 +76,8 @@ def revision_save(
     *, actor: User, lesson: Lesson, data: LessonInput, request: HttpRequest | None = None
 ) -> LessonRevision:
     """Changes the draft (or starts a new draft from the published text); a published text stays as it is."""
-    _check(actor)
-    errors = _problems(data)
+    check_writer(actor)
+    errors = _problems(data, lesson)
     if errors:
         raise ValidationError(errors)
     draft = lesson.revisions.filter(state__in=[State.DRAFT, State.REVIEW]).first()
@@ -88,7 +94,7 @@ def revision_save(
 
 @transaction.atomic
 def revision_submit(*, actor: User, revision: LessonRevision, request: HttpRequest | None = None) -> None:
-    _check(actor)
+    check_writer(actor)
     if revision.state != State.DRAFT:
         raise ValidationError(_("Only a draft is sent for review."))
     revision.state = State.REVIEW
@@ -99,7 +105,7 @@ def revision_submit(*, actor: User, revision: LessonRevision, request: HttpReque
 @transaction.atomic
 def revision_publish(*, actor: User, revision: LessonRevision, request: HttpRequest | None = None) -> None:
     """Another officer than its author publishes it; the text it replaces is kept, archived."""
-    _check(actor)
+    check_writer(actor)
     if revision.state != State.REVIEW:
         raise ValidationError(_("Only a text in review is published."))
     if revision.created_by_id == actor.pk:
@@ -177,3 +183,19 @@ def reach(year: int | None = None) -> dict[str, Any]:
         counts = counts.filter(day__year=year)
     totals = dict(counts.values_list("kind").annotate(n=Sum("count")).values_list("kind", "n"))
     return {"read": totals.get(DailyCount.Kind.READ, 0), "quizzes": totals.get(DailyCount.Kind.QUIZ, 0)}
+
+
+def lessons_read(year: int, province: str = "") -> int | None:
+    """Results framework (``JAGA_RESULT_MEASURES``): lessons read in the year; readers never say their province,
+    so there is no provincial value."""
+    if province:
+        return None
+    return int(reach(year)["read"])
+
+
+def quizzes_completed(year: int, province: str = "") -> int:
+    """Results framework: quizzes completed in the year, in a province when the learner chose to say it."""
+    counts = DailyCount.objects.filter(kind=DailyCount.Kind.QUIZ, day__year=year)
+    if province:
+        counts = counts.filter(key=province)
+    return int(counts.aggregate(n=Sum("count"))["n"] or 0)

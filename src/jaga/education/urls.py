@@ -1,12 +1,14 @@
 from django.urls import path
 
-from jaga.education import views
+from jaga.education import views, views_course
 
 app_name = "education"
 
 urlpatterns = [
     path("", views.staff_list_view, name="staff"),
     path("campaigns/", views.staff_campaigns_view, name="campaigns"),
+    path("courses/", views_course.staff_courses_view, name="courses"),
+    path("courses/<slug:slug>/", views_course.staff_courses_view, name="course"),
     path("<slug:slug>/", views.staff_edit_view, name="edit"),
 ]
 
@@ -19,6 +21,12 @@ kampanye_urlpatterns = [
 # /belajar/: the public lessons.
 public_urlpatterns = [
     path("", views.index_view, name="index"),
+    path("kursus/<slug:slug>/", views_course.course_view, name="course"),
+    path("kursus/<slug:slug>/keluar/", views_course.course_leave_view, name="course_leave"),
+    path("kursus/<slug:slug>/pelajaran/<slug:lesson>/", views_course.course_lesson_view, name="course_lesson"),
+    path("kursus/<slug:slug>/tes/<str:kind>/", views_course.course_test_view, name="course_test"),
+    path("kursus/<slug:slug>/sertifikat.pdf", views_course.course_certificate_view, name="course_certificate"),
     path("<slug:slug>/", views.lesson_view, name="lesson"),
     path("<slug:slug>/handout.pdf", views.handout_view, name="handout"),
+    path("<slug:slug>/gambar/<str:file>", views.image_view, name="image"),
 ]

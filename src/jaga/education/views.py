@@ -24,7 +24,8 @@ from jaga.core.forms import add_errors
 from jaga.core.lookups import one_or_404
 from jaga.core.pdf import html_to_pdf
 from jaga.education import services
-from jaga.education.models import Audience, DailyCount, Lesson, LessonRevision, QuizQuestion
+from jaga.education.images import image_upload, inline_pictures, pictures
+from jaga.education.models import Audience, DailyCount, Lesson, LessonImage, LessonRevision, QuizQuestion
 from jaga.education.text import render as render_text
 from jaga.programs.campaigns.models import Campaign
 from jaga.regions.models import Region
@@ -32,7 +33,7 @@ from jaga.regions.models import Region
 QUICK_EXIT = "https://www.google.com/"
 
 
-def _lang() -> str:
+def current_lang() -> str:
     return "en" if (translation.get_language() or "id").startswith("en") else "id"
 
 
@@ -48,17 +49,20 @@ def _published() -> list[tuple[Lesson, LessonRevision]]:
 @require_safe
 @public("free lessons for children, parents and teachers")
 def index_view(request: HttpRequest) -> HttpResponse:
-    lang = _lang()
+    lang = current_lang()
     groups: dict[str, list[dict[str, Any]]] = {}
     for lesson, revision in _published():
         groups.setdefault(lesson.audience, []).append(
             {"lesson": lesson, "title": revision.title(lang), "summary": revision.summary(lang)}
         )
     sections = [(label, groups[value]) for value, label in Audience.choices if value in groups]
-    return render(request, "education/index.html", {"sections": sections})
+    from jaga.education.models import Course
+
+    courses = [(course, course.title(lang)) for course in Course.objects.filter(published=True)]
+    return render(request, "education/index.html", {"sections": sections, "courses": courses})
 
 
-def _lesson(slug: str) -> tuple[Lesson, LessonRevision]:
+def published_lesson(slug: str) -> tuple[Lesson, LessonRevision]:
     lesson = one_or_404(Lesson, slug=slug)
     revision = lesson.published()
     if revision is None:
@@ -74,8 +78,8 @@ def _provinces() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 @public("free lessons for children, parents and teachers")
 def lesson_view(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson, revision = _lesson(slug)
-    lang = _lang()
+    lesson, revision = published_lesson(slug)
+    lang = current_lang()
     scored = None
     if request.method == "POST":
         scored = services.quiz_score(
@@ -87,7 +91,7 @@ def lesson_view(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "lesson": lesson,
         "title": revision.title(lang),
-        "body": render_text(revision.body(lang)),
+        "body": render_text(revision.body(lang), pictures(lesson)),
         "questions": questions,
         "scored": scored,
         "provinces": _provinces(),
@@ -101,11 +105,15 @@ def lesson_view(request: HttpRequest, slug: str) -> HttpResponse:
 @public("free lessons for children, parents and teachers")
 def handout_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The lesson as a one-page A4 handout to print (PDF, from the same text)."""
-    lesson, revision = _lesson(slug)
-    lang = _lang()
+    lesson, revision = published_lesson(slug)
+    lang = current_lang()
     page = render_to_string(
         "education/handout.html",
-        {"title": revision.title(lang), "body": render_text(revision.body(lang)), "lang": lang},
+        {
+            "title": revision.title(lang),
+            "body": render_text(revision.body(lang), inline_pictures(lesson)),
+            "lang": lang,
+        },
     )
     try:
         data = html_to_pdf(page)
@@ -114,6 +122,30 @@ def handout_view(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{lesson.slug}.pdf"'
     return response
+
+
+@require_safe
+@public("free lessons for children, parents and teachers: their pictures")
+def image_view(request: HttpRequest, slug: str, file: str) -> HttpResponse:
+    """A published lesson's picture, ``<name>-<width>.<jpg|png>``, cached by browsers for a day."""
+    lesson, _revision = published_lesson(slug)
+    stem, _dot, extension = file.rpartition(".")
+    name, _dash, width = stem.rpartition("-")
+    image = one_or_404(LessonImage.objects.filter(lesson=lesson), name=name)
+    if extension != image.extension or width not in ("360", "720"):
+        raise Http404
+    response = HttpResponse(bytes(image.small if width == "360" else image.large), content_type=image.file_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class ImageForm(dj.Form):
+    name = dj.CharField(
+        label=gettext_lazy("Name (used in the text)"),
+        max_length=60,
+        help_text=gettext_lazy("A few words; it becomes lower-case letters, digits and hyphens, e.g. poster-sapa"),
+    )
+    file = dj.FileField(label=gettext_lazy("Picture (JPEG, PNG or WebP, at most 8 MB)"))
 
 
 class LessonForm(dj.Form):
@@ -127,8 +159,8 @@ class LessonForm(dj.Form):
         max_length=20_000,
         widget=dj.Textarea(attrs={"rows": 14}),
         help_text=gettext_lazy(
-            "## heading, - list item, **bold**, [link](https://...); "
-            "a blank line between paragraphs. No names of real people."
+            "## heading, - list item, **bold**, [link](https://...), a picture on its own line: "
+            "![what it shows](name); a blank line between paragraphs. No names of real people."
         ),
     )
     body_en = dj.CharField(
@@ -204,6 +236,7 @@ def staff_edit_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         k: getattr(latest, k) for k in ("title_id", "title_en", "summary_id", "summary_en", "body_id", "body_en")
     }
     form, question = LessonForm(initial={**initial, "audience": lesson.audience}), QuestionForm()
+    image = ImageForm()
     form.fields["audience"].disabled = True
     errors: list[str] = []
     if request.method == "POST":
@@ -221,6 +254,26 @@ def staff_edit_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 run(actor=request.user, revision=revision, request=request)
                 messages.success(request, _("Sent for review.") if action == "submit" else _("Published."))
                 return redirect("education:edit", slug=slug)
+            elif action == "image":
+                image = ImageForm(request.POST, request.FILES)
+                if image.is_valid():
+                    try:
+                        uploaded = image_upload(
+                            actor=request.user,
+                            lesson=lesson,
+                            name=image.cleaned_data["name"],
+                            content=image.cleaned_data["file"].read(),
+                            request=request,
+                        )
+                    except ValidationError as exc:
+                        add_errors(image, exc)
+                    else:
+                        messages.success(
+                            request,
+                            _("Picture uploaded. Place it in the text as ![what it shows](%(name)s).")
+                            % {"name": uploaded.name},
+                        )
+                        return redirect("education:edit", slug=slug)
             elif action == "question":
                 question = QuestionForm(request.POST)
                 if question.is_valid():
@@ -240,12 +293,14 @@ def staff_edit_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "latest": latest,
         "form": form,
         "question": question,
+        "image": image,
+        "images": lesson.images.all(),
         "errors": errors,
-        "preview": render_text(latest.body_id if latest else ""),
+        "preview": render_text(latest.body_id if latest else "", pictures(lesson)),
         "wrong": services.still_wrong(lesson),
         "revisions": lesson.revisions.select_related("created_by", "published_by"),
     }
-    status = 400 if errors or form.errors or question.errors else 200
+    status = 400 if errors or form.errors or question.errors or image.errors else 200
     return render(request, "education/staff_edit.html", context, status=status)
 
 
@@ -257,7 +312,7 @@ def campaign_page_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     page = one_or_404(CampaignPage.objects.filter(published=True), slug=slug)
     visit(page)
-    lang = _lang()
+    lang = current_lang()
     lessons = []
     for lesson in page.lessons.all():
         revision = lesson.published()

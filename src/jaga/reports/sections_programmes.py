@@ -191,10 +191,12 @@ def training_section(scope: Scope, year: int) -> Section:
     attended = participants.filter(attended=True)
     before = Participant.objects.filter(session__in=_sessions(scope, year - 1), attended=True).count()
     by_audience = dict(
-        attended.values_list("session__module__audience")
+        attended.filter(session__self_paced=False)
+        .values_list("session__module__audience")
         .annotate(n=Count("pk"))
         .values_list("session__module__audience", "n")
     )
+    online = attended.filter(session__self_paced=True).count()  # their own audience: the online course's learners
     by_sex = dict(attended.values_list("sex").annotate(n=Count("pk")).values_list("sex", "n"))
     learnt = gain(participants)
     people = _("People trained")
@@ -211,15 +213,17 @@ def training_section(scope: Scope, year: int) -> Section:
         _("Training"),
         text=[change(str(people), year, now_shown, _shown(before))],
         figures=[
-            (_("Sessions"), str(sessions.count())),
+            (_("Sessions"), str(sessions.filter(self_paced=False).count())),
             (people, now_shown),
+            (_("Completed a self-paced online course"), _shown(online)),
             (_("Certificates issued"), _shown(learnt.certificates)),
         ],
         blocks=[
             counted(
                 "audience",
                 _("People trained by institution type"),
-                [(label, by_audience.get(value, 0)) for value, label in Audience.choices],
+                [(label, by_audience.get(value, 0)) for value, label in Audience.choices]
+                + [(_("Self-paced online course"), online)],
                 unit=people,
             ),
             counted(

@@ -49,6 +49,14 @@ PUBLIC = {
     "belajar/": "free lessons for children, parents and teachers",
     "belajar/<slug:slug>/": "free lessons for children, parents and teachers",
     "belajar/<slug:slug>/handout.pdf": "free lessons for children, parents and teachers",
+    "belajar/<slug:slug>/gambar/<str:file>": "free lessons for children, parents and teachers: their pictures",
+    "belajar/kursus/<slug:slug>/": "a self-paced course: learners register themselves or continue with their code",
+    "belajar/kursus/<slug:slug>/keluar/": "a self-paced course: the learner leaves it on this device",
+    "belajar/kursus/<slug:slug>/pelajaran/<slug:lesson>/": "a self-paced course: a registered learner reads a lesson",
+    "belajar/kursus/<slug:slug>/tes/<str:kind>/": (
+        "a self-paced course: a registered learner takes the module's pre- or post-test"
+    ),
+    "belajar/kursus/<slug:slug>/sertifikat.pdf": "a self-paced course: the learner's certificate",
     "kampanye/<slug:slug>/": "campaign pages: a message, lessons and the report form; visits counted without cookies",
     "kampanye/<slug:slug>/qr.svg": "campaign pages: the QR code of a page's address, for posters",
     "laporan/": "published annual reports",

@@ -17,6 +17,9 @@ class Indicator(models.Model):
         KNOWLEDGE_GAIN = "knowledge_gain", _("Mean knowledge gain (percentage points)")
         COMPANIES_ALL_SIX = "companies_all_six", _("Companies meeting all six criteria of The Code")
         CAMPAIGN_REACH = "campaign_reach", _("People reached in person by campaigns")
+        LESSONS_READ = "lessons_read", _("Online lessons read")
+        QUIZZES_COMPLETED = "quizzes_completed", _("Online self-check quizzes completed")
+        TEACHERS_CERTIFIED = "teachers_certified", _("Teachers certified")
 
     PROGRAMME_OF = {
         "cases_registered": "research",
@@ -26,6 +29,9 @@ class Indicator(models.Model):
         "knowledge_gain": "training",
         "companies_all_six": "advocacy",
         "campaign_reach": "campaigns",
+        "lessons_read": "campaigns",
+        "quizzes_completed": "campaigns",
+        "teachers_certified": "training",
     }
 
     measure = models.CharField(_("indicator"), max_length=30, choices=Measure.choices, unique=True)

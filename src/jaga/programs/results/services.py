@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
@@ -23,7 +25,7 @@ from jaga.programs.campaigns.models import CampaignActivity
 from jaga.programs.code.models import CodeCriterion, CodeMember, CriterionProgress
 from jaga.programs.partners.models import Programme
 from jaga.programs.results.models import Indicator, IndicatorTarget
-from jaga.programs.training.models import Participant
+from jaga.programs.training.models import Audience, Certificate, Participant
 from jaga.programs.training.selectors import gain
 from jaga.regions.models import Region
 
@@ -68,6 +70,16 @@ def actual(measure: str, year: int, province: str = "") -> float | None:
             member__status=CodeMember.Status.MEMBER,
         ).filter(_in("member__organisation__jurisdiction", province))
         return met.values("member").annotate(met=Count("id")).filter(met=len(CodeCriterion)).count()
+    if measure == Measure.TEACHERS_CERTIFIED:
+        certified = Certificate.objects.filter(
+            _in("participant__session__region", province),
+            revoked_at=None,
+            issued_at__year=year,
+            participant__session__module__audience=Audience.TEACHERS,
+        )
+        return certified.count()
+    if measure in settings.JAGA_RESULT_MEASURES:  # counted by an app above programmes (online lessons)
+        return import_string(settings.JAGA_RESULT_MEASURES[measure])(year, province)
     if measure == Measure.CAMPAIGN_REACH:
         reach = CampaignActivity.objects.filter(_in("region", province), held_on__year=year).aggregate(
             n=Sum(F("girls") + F("boys") + F("women") + F("men"))

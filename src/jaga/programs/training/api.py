@@ -35,6 +35,7 @@ class TrainingSessionSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     online = serializers.BooleanField()
+    self_paced = serializers.BooleanField(help_text="A self-paced online course's yearly intake (their own audience)")
     place = serializers.CharField()
     region = serializers.CharField(source="region_id", allow_null=True)
     organisations = serializers.SerializerMethodField()

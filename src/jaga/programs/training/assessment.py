@@ -45,6 +45,8 @@ def submit_test(
         raise ValidationError(_("This test is not open. Ask your trainer."))
     if participant.results.filter(kind=kind).exists():
         raise ValidationError(_("You have already taken this test."))
+    if session.self_paced and kind == Score.Kind.POST and not participant.attended:
+        raise ValidationError(_("Take the pre-test and read every lesson of the course before the post-test."))
     asked = questions(session)
     if not asked:
         raise ValidationError(_("This module has no questions yet. Ask your trainer."))

@@ -108,6 +108,9 @@ class TrainingSession(CreatedBy):
     pre_test_open = models.BooleanField(_("pre-test open"), default=True)
     post_test_open = models.BooleanField(_("post-test open"), default=False)
     self_registration = models.BooleanField(_("participants may register themselves from the link"), default=True)
+    # A self-paced online course's intake (one per course module, year and province, made by the course): its
+    # participants register themselves, take the pre-test, read the lessons, then the post-test.
+    self_paced = models.BooleanField(_("self-paced online course"), default=False)
 
     class Meta:
         ordering = ["-starts_on"]

@@ -38,14 +38,14 @@ def _session_key(session: TrainingSession) -> str:
     return f"training-participant-{session.pk}"
 
 
-def _too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def too_many(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     context["refusal"] = _("Too many attempts from your connection. Please try again in an hour.")
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(ratelimit.seconds_to_next_window())
     return response
 
 
-def _limited(request: HttpRequest, kind: str, limit: int) -> bool:
+def limited(request: HttpRequest, kind: str, limit: int) -> bool:
     return ratelimit.hit(ratelimit.address_key(kind, client_ip(request))) > limit
 
 
@@ -83,8 +83,8 @@ def test_start_view(request: HttpRequest, token: str) -> HttpResponse:
     register_form = SelfRegisterForm(prefix="register")
     context: dict[str, Any] = {"session": session, "code_form": code_form, "register_form": register_form}
     if request.method == "POST":
-        if _limited(request, "training-test", settings.JAGA_TRAINING_TEST_LIMIT):
-            return _too_many(request, "programs/test_start.html", context)
+        if limited(request, "training-test", settings.JAGA_TRAINING_TEST_LIMIT):
+            return too_many(request, "programs/test_start.html", context)
         if request.POST.get("action") == "register":
             context["register_form"] = register_form = SelfRegisterForm(request.POST, prefix="register")
             if not session.self_registration:
@@ -185,8 +185,8 @@ def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
     form = VerifyForm(request.POST or ({"code": code} if code else None))
     context: dict[str, Any] = {"form": form}
     if form.is_bound:
-        if _limited(request, "certificate-check", settings.JAGA_CERTIFICATE_CHECK_LIMIT):
-            return _too_many(request, "programs/verify.html", context)
+        if limited(request, "certificate-check", settings.JAGA_CERTIFICATE_CHECK_LIMIT):
+            return too_many(request, "programs/verify.html", context)
         if form.is_valid():
             certificate = certificate_lookup(form.cleaned_data["code"])
             if certificate is None:

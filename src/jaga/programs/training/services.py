@@ -319,3 +319,58 @@ def score_enter(*, actor: User, participant: Participant, kind: str, score: int,
         details={"participant": str(participant.pk), "kind": kind, "score": score},
     )
     return result
+
+
+def _self_paced_label() -> str:
+    from django.utils import translation
+
+    with translation.override("id"):  # stored data: in the project's first language
+        return _("Self-paced online course")
+
+
+def self_paced_session(*, module: Module, year: int, province: Any = None) -> TrainingSession:
+    """The intake of a self-paced online course for a year and province (or none): made when first needed.
+
+    Intakes are ordinary sessions (online, both tests open, self-registration on), so every training count,
+    the knowledge gain and the certificates treat a course's learners like any other participants, counted by
+    year and province; ``self_paced`` sets them apart as their own audience.
+    """
+    from datetime import date
+
+    with transaction.atomic():
+        Module.objects.select_for_update().filter(pk=module.pk).first()  # one intake per year and province
+        found = TrainingSession.objects.filter(
+            module=module, self_paced=True, starts_on=date(year, 1, 1), region=province
+        ).first()
+        if found is not None:
+            return found
+        session = TrainingSession.objects.create(
+            module=module,
+            self_paced=True,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+            online=True,
+            region=province,
+            trainers=_self_paced_label(),
+            test_token=secrets.token_urlsafe(18),
+            pre_test_open=True,
+            post_test_open=True,
+            self_registration=True,
+        )
+        record("programs.training.session_created", target=session, details={"self_paced": True})
+        return session
+
+
+@transaction.atomic
+def course_completed(*, participant: Participant, request: Any = None) -> None:
+    """A self-paced learner finished the lessons: that is their attendance (the post-test opens)."""
+    if not participant.session.self_paced or participant.attended:
+        return
+    participant.attended = True
+    participant.save(update_fields=["attended"])
+    record(
+        "programs.training.course_completed",
+        target=participant.session,
+        request=request,
+        details={"participant": str(participant.pk)},
+    )
