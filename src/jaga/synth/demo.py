@@ -98,10 +98,9 @@ def demo_seed(*, password: str | None, cases: int = DEMO_CASES) -> DemoResult:
     from jaga.synth.programmes import demo_programmes
 
     demo_programmes(organisations)
-    from jaga.education.starter import starter_install
+    from jaga.synth.education import demo_education
 
-    starter_install()
-    _demo_campaign_page()
+    demo_education()
     if cases:
         from jaga.synth.casework import demo_casework
 
@@ -239,34 +238,4 @@ def _demo_partners(organisations: dict[str, Organisation]) -> None:
         title="Kode etik perlindungan anak untuk usaha pariwisata (demo)",
         kind=Ask.Kind.CODE_OF_CONDUCT,
         lead=organisations["ngo"],
-    )
-
-
-def _demo_campaign_page() -> None:
-    """The school campaign's public page, with the visits of a few days (counted, no one tracked)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from jaga.education.campaign_pages import page_create
-    from jaga.education.models import Lesson, PageVisit
-    from jaga.programs.campaigns.models import Campaign
-
-    campaign = Campaign.objects.filter(title__startswith="Sekolah Aman").first()
-    officer = User.objects.filter(email="programme@jaga.example").first()
-    if campaign is None or officer is None:
-        return
-    page = page_create(
-        actor=officer,
-        campaign=campaign,
-        title_id="Sekolah Aman dari Eksploitasi",
-        title_en="Schools Safe from Exploitation",
-        message_id="## Kamu tidak sendiri\n\nJika seseorang membuatmu tidak nyaman di internet, ceritakan kepada orang "
-        "dewasa yang kamu percaya. (demo)",
-        message_en="## You are not alone\n\nIf someone online makes you uncomfortable, tell an adult you trust. (demo)",
-        lessons=list(Lesson.objects.filter(slug__in=["kenali-grooming-online", "sextortion-jangan-bayar"])),
-    )
-    today = timezone.localdate()
-    PageVisit.objects.bulk_create(
-        [PageVisit(day=today - timedelta(days=d), page=page, count=20 + 7 * d) for d in range(5)]
     )

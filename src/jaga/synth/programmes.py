@@ -166,6 +166,9 @@ def _results() -> None:
         "knowledge_gain": (10, 20),
         "companies_all_six": (0, 3),
         "campaign_reach": (100, 500),
+        "lessons_read": (0, 5000),
+        "quizzes_completed": (0, 1500),
+        "teachers_certified": (0, 25),
     }
     for measure, (baseline, target) in plan.items():
         indicator = Indicator.objects.create(measure=measure, baseline=baseline, baseline_year=year - 1)
