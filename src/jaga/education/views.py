@@ -139,6 +139,15 @@ def image_view(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     return response
 
 
+class LessonChoices(dj.ModelMultipleChoiceField):
+    """Lessons to tick, shown by their latest title (and audience), not their address."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        latest = obj.revisions.order_by("-number").first()
+        title = latest.title_id if latest else obj.slug
+        return f"{title} ({obj.get_audience_display()})"
+
+
 class ImageForm(dj.Form):
     name = dj.CharField(
         label=gettext_lazy("Name (used in the text)"),
@@ -352,7 +361,7 @@ class CampaignPageForm(dj.Form):
     message_en = dj.CharField(
         label=gettext_lazy("Message (English)"), max_length=5000, required=False, widget=dj.Textarea(attrs={"rows": 6})
     )
-    lessons = dj.ModelMultipleChoiceField(
+    lessons = LessonChoices(
         label=gettext_lazy("Lessons to read"),
         queryset=Lesson.objects.all(),
         required=False,

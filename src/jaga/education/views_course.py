@@ -29,7 +29,7 @@ from jaga.education import courses
 from jaga.education.images import pictures
 from jaga.education.models import Course, Lesson
 from jaga.education.text import render as render_text
-from jaga.education.views import current_lang, published_lesson
+from jaga.education.views import LessonChoices, current_lang, published_lesson
 from jaga.programs.training.assessment import questions, submit_test
 from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm, TestForm
 from jaga.programs.training.models import Module, Participant, Score
@@ -44,7 +44,14 @@ class RegisterForm(SelfRegisterForm):
         label=gettext_lazy("Province (optional: only counted)"),
         queryset=Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
         required=False,
+        empty_label="—",
     )
+
+
+class LearnerCodeForm(CodeEntryForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("Six letters and digits, shown when you registered.")
 
 
 def _course(slug: str) -> Course:
@@ -83,7 +90,7 @@ def course_view(request: HttpRequest, slug: str) -> HttpResponse:
         "course": course,
         "title": course.title(lang),
         "intro": render_text(course.intro(lang)),
-        "code_form": CodeEntryForm(prefix="code"),
+        "code_form": LearnerCodeForm(prefix="code"),
         "register_form": RegisterForm(prefix="register"),
     }
     if request.method == "POST":
@@ -105,7 +112,7 @@ def course_view(request: HttpRequest, slug: str) -> HttpResponse:
                     request.session["course-new-code"] = learner.code
                     return redirect("belajar:course", slug=slug)
         else:
-            context["code_form"] = code = CodeEntryForm(request.POST, prefix="code")
+            context["code_form"] = code = LearnerCodeForm(request.POST, prefix="code")
             if code.is_valid():
                 found = courses.course_learner(course, code.cleaned_data["code"])
                 if found is None:
@@ -240,7 +247,7 @@ class CourseForm(dj.Form):
         required=False,
         widget=dj.Textarea(attrs={"rows": 5}),
     )
-    lessons = dj.ModelMultipleChoiceField(
+    lessons = LessonChoices(
         label=gettext_lazy("Lessons to read between the tests"),
         queryset=Lesson.objects.all(),
         widget=dj.CheckboxSelectMultiple,
