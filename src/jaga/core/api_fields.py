@@ -47,3 +47,16 @@ class IdOrNullField(serializers.PrimaryKeyRelatedField):
         if data == "":
             raise serializers.ValidationError("Send an id, or null.")
         return super().run_validation(data)
+
+
+def year_param(query: Any, name: str = "year") -> int | None:
+    """A year in the query string (``request.query_params``): None when it is not given, else four digits
+    or a 400 naming the parameter (the same answer on every endpoint that filters by year)."""
+    from rest_framework.exceptions import ValidationError
+
+    raw = query.get(name)
+    if raw is None:
+        return None
+    if not (isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) == 4):
+        raise ValidationError({name: "A year is four digits, e.g. 2026."})
+    return int(raw)

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jaga.core.api_fields import year_param
 from jaga.core.doors import DeclaredAPIView
 from jaga.reports.models import LANGS, AnnualReport
 from jaga.reports.public import published
@@ -59,11 +60,9 @@ class EditionListView(DeclaredAPIView):
     )
     def get(self, request: Request) -> Response:
         editions = published()
-        year = request.query_params.get("year", "")
-        if year:
-            if not (year.isdigit() and len(year) == 4):
-                raise ValidationError({"year": "A year is four digits, e.g. 2025."})
-            editions = editions.filter(year=int(year))
+        year = year_param(request.query_params)
+        if year is not None:
+            editions = editions.filter(year=year)
         return Response(EditionSerializer(editions, many=True, context={"request": request}).data)
 
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm
 from jaga.accounts.requests import signed_in
+from jaga.core.api_fields import year_param
 from jaga.core.doors import DeclaredAPIView
 from jaga.research.models import Incident, Study
 
@@ -57,16 +58,11 @@ class IncidentListView(DeclaredAPIView):
     )
     def get(self, request: Request) -> Response:
         found = Incident.objects.prefetch_related("sources")
-        year, province = request.query_params.get("year", ""), request.query_params.get("province", "")
-        errors = {}
-        if year and not (year.isdigit() and len(year) == 4):
-            errors["year"] = "A year is four digits, e.g. 2025."
+        year, province = year_param(request.query_params), request.query_params.get("province", "")
         if province and not (province.isdigit() and len(province) == 2):
-            errors["province"] = "A province code is two digits, e.g. 51 for Bali."
-        if errors:
-            raise ValidationError(errors)
-        if year:
-            found = found.filter(year=int(year))
+            raise ValidationError({"province": "A province code is two digits, e.g. 51 for Bali."})
+        if year is not None:
+            found = found.filter(year=year)
         if province:
             found = found.filter(region__code__startswith=province)
         return Response(IncidentSerializer(found[:5000], many=True).data)

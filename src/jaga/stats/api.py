@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from jaga.accounts.access import HasPerm
 from jaga.accounts.requests import signed_in
+from jaga.core.api_fields import year_param
 from jaga.core.doors import DeclaredAPIView
 from jaga.regions.codes import PROVINCE_CODE
 from jaga.stats.access import province_scope
@@ -53,16 +54,14 @@ def _table(table: Published) -> dict[str, Any]:
 
 
 def _year(request: Request, years: list[int]) -> int:
-    raw = request.query_params.get("year")
-    if raw is None:
+    year = year_param(request.query_params)
+    if year is None:
         if not years:
             raise ValidationError({"year": "No figures have been computed yet."})
         return years[0]
-    if not (raw.isdigit() and len(raw) == 4):
-        raise ValidationError({"year": "A year is four digits, e.g. 2026."})
-    if int(raw) not in years:
-        raise NotFound(f"No figures for {raw}; figures exist for: {', '.join(map(str, years)) or 'none'}.")
-    return int(raw)
+    if year not in years:
+        raise NotFound(f"No figures for {year}; figures exist for: {', '.join(map(str, years)) or 'none'}.")
+    return year
 
 
 def _province(request: Request) -> str:
@@ -148,12 +147,10 @@ class CrosstabView(DeclaredAPIView):
         dims = [d.strip() for d in request.query_params.get("dims", "").split(",") if d.strip()]
         if len(dims) > MAX_CROSSTAB_DIMENSIONS:
             raise ValidationError({"dims": f"At most {MAX_CROSSTAB_DIMENSIONS} dimensions."})
-        raw_year = request.query_params.get("year")
-        if raw_year is not None and not (raw_year.isdigit() and len(raw_year) == 4):
-            raise ValidationError({"year": "A year is four digits, e.g. 2026."})
+        year = year_param(request.query_params)
         province = province_scope(signed_in(request)) or _province(request)
         try:
-            result = crosstab(dims=dims, year=int(raw_year) if raw_year else None, province=province)
+            result = crosstab(dims=dims, year=year, province=province)
         except CrosstabError as exc:
             raise ValidationError({"dims": str(exc)}) from exc
         from jaga.audit.services import record
