@@ -3,9 +3,11 @@ certificate anyone can check) and as programme officers set it up and count it."
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -101,8 +103,11 @@ def test_a_teacher_takes_the_course_on_their_own_and_gets_a_certificate_anyone_c
     assert certificate.code in page and "75%" in page
     pdf = teacher.get(f"{course_url}sertifikat.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    printed = pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Guru Contoh" in printed and "self-paced online course" in printed and "Trainers" not in printed
     checked = Client().post("/sertifikat/", {"code": certificate.code})
-    assert checked.status_code == 200 and "Guru Contoh" in checked.content.decode()
+    shown = checked.content.decode()
+    assert checked.status_code == 200 and "Guru Contoh" in shown and "Kursus mandiri daring" in shown
     assert Client().get(f"{course_url}sertifikat.pdf").status_code == 404, "only the learner's own browser"
 
 

@@ -134,11 +134,15 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
         ("Helvetica", 12, height - 342, f"{_period(session.starts_on, session.ends_on)}  ·  "
          f"{'daring / online' if session.online else session.place}"),
     ]  # fmt: skip
+    if session.self_paced:  # a course taken alone: no session dates or trainers, the day it was passed
+        lines[-1] = ("Helvetica", 12, height - 342, "kursus mandiri daring / self-paced online course  ·  "
+                     f"{certificate.issued_at.date().isoformat()}")  # fmt: skip
     for font, size, y, text in lines:
         pdf.setFont(font, size)
         pdf.drawCentredString(centre, y, _latin(text)[:110])
     pdf.setFont("Helvetica", 10)
-    pdf.drawString(60, 90, _latin(f"Pelatih / Trainers: {session.trainers}")[:120])
+    if not session.self_paced:
+        pdf.drawString(60, 90, _latin(f"Pelatih / Trainers: {session.trainers}")[:120])
     pdf.drawString(60, 74, f"Diterbitkan / Issued: {certificate.issued_at.date().isoformat()}")
     pdf.setFont("Helvetica-Bold", 12)
     pdf.drawString(60, 56, f"Kode verifikasi / Verification code: {certificate.code}")
