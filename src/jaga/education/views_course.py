@@ -30,10 +30,9 @@ from jaga.education.images import pictures
 from jaga.education.models import Course, Lesson
 from jaga.education.text import render as render_text
 from jaga.education.views import LessonChoices, current_lang, published_lesson
-from jaga.programs.training.assessment import questions, submit_test
-from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm, TestForm
+from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm
 from jaga.programs.training.models import Module, Participant, Score
-from jaga.programs.training.public import limited, too_many
+from jaga.programs.training.public import limited, take_test, too_many
 from jaga.programs.training.services import ParticipantInput
 from jaga.programs.training.views import certificate_response
 from jaga.regions.models import Region
@@ -190,33 +189,8 @@ def course_test_view(request: HttpRequest, slug: str, kind: str) -> HttpResponse
     if kind == Score.Kind.POST and not me.attended:
         messages.error(request, _("Take the pre-test and read every lesson of the course before the post-test."))
         return redirect("belajar:course", slug=slug)
-    asked = questions(me.session)
-    form = TestForm(asked, request.POST or None)
-    context = {
-        "course": course,
-        "kind_label": Score.Kind(kind).label,
-        "form": form,
-        "title": course.title(current_lang()),
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = submit_test(
-                session=me.session,
-                participant=me,
-                kind=kind,
-                answers={name: value for name, value in form.cleaned_data.items() if value},
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return render(request, "education/course_test.html", context, status=400)
-        messages.success(
-            request,
-            _("Thank you. You answered %(correct)s of %(asked)s questions correctly (%(score)s%%).")
-            % {"correct": result.correct, "asked": result.asked, "score": result.score},
-        )
-        return redirect("belajar:course", slug=slug)
-    return render(request, "education/course_test.html", context)
+    done = redirect("belajar:course", slug=slug)
+    return take_test(request, me, kind, title=course.title(current_lang()), done=done)
 
 
 @require_safe

@@ -90,10 +90,10 @@ def _teachers_course() -> None:
     from jaga.education.courses import CourseInput, course_register, course_save, lesson_read
     from jaga.education.models import Lesson
     from jaga.programs.training.assessment import submit_test
-    from jaga.programs.training.models import Module, Question
+    from jaga.programs.training.models import Module
     from jaga.programs.training.services import ParticipantInput
     from jaga.regions.models import Region
-    from jaga.synth.programmes import FIRST, LAST, PREVENTION_OUTLINE, QUESTIONS
+    from jaga.synth.programmes import FIRST, LAST, PREVENTION_OUTLINE, question_bank
 
     officer = User.objects.filter(email="programme@jaga.example").first()
     if officer is None:
@@ -108,12 +108,7 @@ def _teachers_course() -> None:
         pass_mark=70,
         created_by=officer,
     )
-    Question.objects.bulk_create(
-        [
-            Question(module=module, text=text, options=options, answer=answer, position=k)
-            for k, (text, options, answer) in enumerate(QUESTIONS, start=1)
-        ]
-    )
+    question_bank(module)
     lessons = [Lesson.objects.get(slug=slug) for slug in COURSE_LESSONS]
     course = course_save(
         actor=officer,

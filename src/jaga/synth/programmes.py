@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,9 +45,21 @@ def demo_programmes(organisations: dict[str, Organisation]) -> None:
     _results()
 
 
+def question_bank(module: Any) -> None:
+    """The prevention module's questions (the project's own), as a module's pre- and post-test."""
+    from jaga.programs.training.models import Question
+
+    Question.objects.bulk_create(
+        [
+            Question(module=module, text=text, options=options, answer=answer, position=k)
+            for k, (text, options, answer) in enumerate(QUESTIONS, start=1)
+        ]
+    )
+
+
 def _training(organisations: dict[str, Organisation]) -> None:
     from jaga.programs.training.certificates import new_certificate_code
-    from jaga.programs.training.models import Certificate, Module, Participant, Question, Score, TrainingSession
+    from jaga.programs.training.models import Certificate, Module, Participant, Score, TrainingSession
     from jaga.programs.training.services import new_participant_code
 
     rng = random.Random(7)  # noqa: S311 - invented names and scores, not secrets
@@ -59,12 +72,7 @@ def _training(organisations: dict[str, Organisation]) -> None:
         outline=PREVENTION_OUTLINE,
         pass_mark=70,
     )
-    Question.objects.bulk_create(
-        [
-            Question(module=module, text=text, options=options, answer=answer, position=k)
-            for k, (text, options, answer) in enumerate(QUESTIONS, start=1)
-        ]
-    )
+    question_bank(module)
     Module.objects.create(
         title="The Code untuk staf hotel (demo)",
         audience="hotel_staff",

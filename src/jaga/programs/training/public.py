@@ -139,15 +139,21 @@ def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     me = _me(request, session)
     if me is None or kind not in Score.Kind.values:
         return redirect("pelatihan:start", token=token)
-    asked = questions(session)
-    form = TestForm(asked, request.POST or None)
-    context = {"session": session, "me": me, "kind": kind, "kind_label": Score.Kind(kind).label, "form": form}
-    if not is_test_open(session, kind) or me.results.filter(kind=kind).exists() or not asked:
+    if not is_test_open(session, kind) or me.results.filter(kind=kind).exists() or not questions(session):
         return redirect("pelatihan:start", token=token)
+    return take_test(request, me, kind, title=session.module.title, done=redirect("pelatihan:start", token=token))
+
+
+def take_test(request: HttpRequest, me: Participant, kind: str, *, title: str, done: HttpResponse) -> HttpResponse:
+    """A participant's test page: the questions, then the score on the server and ``done`` (a redirect
+    back to where they came from), or the form again with what is wrong. The session's test link and
+    the self-paced course both take tests here."""
+    form = TestForm(questions(me.session), request.POST or None)
+    context = {"title": title, "kind_label": Score.Kind(kind).label, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             result = submit_test(
-                session=session,
+                session=me.session,
                 participant=me,
                 kind=kind,
                 answers={name: value for name, value in form.cleaned_data.items() if value},
@@ -161,7 +167,7 @@ def test_take_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
             _("Thank you. You answered %(correct)s of %(asked)s questions correctly (%(score)s%%).")
             % {"correct": result.correct, "asked": result.asked, "score": result.score},
         )
-        return redirect("pelatihan:start", token=token)
+        return done
     return render(request, "programs/test_take.html", context)
 
 
