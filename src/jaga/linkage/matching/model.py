@@ -208,8 +208,8 @@ def comparisons() -> list[dict[str, Any]]:
 # the chain checks would never put together (two birth dates that are not a typo of each other):
 # without them a million records bring 6.7 instead of 12.7 million pairs and the same clusters. Such a
 # pair with the same NIK, phone or whole name still comes, by the rules on those, for a reviewer to see.
-# The widest rules come first: a pair is scored by the first rule that finds it and each later rule
-# tests the earlier ones, so the millions of pairs of the wide rules are tested the least.
+# Each rule's pairs are found as record numbers and made distinct before their fields are read
+# (``scoring.block``): testing the earlier rules on each rule's pairs cost more than the de-duplication.
 BIRTH_COULD_MATCH = (
     "(l.dob_y = r.dob_y OR l.dob_md = r.dob_md OR l.dob_y IS NULL OR r.dob_y IS NULL OR ((l.dob IS NULL OR r.dob IS "
     f"NULL) AND {_windows_shared('l.{}', 'r.{}')}))"

@@ -182,9 +182,10 @@ FILTERS_OF["address"] = ["address_bf"]
 
 
 def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage_blocked") -> str:
-    """The first step of ``predict``, which needs no trained weights: every blocked pair once (by the
-    first rule that finds it: no de-duplication of millions of pairs), with the level number of each
-    comparison that needs no filter (as ``comparisons()`` lists its levels, the missing level 0) and,
+    """The first step of ``predict``, which needs no trained weights: every blocked pair once (found as
+    record numbers by the rules and the words, made distinct, then their fields read once), with the
+    level number of each comparison that needs no filter (as ``comparisons()`` lists its levels, the
+    missing level 0) and,
     for the filter comparisons, 0 where one side is missing, 1 where the hashes are the same, NULL
     where the filters must be compared. A plain table, not a TEMP one, so that ``score`` can make it
     on a second connection while Splink trains."""
@@ -208,12 +209,16 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
     narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS] + ["alias_h"]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
-    found = []
-    for n, rule in enumerate(BLOCKING):
-        earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING[:n])
-        order = "" if two else " AND l.rowid < r.rowid"
-        joined = f"SELECT l.rowid AS rid_l, r.rowid AS rid_r, {sides} FROM {left} l JOIN {right} r ON {rule}{order}"
-        found.append(f"SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined}{earlier})")
+    # Each rule's pairs as record numbers only (narrow joins: the fields are read once, below), then each
+    # pair once. Testing each earlier rule on every pair a rule finds, so that a pair came only from the
+    # first, read every rule's fields into every join: 5 s at a million records, against 1.5 s this way.
+    order = "" if two else " AND l.rowid < r.rowid"
+    rules = [
+        f"SELECT l.rowid AS rid_l, r.rowid AS rid_r FROM {left} l JOIN {right} r ON {rule}{order}" for rule in BLOCKING
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out}_pairs AS SELECT DISTINCT rid_l, rid_r FROM ({' UNION ALL '.join(rules)})"
+    ).fetchall()
     # Then the pairs that share a word and a window of birth years, or a word and a regency when one
     # has no birth year (WORD_RULE), and no earlier rule found. Each record gives one key per word and
     # window (or regency); a key of more than WORD_CAP records gives no pair; each pair comes once.
@@ -251,14 +256,20 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         f"ON a.k = b.k AND a.side = 0 AND b.side = {1 if two else 0}{order} "
         "WHERE (NOT a.place OR a.noyear OR b.noyear) GROUP BY a.rid, b.rid"
     )
-    earlier = "".join(f" AND NOT coalesce(({other}), false)" for other in BLOCKING)
-    joined = (
-        f"SELECT p.rid_l, p.rid_r, {sides} FROM ({shared}) p JOIN {left} l ON l.rowid = p.rid_l "
-        f"JOIN {right} r ON r.rowid = p.rid_r WHERE (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
+    # The word pairs a rule did not find (an anti-join on the pairs' numbers, cheaper than testing every
+    # rule on each of millions of word pairs) join them; then every pair's fields, once, and its levels.
+    words_sql = (
+        f"SELECT p.rid_l, p.rid_r FROM ({shared}) p ANTI JOIN {out}_pairs o ON o.rid_l = p.rid_l AND "
+        f"o.rid_r = p.rid_r JOIN {left} l ON l.rowid = p.rid_l JOIN {right} r ON r.rowid = p.rid_r "
+        f"WHERE (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
     )
-    found.append(f"SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined}{earlier})")
-    sql = f"WITH {keys} {' UNION ALL '.join(found)}"
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS {sql}").fetchall()
+    con.execute(f"INSERT INTO {out}_pairs WITH {keys} {words_sql}").fetchall()
+    joined = (
+        f"SELECT p.rid_l, p.rid_r, {sides} FROM {out}_pairs p JOIN {left} l ON l.rowid = p.rid_l "
+        f"JOIN {right} r ON r.rowid = p.rid_r"
+    )
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined})").fetchall()
+    con.execute(f"DROP TABLE {out}_pairs").fetchall()
     return out
 
 
