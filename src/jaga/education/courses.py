@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jaga.accounts.models import User
 from jaga.audit.services import record
-from jaga.education.models import Course, CourseReading, Lesson
+from jaga.education.models import Course, CourseReading, Lesson, LessonRevision
 from jaga.education.services import check_writer
 from jaga.programs.training.models import Module, Participant, Score, TrainingSession
 from jaga.programs.training.services import (
@@ -126,18 +126,18 @@ class Progress:
     pre: Score | None
     post: Score | None
     read: set[Any]  # lesson ids
-    lessons: list[Lesson]
+    lessons: list[tuple[Lesson, LessonRevision]]  # the course's published lessons, with their text
     certificate: Any
 
     @property
     def lessons_done(self) -> bool:
-        return all(lesson.pk in self.read for lesson in self.lessons)
+        return all(lesson.pk in self.read for lesson, _revision in self.lessons)
 
 
 def progress(course: Course, participant: Participant) -> Progress:
     taken = {result.kind: result for result in participant.results.all()}
     read = set(CourseReading.objects.filter(participant=participant).values_list("lesson_id", flat=True))
-    lessons = [lesson for lesson in course.lessons.all() if lesson.published() is not None]
+    lessons = [(lesson, revision) for lesson in course.lessons.all() if (revision := lesson.published()) is not None]
     certificate = getattr(participant, "certificate", None)
     return Progress(taken.get(Score.Kind.PRE), taken.get(Score.Kind.POST), read, lessons, certificate)
 

@@ -13,7 +13,7 @@ from django import forms as dj
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +30,11 @@ from jaga.education.images import pictures
 from jaga.education.models import Course, Lesson
 from jaga.education.text import render as render_text
 from jaga.education.views import LessonChoices, current_lang, published_lesson
+from jaga.programs.training.assessment import POST_TEST_LOCKED, post_test_locked
 from jaga.programs.training.forms import CodeEntryForm, SelfRegisterForm
 from jaga.programs.training.models import Module, Participant, Score
-from jaga.programs.training.public import limited, take_test, too_many
+from jaga.programs.training.public import limited, own_certificate_response, take_test, too_many
 from jaga.programs.training.services import ParticipantInput
-from jaga.programs.training.views import certificate_response
 from jaga.regions.models import Region
 
 
@@ -55,11 +55,6 @@ class LearnerCodeForm(CodeEntryForm):
 
 def _course(slug: str) -> Course:
     return one_or_404(Course.objects.filter(published=True).select_related("module"), slug=slug)
-
-
-def _title(lesson: Lesson, lang: str) -> str:
-    revision = lesson.published()
-    return revision.title(lang) if revision is not None else ""
 
 
 def _key(course: Course) -> str:
@@ -129,9 +124,7 @@ def course_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "new_code": request.session.pop("course-new-code", None),
                 "progress": progress,
                 "lessons": [
-                    (lesson, title, lesson.pk in progress.read)
-                    for lesson in progress.lessons
-                    if (title := _title(lesson, lang))
+                    (lesson, revision.title(lang), lesson.pk in progress.read) for lesson, revision in progress.lessons
                 ],
             }
         )
@@ -186,8 +179,8 @@ def course_test_view(request: HttpRequest, slug: str, kind: str) -> HttpResponse
     me = _me(request, course)
     if me is None or kind not in Score.Kind.values or me.results.filter(kind=kind).exists():
         return redirect("belajar:course", slug=slug)
-    if kind == Score.Kind.POST and not me.attended:
-        messages.error(request, _("Take the pre-test and read every lesson of the course before the post-test."))
+    if kind == Score.Kind.POST and post_test_locked(me):
+        messages.error(request, str(POST_TEST_LOCKED))
         return redirect("belajar:course", slug=slug)
     done = redirect("belajar:course", slug=slug)
     return take_test(request, me, kind, title=course.title(current_lang()), done=done)
@@ -197,12 +190,7 @@ def course_test_view(request: HttpRequest, slug: str, kind: str) -> HttpResponse
 @never_cache
 @public("a self-paced course: the learner's certificate")
 def course_certificate_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = _course(slug)
-    me = _me(request, course)
-    certificate = getattr(me, "certificate", None) if me else None
-    if certificate is None or certificate.revoked_at:
-        raise Http404
-    return certificate_response(request, certificate)
+    return own_certificate_response(request, _me(request, _course(slug)))
 
 
 class CourseForm(dj.Form):

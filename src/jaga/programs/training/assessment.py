@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jaga.audit.services import record
 from jaga.programs.training.certificates import certificate_issue_if_earned
@@ -30,6 +31,14 @@ def questions(session: TrainingSession) -> list[Question]:
     return list(session.module.questions.filter(active=True))
 
 
+POST_TEST_LOCKED = gettext_lazy("Take the pre-test and read every lesson of the course before the post-test.")
+
+
+def post_test_locked(participant: Participant) -> bool:
+    """A self-paced learner's post-test opens once they have read every lesson (their attendance)."""
+    return participant.session.self_paced and not participant.attended
+
+
 def is_test_open(session: TrainingSession, kind: str) -> bool:
     return session.pre_test_open if kind == Score.Kind.PRE else session.post_test_open
 
@@ -45,8 +54,8 @@ def submit_test(
         raise ValidationError(_("This test is not open. Ask your trainer."))
     if participant.results.filter(kind=kind).exists():
         raise ValidationError(_("You have already taken this test."))
-    if session.self_paced and kind == Score.Kind.POST and not participant.attended:
-        raise ValidationError(_("Take the pre-test and read every lesson of the course before the post-test."))
+    if kind == Score.Kind.POST and post_test_locked(participant):
+        raise ValidationError(str(POST_TEST_LOCKED))
     asked = questions(session)
     if not asked:
         raise ValidationError(_("This module has no questions yet. Ask your trainer."))

@@ -175,8 +175,12 @@ def take_test(request: HttpRequest, me: Participant, kind: str, *, title: str, d
 @never_cache
 @public("a participant's certificate: the token is the key")
 def test_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
-    session = _public_session(token)
-    me = _me(request, session)
+    return own_certificate_response(request, _me(request, _public_session(token)))
+
+
+def own_certificate_response(request: HttpRequest, me: Participant | None) -> HttpResponse:
+    """The PDF of the participant's own certificate (this browser's participant); 404 when there is none
+    or it was revoked. The session's test link and the self-paced course both hand it out here."""
     certificate = getattr(me, "certificate", None) if me else None
     if certificate is None or certificate.revoked_at:
         raise Http404
