@@ -232,6 +232,12 @@ BLOCKING = [
     "l.postcode = r.postcode AND l.first_h = r.first_h",
     "l.postcode = r.postcode AND l.last_h = r.last_h",
     "l.postcode = r.postcode AND l.dob = r.dob",
+    # The same home address, whatever the names and dates: a child written down under a call name, a
+    # name spelled otherwise in every word, or without a birth date is still at home. An address of more
+    # than SHARED records (a shelter's, an office's) is cleared before blocking (``shared_contacts``),
+    # so no block is larger than a household. Measured 2026-12-05: F1 0.660 to 0.681 on 100,000 records
+    # of the second generator, 0.908 to 0.918 on jaga synth's, FEBRL unchanged; 4% more pairs at 1M.
+    "l.address_h = r.address_h",
 ]
 
 

@@ -238,9 +238,9 @@ class Command(BaseCommand):
             f"({result.records - result.cluster_count:,} duplicate records, "
             f"{(result.records - result.cluster_count) / result.records:.1%}). "
             f"Thresholds{' (chosen from the model)' if options['threshold'] is None else ''}: matched at probability "
-            f">= {thresholds.match:.3f}; {result.uncertain_count:,} uncertain pairs between "
-            f"{thresholds.review:.3f} and "
-            f"{thresholds.match:.3f} were not matched; {len(result.refused):,} pairs above "
+            f">= {thresholds.match:.4f}; {result.uncertain_count:,} uncertain pairs between "
+            f"{thresholds.review:.4f} and "
+            f"{thresholds.match:.4f} were not matched; {len(result.refused):,} pairs above "
             "the threshold were refused because they would join evidence of two different people. "
             + (
                 "Weights were learned from these records (EM)."
