@@ -26,7 +26,14 @@ from jaga.linkage.matching.model import (
     _quiet,
     comparisons,
 )
-from jaga.linkage.matching.training import _pair_count, choose_thresholds, estimate_share, prepare, train
+from jaga.linkage.matching.training import (
+    _pair_count,
+    choose_thresholds,
+    estimate_share,
+    floor_from_sample,
+    prepare,
+    train,
+)
 
 
 def score(
@@ -67,9 +74,11 @@ def score(
         sample = predict(con, tables, linker, 1e-12, "linkage_share_blocked", out="linkage_share_scored")
         prior = linker._settings_obj._probability_two_random_records_match
         share = estimate_share(con, sample, _pair_count(con, tables) * fraction, prior)
-        con.execute(f"DROP TABLE {sample}").fetchall()
         if share is not None:
             linker._settings_obj._probability_two_random_records_match = share
+            if thresholds.chosen:  # no pair that cannot reach the review band is scored to the end
+                floor = floor_from_sample(con, sample, share, fraction, thresholds)
+        con.execute(f"DROP TABLE {sample}").fetchall()
         table = predict(con, tables, linker, floor, blocked)
     elif trained:
         # Every blocked pair scored, for the share of matching pairs (``estimate_share``); then each

@@ -59,14 +59,8 @@ def choose_thresholds(
     the REVIEW_MAX strongest pairs below it (none below SCORING_FLOOR). Both go into the run's notes with
     what the model expects of them."""
     match = given.match
-    low, high = MATCH_RANGE
     if match is None:
-        row = con.execute(
-            f"SELECT p, k, s FROM (SELECT match_probability AS p, row_number() OVER w AS k, sum(match_probability) "
-            f"OVER w AS s FROM {scored} WINDOW w AS (ORDER BY match_probability DESC ROWS UNBOUNDED PRECEDING)) "
-            f"WHERE p >= {low!r} AND s / k >= {EXPECTED_PRECISION!r} ORDER BY p ASC LIMIT 1"
-        ).fetchall()
-        match = min(max(row[0][0], low), high) if row else high
+        match = _match_threshold(con, scored)
         above = con.execute(
             f"SELECT count(*), coalesce(sum(match_probability), 0) FROM {scored} WHERE match_probability >= ?", [match]
         ).fetchall()[0]
@@ -89,6 +83,54 @@ def choose_thresholds(
                 f"pairs below the match threshold (at most {REVIEW_MAX:,}), about {band[2]:,.0f} of them the same child"
             )
     return Thresholds(match, review)
+
+
+def _match_threshold(con: duckdb.DuckDBPyConnection, scored: str) -> float:
+    """The lowest probability in MATCH_RANGE at which the pairs of ``scored`` at or above it are expected
+    to be at least EXPECTED_PRECISION the same child (``choose_thresholds``)."""
+    low, high = MATCH_RANGE
+    row = con.execute(
+        f"SELECT p, k, s FROM (SELECT match_probability AS p, row_number() OVER w AS k, sum(match_probability) "
+        f"OVER w AS s FROM {scored} WINDOW w AS (ORDER BY match_probability DESC ROWS UNBOUNDED PRECEDING)) "
+        f"WHERE p >= {low!r} AND s / k >= {EXPECTED_PRECISION!r} ORDER BY p ASC LIMIT 1"
+    ).fetchall()
+    return min(max(row[0][0], low), high) if row else high
+
+
+# How many times the pairs the review band needs a sample must show above the floor it sets, and how far
+# (in bits of match weight) below the match threshold it sees the floor must at least be.
+FLOOR_SAFETY, FLOOR_MARGIN = 4, 2.0
+
+
+def floor_from_sample(
+    con: duckdb.DuckDBPyConnection, sample: str, share: float, fraction: float, given: Thresholds
+) -> float:
+    """The lowest probability a large run must score to the end, read off ``sample``: a random
+    ``fraction`` of its blocked pairs, fully scored (their ``match_weight``), with the share of matching
+    pairs now known. ``choose_thresholds`` needs only the pairs at or above the review band, which is the
+    REVIEW_MAX strongest below the match threshold: the floor leaves FLOOR_SAFETY times as many (as the
+    sample counts them) and FLOOR_MARGIN bits below the match threshold the sample gives. SCORING_FLOOR
+    when the sample cannot tell or the review threshold is configured. At a million records of the second
+    generator three pairs in four that reached the name filters could not reach the band (ADR 0012)."""
+    import math
+
+    from splink.internals.misc import prob_to_match_weight
+
+    if given.review is not None:
+        return given.review
+    odds = _double(prob_to_match_weight(share))
+    probabilities = f"(SELECT 1.0 / (1.0 + power(2.0, -(match_weight + {odds}))) AS match_probability FROM {sample})"
+    match = given.match if given.match is not None else _match_threshold(con, probabilities)
+    needed = math.ceil(FLOOR_SAFETY * REVIEW_MAX * fraction)
+    row = con.execute(
+        f"SELECT match_probability FROM {probabilities} WHERE match_probability < ? "
+        f"ORDER BY match_probability DESC LIMIT 1 OFFSET {needed - 1}",
+        [match],
+    ).fetchall()
+    if not row:
+        return SCORING_FLOOR
+    margin = 1.0 / (1.0 + 2.0 ** -(prob_to_match_weight(match) - FLOOR_MARGIN))
+    return max(SCORING_FLOOR, min(row[0][0], margin))
 
 
 TRAINING_RECORDS = 200_000  # m is learned from a sample of this many records (per table)

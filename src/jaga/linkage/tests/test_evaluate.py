@@ -185,3 +185,45 @@ def test_the_share_of_matching_pairs_comes_from_the_scores() -> None:
     matching.load_rows(con, "records", assess.encode_all(KEYS, rows, Counter()))
     estimated = score(con, ["records"], matching.Thresholds(), lambda *_: None).share
     assert true_share / 2 < estimated < true_share * 2, (estimated, true_share)
+
+
+def test_a_large_run_scores_to_the_end_only_the_pairs_that_can_reach_the_review_band(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past SHARE_PAIRS blocked pairs (half a million: about 100,000 records) the share of matching pairs
+    comes from a random sample of them, and the sample also says how low the review band can reach: the
+    pairs below it are dropped before their name filters are read. Here the path runs at 3,000 records
+    (SHARE_PAIRS and the band made smaller): the thresholds and every pair at or above the review threshold
+    are the same as when everything down to SCORING_FLOOR is scored, with fewer pairs scored."""
+    from jaga.linkage.matching import scoring, training
+    from jaga.linkage.matching.common import SCORING_FLOOR
+
+    rows = nusantara.generate(3000, seed=11)
+    encoded = assess.encode_all(KEYS, rows, Counter())
+    monkeypatch.setattr(scoring, "SHARE_PAIRS", 3000)
+    monkeypatch.setattr(training, "REVIEW_MAX", 50)
+    floors: list[float] = []
+
+    def run(floor: object) -> tuple[matching.Thresholds, set[tuple[str, str]], int]:
+        monkeypatch.setattr(scoring, "floor_from_sample", floor)
+        con = matching.connect()
+        matching.load_rows(con, "records", encoded)
+        scored = score(con, ["records"], matching.Thresholds(), lambda *_: None)
+        kept = con.execute(
+            f"SELECT unique_id_l, unique_id_r FROM {scored.table} WHERE match_probability >= ?",
+            [scored.thresholds.review],
+        ).fetchall()
+        return scored.thresholds, set(kept), scored.count
+
+    def sampled(*args: object) -> float:
+        floors.append(training.floor_from_sample(*args))  # type: ignore[arg-type]
+        return floors[-1]
+
+    everything = run(lambda *_args: SCORING_FLOOR)
+    floored = run(sampled)
+    assert floors and floors[0] > SCORING_FLOOR + 0.1, floors
+    assert floored[0].match == pytest.approx(everything[0].match) and floored[0].review == pytest.approx(
+        everything[0].review
+    )
+    assert floored[1] == everything[1] and len(floored[1]) > 200
+    assert floored[2] < everything[2], "fewer pairs scored to the end"
