@@ -41,6 +41,13 @@ class Evaluation:
     false_by_variation: Counter = field(default_factory=Counter)  # label -> wrong pairs whose records carry it
     scored_pairs: int = 0
     uncertain: int = 0
+    contradicted: Counter = field(default_factory=Counter)  # chain check -> true pairs whose two records it refuses
+
+    @property
+    def recall_ceiling(self) -> float:
+        """The recall reached if every true pair that the chain checks let through were found (a pair whose
+        birth dates conflict can still be found where the whole names are the same: ``overruled``)."""
+        return 1 - sum(self.contradicted.values()) / self.true_pairs if self.true_pairs else 1.0
 
     @property
     def precision(self) -> float:
@@ -71,6 +78,15 @@ class Evaluation:
             lines.append("True pairs refused by the chain checks, by check:")
             for why, count in self.refused_by.most_common():
                 lines.append(f"  {why:<14} {count:>9,}")
+        if self.contradicted:
+            ceiling = self.recall_ceiling
+            lines.append(
+                f"True pairs whose two records the chain checks refuse (a strong score lifts some): "
+                f"{sum(self.contradicted.values()):,}; without lifts, recall at most {ceiling:.3f}, "
+                f"F1 at most {2 * ceiling / (1 + ceiling):.3f}."
+            )
+            for why, count in self.contradicted.most_common():
+                lines.append(f"  {why:<14} {count:>9,}")
         if self.by_variation:
             lines += ["", "Recall by variation (pairs where either record has it):"]
             for label, (total, found) in sorted(self.by_variation.items(), key=lambda item: -item[1][0]):
@@ -87,7 +103,8 @@ class Evaluation:
             "records": self.records, "people": self.people, "true_pairs": self.true_pairs,
             "found_pairs": self.found_pairs, "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "threshold": self.thresholds.match, "review_threshold": self.thresholds.review,
-            "lost": dict(self.lost), "refused_by": dict(self.refused_by),
+            "lost": dict(self.lost), "refused_by": dict(self.refused_by), "contradicted": dict(self.contradicted),
+            "recall_ceiling": self.recall_ceiling,
             "by_variation": {k: {"true_pairs": t, "found": f, "wrong_pairs": self.false_by_variation.get(k, 0)}
                              for k, (t, f) in self.by_variation.items()},
             "unencodable": dict(self.unencodable), "notes": self.notes,
@@ -165,6 +182,11 @@ def evaluate(
             notes=list(result.notes), scored_pairs=result.scored_pairs, uncertain=result.uncertain_count,
         )  # fmt: skip
         _losses(con, tables, records, sorted(truth_pairs - found), number, thresholds, report)
+        # What the chain checks allow at best: the true pairs whose own two records they refuse.
+        known = evidence(con, tables, {number[x] for pair in truth_pairs for x in pair})
+        for a, b in truth_pairs:
+            if why := conflict(known[number[a]], known[number[b]]):
+                report.contradicted[why] += 1
         by: dict[str, list[int]] = {}
         for a, b in truth_pairs:
             for label in labels[a] | labels[b]:

@@ -56,6 +56,11 @@ def test_records_it_was_not_built_from_keep_a_floor(nusantara_report: assess.Eva
         total, found = report.by_variation[label]
         assert total > 20 and found / total >= 0.3, (label, total, found)
     assert any(note.startswith("match threshold") for note in report.notes), "it says how it chose"
+    # What the chain checks allow at best: true pairs whose own two records they refuse (a call name
+    # unlike the name, a mistyped NIK...), counted whether or not they were blocked.
+    assert report.contradicted["name"] > 10 and 0.5 < report.recall_ceiling < 1
+    assert sum(report.contradicted.values()) >= sum(report.refused_by.values())
+    assert "recall at most" in report.text()
 
 
 def test_a_year_only_or_an_estimated_age_is_the_same_child_as_her_full_birth_date() -> None:
