@@ -13,6 +13,7 @@ from jaga.linkage.matching.common import (
     GIVEN_CONFLICT,
     MAX_CLUSTER,
     NAME_CONFLICT,
+    NAME_LEVELS,
     SAME_WORDS,
     WITHIN,
     WITHIN_BITS,
@@ -43,10 +44,13 @@ class Evidence:
     name_n: int | None
     alias_n: int | None
     first_n: int | None
+    address: int | None = None  # the keyed hash of the home address (``overruled``)
+    postcode: int | None = None
 
 
 EVIDENCE_COLUMNS = ["nik", "sex", "dob", "dob_y", "dob_md", "dob_dm", "dob_ym", "dob_yd", "dob_w0", "dob_w1", "dob_w2",
-                    "name_bf", "alias_bf", "first_bf", "name_n", "alias_n", "first_n"]  # fmt: skip
+                    "name_bf", "alias_bf", "first_bf", "name_n", "alias_n", "first_n",
+                    "address_h", "postcode"]  # fmt: skip
 
 
 BITS_FROM = EVIDENCE_COLUMNS.index("name_bf")
@@ -138,9 +142,20 @@ def overruled(x: Evidence, y: Evidence) -> bool:
     """Whether a soft conflict between two records whose own pair scored at or above the match threshold
     is lifted by evidence the conflict does not weigh: two birth dates far apart are a mistake when the
     whole names are the same (a date typed from another record; namesakes with a strong score are
-    rarer). Hard conflicts are never lifted. (Names that differ under one whole birth date are not a
-    conflict at all: ``conflict``.)"""
-    return x.name is not None and x.name == y.name
+    rarer), or close (a typo, NAME_LEVELS[0]) and the home is the same (the address or the postcode).
+    A sibling at that home has another given name, hence a name below that level; a twin has the same
+    birth date. FEBRL's duplicates, whose birth dates are often rewritten: F1 0.977 to 0.980 on FEBRL4,
+    0.949 to 0.954 on FEBRL3; jaga synth's and the second generator's unchanged (ADR 0012). Hard
+    conflicts are never lifted. (Names that differ under one whole birth date are not a conflict at all:
+    ``conflict``.)"""
+    if x.name is None or y.name is None:
+        return False
+    if x.name == y.name:
+        return True
+    home = (x.address is not None and x.address == y.address) or (x.postcode is not None and x.postcode == y.postcode)
+    if not home or x.name_n is None or y.name_n is None:
+        return False
+    return dice(x.name, y.name, x.name_n, y.name_n, NAME_BITS) >= NAME_LEVELS[0]
 
 
 def _within_int(a: int | None, b: int | None, a_bits: int | None, b_bits: int | None) -> bool:
@@ -182,6 +197,14 @@ class Conflicts:
                 return ""  # lifted (``overruled``)
             return why
         return self.found.get((x, y), "")
+
+    def soft(self, x: int, y: int) -> bool:
+        """Whether the two records' own conflict is one ``overruled`` may lift (in a listed group or not)."""
+        if x in self.evidence_of and y in self.evidence_of:
+            why = conflict(self.evidence_of[x], self.evidence_of[y])
+        else:
+            why = self.found.get((x, y), "")
+        return bool(why) and why not in HARD_CONFLICTS
 
     def overruled_by(self, strong: set[tuple[int, int]]) -> None:
         """Pairs scored at or above the match threshold whose soft conflict ``overruled`` lifts."""

@@ -232,3 +232,26 @@ def test_a_large_run_scores_to_the_end_only_the_pairs_that_can_reach_the_review_
     )
     assert floored[1] == everything[1] and len(floored[1]) > 200
     assert floored[2] < everything[2], "fewer pairs scored to the end"
+
+
+def test_a_far_birth_date_is_lifted_for_a_name_spelled_one_letter_otherwise_at_the_same_home() -> None:
+    """A strong pair's birth-date conflict is a mistake where the whole names are the same, or the same up
+    to a typo and the home (address or postcode) is the same. A sibling at that home, another town's
+    child with the typo, and a name further apart keep it."""
+    from jaga.linkage.matching.clustering import overruled
+
+    home = {"address": "3 Downard Street, Malvern East", "postcode": "3142"}
+    records = [
+        ("a", {"full_name": "Josephine Dragheim", "date_of_birth": "1956-06-18", **home}),
+        ("typo", {"full_name": "Josefine Dragheim", "date_of_birth": "1916-02-18", **home}),
+        ("postcode", {"full_name": "Josephine Draghiem", "date_of_birth": "1916-02-18", "postcode": "3142"}),
+        ("sibling", {"full_name": "Joshua Dragheim", "date_of_birth": "1967-03-01", **home}),
+        ("elsewhere", {"full_name": "Josefine Dragheim", "date_of_birth": "1916-02-18", "postcode": "2000"}),
+        ("same", {"full_name": "Josephine Dragheim", "date_of_birth": "1916-02-18"}),
+    ]
+    con = matching.connect()
+    matching.load_rows(con, "records", [encode(KEYS, key, values) for key, values in records])
+    known = evidence(con, ["records"], range(len(records)))
+    assert all(conflict(known[0], known[n]) == "date_of_birth" for n in range(1, len(records)))
+    lifted = {key: overruled(known[0], known[n]) for n, (key, _values) in enumerate(records) if n}
+    assert lifted == {"typo": True, "postcode": True, "sibling": False, "elsewhere": False, "same": True}
