@@ -110,8 +110,8 @@ def floor_from_sample(
     pairs now known. ``choose_thresholds`` needs only the pairs at or above the review band, which is the
     REVIEW_MAX strongest below the match threshold: the floor leaves FLOOR_SAFETY times as many (as the
     sample counts them) and FLOOR_MARGIN bits below the match threshold the sample gives. SCORING_FLOOR
-    when the sample cannot tell or the review threshold is configured. At a million records of the second
-    generator three pairs in four that reached the name filters could not reach the band (ADR 0012)."""
+    when the sample cannot tell or the review threshold is configured. At a million FEBRL-shaped records
+    the pairs whose name filters are read fell from 5.9 to 4.2 million (ADR 0012)."""
     import math
 
     from splink.internals.misc import prob_to_match_weight

@@ -236,8 +236,8 @@ def test_a_large_run_scores_to_the_end_only_the_pairs_that_can_reach_the_review_
 
 def test_a_far_birth_date_is_lifted_for_a_name_spelled_one_letter_otherwise_at_the_same_home() -> None:
     """A strong pair's birth-date conflict is a mistake where the whole names are the same, or the same up
-    to a typo and the home (address or postcode) is the same. A sibling at that home, another town's
-    child with the typo, and a name further apart keep it."""
+    to a typo and the home (address or postcode) is the same. A sibling at that home (another given name)
+    and the same typo in another town keep it."""
     from jaga.linkage.matching.clustering import overruled
 
     home = {"address": "3 Downard Street, Malvern East", "postcode": "3142"}
