@@ -410,11 +410,10 @@ def section(results: list[dict], machine: str) -> str:
             f"Refused by the chain checks: {refused}."
         )
         if contradicted := b.get("contradicted"):
-            ceiling = b["recall_ceiling"]
             lines.append(
                 "  True pairs whose own two records the chain checks refuse: "
                 + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in contradicted.items())
-                + f" (without a lift, recall at most {ceiling:.3f}, F1 at most {2 * ceiling / (1 + ceiling):.3f})."
+                + f" (without a lift, recall at most {b['recall_ceiling']:.3f}, F1 at most {b['f1_ceiling']:.3f})."
             )
         variations = sorted(b["by_variation"].items(), key=lambda item: -item[1]["true_pairs"])
         if variations:

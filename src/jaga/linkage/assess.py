@@ -50,6 +50,11 @@ class Evaluation:
         return 1 - sum(self.contradicted.values()) / self.true_pairs if self.true_pairs else 1.0
 
     @property
+    def f1_ceiling(self) -> float:
+        """The F1 of ``recall_ceiling`` with every pair found true."""
+        return 2 * self.recall_ceiling / (1 + self.recall_ceiling)
+
+    @property
     def precision(self) -> float:
         return self.hits / self.found_pairs if self.found_pairs else 1.0
 
@@ -79,11 +84,10 @@ class Evaluation:
             for why, count in self.refused_by.most_common():
                 lines.append(f"  {why:<14} {count:>9,}")
         if self.contradicted:
-            ceiling = self.recall_ceiling
             lines.append(
                 f"True pairs whose two records the chain checks refuse (a strong score lifts some): "
-                f"{sum(self.contradicted.values()):,}; without lifts, recall at most {ceiling:.3f}, "
-                f"F1 at most {2 * ceiling / (1 + ceiling):.3f}."
+                f"{sum(self.contradicted.values()):,}; without lifts, recall at most {self.recall_ceiling:.3f}, "
+                f"F1 at most {self.f1_ceiling:.3f}."
             )
             for why, count in self.contradicted.most_common():
                 lines.append(f"  {why:<14} {count:>9,}")
@@ -104,7 +108,7 @@ class Evaluation:
             "found_pairs": self.found_pairs, "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "threshold": self.thresholds.match, "review_threshold": self.thresholds.review,
             "lost": dict(self.lost), "refused_by": dict(self.refused_by), "contradicted": dict(self.contradicted),
-            "recall_ceiling": self.recall_ceiling,
+            "recall_ceiling": self.recall_ceiling, "f1_ceiling": self.f1_ceiling,
             "by_variation": {k: {"true_pairs": t, "found": f, "wrong_pairs": self.false_by_variation.get(k, 0)}
                              for k, (t, f) in self.by_variation.items()},
             "unencodable": dict(self.unencodable), "notes": self.notes,

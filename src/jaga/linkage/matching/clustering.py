@@ -190,8 +190,12 @@ class Conflicts:
         self.evidence_of = evidence_of
         self.strong: set[tuple[int, int]] = set()
 
+    def _unlisted(self, x: int, y: int) -> bool:
+        """The two records are in a group too large to list: their conflict is worked out as asked."""
+        return x in self.evidence_of and y in self.evidence_of
+
     def between(self, x: int, y: int) -> str:
-        if x in self.evidence_of and y in self.evidence_of:
+        if self._unlisted(x, y):
             why = conflict(self.evidence_of[x], self.evidence_of[y])
             if why and why not in HARD_CONFLICTS and ((x, y) in self.strong or (y, x) in self.strong):
                 return ""  # lifted (``overruled``)
@@ -200,10 +204,7 @@ class Conflicts:
 
     def soft(self, x: int, y: int) -> bool:
         """Whether the two records' own conflict is one ``overruled`` may lift (in a listed group or not)."""
-        if x in self.evidence_of and y in self.evidence_of:
-            why = conflict(self.evidence_of[x], self.evidence_of[y])
-        else:
-            why = self.found.get((x, y), "")
+        why = conflict(self.evidence_of[x], self.evidence_of[y]) if self._unlisted(x, y) else self.found.get((x, y), "")
         return bool(why) and why not in HARD_CONFLICTS
 
     def overruled_by(self, strong: set[tuple[int, int]]) -> None:

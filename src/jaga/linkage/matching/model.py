@@ -321,3 +321,11 @@ def _double(weight: float) -> str:
     """A weight as a DOUBLE literal (DuckDB reads 1.25 as a DECIMAL, and sums of DECIMALs of different
     scales become 128-bit integers, several times slower)."""
     return f"CAST({weight!r} AS DOUBLE)"
+
+
+def _probability(weight: str) -> str:
+    """SQL for the probability of a total match weight in bits (the prior included), without overflow."""
+    return (
+        f"CASE WHEN {weight} >= 0 THEN 1.0 / (1.0 + power(2.0, -{weight})) "
+        f"ELSE power(2.0, {weight}) / (1.0 + power(2.0, {weight})) END"
+    )

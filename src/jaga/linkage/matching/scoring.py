@@ -23,6 +23,7 @@ from jaga.linkage.matching.model import (
     WORD_RULE,
     _count,
     _double,
+    _probability,
     _quiet,
     comparisons,
 )
@@ -162,14 +163,6 @@ def _usable_weight(spec: dict[str, Any], level: Any) -> float:
             return weight
     m, u = spec.get("m_probability"), spec.get("u_probability")
     return math.log2(m / u) if m and u else 0.0
-
-
-def _probability(weight: str) -> str:
-    """SQL for the probability of a total match weight in bits (the prior included), without overflow."""
-    return (
-        f"CASE WHEN {weight} >= 0 THEN 1.0 / (1.0 + power(2.0, -{weight})) "
-        f"ELSE power(2.0, {weight}) / (1.0 + power(2.0, {weight})) END"
-    )
 
 
 def _case(levels: list[tuple[str, float]]) -> str:

@@ -25,6 +25,7 @@ from jaga.linkage.matching.model import (
     SPLINK_BLOCKING,
     TRAINING_BLOCKS,
     _double,
+    _probability,
     _quiet,
     comparisons,
     term_frequencies,
@@ -114,12 +115,12 @@ def floor_from_sample(
     the pairs whose name filters are read fell from 5.9 to 4.2 million (ADR 0012)."""
     import math
 
-    from splink.internals.misc import prob_to_match_weight
+    from splink.internals.misc import bayes_factor_to_prob, match_weight_to_bayes_factor, prob_to_match_weight
 
     if given.review is not None:
         return given.review
-    odds = _double(prob_to_match_weight(share))
-    probabilities = f"(SELECT 1.0 / (1.0 + power(2.0, -(match_weight + {odds}))) AS match_probability FROM {sample})"
+    known = f"(match_weight + {_double(prob_to_match_weight(share))})"
+    probabilities = f"(SELECT {_probability(known)} AS match_probability FROM {sample})"
     match = given.match if given.match is not None else _match_threshold(con, probabilities)
     needed = math.ceil(FLOOR_SAFETY * REVIEW_MAX * fraction)
     row = con.execute(
@@ -129,7 +130,7 @@ def floor_from_sample(
     ).fetchall()
     if not row:
         return SCORING_FLOOR
-    margin = 1.0 / (1.0 + 2.0 ** -(prob_to_match_weight(match) - FLOOR_MARGIN))
+    margin = bayes_factor_to_prob(match_weight_to_bayes_factor(prob_to_match_weight(match) - FLOOR_MARGIN))
     return max(SCORING_FLOOR, min(row[0][0], margin))
 
 
