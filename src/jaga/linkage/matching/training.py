@@ -360,10 +360,8 @@ def estimate_share(con: duckdb.DuckDBPyConnection, scored: str, pairs: float, sh
     from splink.internals.misc import prob_to_match_weight
 
     for _step in range(50):
-        odds = _double(prob_to_match_weight(share))
-        total = con.execute(f"SELECT sum(1.0 / (1.0 + power(2.0, -(match_weight + {odds})))) FROM {scored}").fetchall()[
-            0
-        ][0]
+        known = f"(match_weight + {_double(prob_to_match_weight(share))})"
+        total = con.execute(f"SELECT sum({_probability(known)}) FROM {scored}").fetchall()[0][0]
         if not total or pairs <= 0:
             break
         found = min(max(total / pairs, 1e-12), 0.5)
