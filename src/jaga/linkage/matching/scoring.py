@@ -72,7 +72,7 @@ def score(
             f"CREATE OR REPLACE TABLE linkage_share_blocked AS SELECT * FROM {blocked} "
             f"WHERE hash(rid_l, rid_r) < {int(fraction * 2**64)}::UBIGINT"
         ).fetchall()
-        sample = predict(con, tables, linker, 1e-12, "linkage_share_blocked", out="linkage_share_scored")
+        sample = predict(con, tables, linker, 1e-12, "linkage_share_blocked", out="linkage_share_scored", stages=EVERY)
         prior = linker._settings_obj._probability_two_random_records_match
         share = estimate_share(con, sample, _pair_count(con, tables) * fraction, prior)
         if share is not None:
@@ -84,7 +84,7 @@ def score(
     elif trained:
         # Every blocked pair scored, for the share of matching pairs (``estimate_share``); then each
         # probability with that share, and only the pairs at or above the floor kept.
-        table = predict(con, tables, linker, 1e-12, blocked)
+        table = predict(con, tables, linker, 1e-12, blocked, stages=EVERY)
         prior = linker._settings_obj._probability_two_random_records_match
         share = estimate_share(con, table, _pair_count(con, tables), prior)
         if share is not None:
@@ -175,6 +175,11 @@ def _case(levels: list[tuple[str, float]]) -> str:
 # the given and family names (half the bits of a whole name, and one of them is often settled by its
 # hash) rule out the namesakes and the siblings that the wide blocking rules bring.
 STAGES = [["first_name", "family_name"], ["name"], ["address"]]
+
+
+# Every filter in one stage, for the runs that score every blocked pair (the floor prunes nothing): one
+# join of the filters instead of three.
+EVERY = [list(FILTER_COMPARISONS)]
 
 
 FILTERS_OF = {"name": ["name_bf", "alias_bf"], "first_name": ["first_bf"], "family_name": ["last_bf"]}
@@ -286,6 +291,7 @@ def predict(
     review: float,
     blocked: str | None = None,
     out: str = "linkage_predictions",
+    stages: list[list[str]] | None = None,
 ) -> str:
     """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
     ``predict`` scores them (tested), so that most pairs never touch their filters:
@@ -295,7 +301,8 @@ def predict(
        decided the level.
     2. the undecided filter comparisons are computed in stages (STAGES), each reading only the
        pairs whose best possible total (each undecided comparison at its best level) still reaches
-       ``review``; what is left at the end is scored.
+       ``review``; what is left at the end is scored. Where nothing is to be pruned (``review`` near
+       0: every pair scored), ``stages`` is EVERY, all filters in one.
     """
     from splink.internals.misc import prob_to_match_weight
 
@@ -334,7 +341,7 @@ def predict(
     ).fetchall()
     con.execute(f"DROP TABLE {blocked}").fetchall()
     pending = list(FILTER_COMPARISONS)
-    for stage in STAGES:
+    for stage in stages or STAGES:
         reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
         pending = [name for name in pending if name not in stage]
         filters = ", ".join(

@@ -99,6 +99,8 @@ def test_every_febrl_set_gets_an_answer_with_notes(files: list[str], recall_floo
     assert result.trained
     assert any(note.startswith("NIK is empty") for note in result.notes), result.notes
     assert any("found no pairs: skipped" in note for note in result.notes), "the NIK and phone blocks are skipped"
+    # No NIK and no regency: neither deterministic rule can find a pair, and the default share is said.
+    assert any(note.startswith("no pair agrees on the deterministic rules") for note in result.notes), result.notes
     # Without NIK and phone, the given name and the birth date are learned from other blocks (they kept
     # their starting weights before, and recall was 0.73 to 0.86).
     assert any("learn from it" in note for note in result.notes), result.notes
