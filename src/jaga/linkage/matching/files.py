@@ -101,7 +101,7 @@ def _filter_ok(value: str, size: int) -> bool:
 # In DuckDB every keyed hash (32 hex digits) and every filter's identity is held as a 64-bit hash of
 # it: joins and equality tests on integers are several times faster than on strings. That any two of
 # a million different values share one is a chance of about 3 in 100 million (ADR 0012). The scoring
-# joins on DuckDB's ``rowid``.
+# joins on each record's number (``rid``, its ``rowid`` as a column: ``training.number_records``).
 _SELECT = ", ".join(
     [
         "id AS unique_id",

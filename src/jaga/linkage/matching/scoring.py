@@ -221,9 +221,9 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     # Each rule's pairs as record numbers only (narrow joins: the fields are read once, below), then each
     # pair once. Testing each earlier rule on every pair a rule finds, so that a pair came only from the
     # first, read every rule's fields into every join: 5 s at a million records, against 1.5 s this way.
-    order = "" if two else " AND l.rowid < r.rowid"
+    order = "" if two else " AND l.rid < r.rid"
     rules = [
-        f"SELECT l.rowid AS rid_l, r.rowid AS rid_r FROM {left} l JOIN {right} r ON {rule}{order}" for rule in BLOCKING
+        f"SELECT l.rid AS rid_l, r.rid AS rid_r FROM {left} l JOIN {right} r ON {rule}{order}" for rule in BLOCKING
     ]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {out}_pairs AS SELECT DISTINCT rid_l, rid_r, NULL::BOOLEAN AS whole "
@@ -235,7 +235,7 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     sides_keys = []
     for n, table in enumerate(dict.fromkeys([left, right])):
         words = (
-            f"SELECT rowid AS rid, unnest({WORDS}) AS word, dob_y, dob_w0, dob_w1, dob_w2, regency, postcode "
+            f"SELECT rid, unnest({WORDS}) AS word, dob_y, dob_w0, dob_w1, dob_w2, regency, postcode "
             f"FROM {table} WHERE {WORDS} IS NOT NULL"
         )
         windows = " UNION ALL ".join(
@@ -250,7 +250,7 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         )
         # The whole name, joined (as a place is) only where one side has no birth year.
         by_name = (
-            f"SELECT {n} AS side, rowid AS rid, hash(name_h, 'whole') AS k, true AS place, dob_y IS NULL AS noyear, "
+            f"SELECT {n} AS side, rid, hash(name_h, 'whole') AS k, true AS place, dob_y IS NULL AS noyear, "
             f"true AS whole FROM {table} WHERE name_h IS NOT NULL"
         )
         sides_keys.append(f"(WITH w AS ({words}) {windows} UNION ALL {by_place} UNION ALL {by_name})")
@@ -268,18 +268,23 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     )
     # The word pairs a rule did not find (an anti-join on the pairs' numbers, cheaper than testing every
     # rule on each of millions of word pairs) join them; then every pair's fields, once, and its levels.
-    # The word pairs' own conditions (WORD_RULE) are tested there, on the fields read for the levels:
-    # reading them twice cost 1 s at a million records.
+    # The word pairs' own conditions (WORD_RULE) are computed there, on the fields read for the levels
+    # (reading them twice cost 1 s at a million records), and the pairs that fail them deleted after: as
+    # a filter, DuckDB made it a condition of the join, which then could not look records up by number.
     words_sql = (
         f"SELECT p.rid_l, p.rid_r, p.whole FROM ({shared}) p ANTI JOIN {out}_pairs o ON o.rid_l = p.rid_l AND "
         "o.rid_r = p.rid_r"
     )
     con.execute(f"INSERT INTO {out}_pairs WITH {keys} {words_sql}").fetchall()
+    keep = f"p.whole IS NULL OR (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
     joined = (
-        f"SELECT p.rid_l, p.rid_r, {sides} FROM {out}_pairs p JOIN {left} l ON l.rowid = p.rid_l "
-        f"JOIN {right} r ON r.rowid = p.rid_r WHERE p.whole IS NULL OR (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
+        f"SELECT p.rid_l, p.rid_r, {sides}, coalesce({keep}, false) AS keep FROM {out}_pairs p "
+        f"JOIN {left} l ON l.rid = p.rid_l JOIN {right} r ON r.rid = p.rid_r"
     )
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)} FROM ({joined})").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)}, keep FROM ({joined})"
+    ).fetchall()
+    con.execute(f"DELETE FROM {out} WHERE NOT keep").fetchall()
     con.execute(f"DROP TABLE {out}_pairs").fetchall()
     return out
 
@@ -313,7 +318,7 @@ def predict(
     floor = prob_to_match_weight(review)
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
-    joins = f"JOIN {left} l ON l.rowid = c.rid_l JOIN {right} r ON r.rowid = c.rid_r"
+    joins = f"JOIN {left} l ON l.rid = c.rid_l JOIN {right} r ON r.rid = c.rid_r"
 
     def weight_of(name: str, numbers: Iterable[int]) -> str:
         return f"CASE lv_{name} {' '.join(f'WHEN {n} THEN {_double(weights[name][n][1])}' for n in numbers)} END"

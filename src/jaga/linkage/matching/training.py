@@ -35,10 +35,21 @@ from jaga.linkage.matching.model import (
 def prepare(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
     """Before training: the fields that can be used, the contacts too shared to compare, the names'
     frequencies. Returns the notes for the run's summary."""
+    number_records(con, tables)
     notes = usable_fields(con, tables)
     notes += shared_contacts(con, tables)
     term_frequencies(con, tables)
     return notes
+
+
+def number_records(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Each record's number (its ``rowid``, which clustering reads) as a column, ``rid``, that scoring joins
+    on. DuckDB knows a stored column's range and joins on it through a table indexed by the number; it
+    hashes ``rowid``: 8 million pairs joined to a million records took 0.85 s on ``rowid`` and 0.23 s on
+    the column."""
+    for table in tables:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS rid BIGINT").fetchall()
+        con.execute(f"UPDATE {table} SET rid = rowid").fetchall()
 
 
 def _pair_count(con: duckdb.DuckDBPyConnection, tables: list[str]) -> float:
