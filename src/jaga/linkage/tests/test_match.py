@@ -136,12 +136,14 @@ def test_uncertain_pairs_lie_between_the_thresholds_and_across_clusters(files: d
     assert [p.probability for p in result.uncertain] == sorted((p.probability for p in result.uncertain), reverse=True)
 
 
+@pytest.mark.parametrize("stages", ["staged", "every filter at once"])
 @pytest.mark.parametrize("names", [["all"], ["a", "b"]])
-def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: list[str]) -> None:
-    """`predict` drops pairs that cannot reach the review threshold before comparing filters;
-    what it keeps, and each probability, must be what Splink's predict computes with the same model."""
+def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: list[str], stages: str) -> None:
+    """`predict` drops pairs that cannot reach the review threshold before comparing filters (in
+    stages, or all filters in one stage as where every pair is scored); what it keeps, and each
+    probability, must be what Splink's predict computes with the same model."""
     from jaga.linkage import matching
-    from jaga.linkage.matching.scoring import predict, predict_splink
+    from jaga.linkage.matching.scoring import EVERY, predict, predict_splink
     from jaga.linkage.matching.training import prepare, train
 
     con = matching.connect()
@@ -163,7 +165,7 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
             found[tuple(ids)] = probability
         return found
 
-    ours = rows(predict(con, tables, linker, review))
+    ours = rows(predict(con, tables, linker, review, stages=EVERY if stages == "every filter at once" else None))
     splinks = rows(predict_splink(linker, review))
     near = {key for key, p in {**ours, **splinks}.items() if abs(p - review) < 1e-9}  # rounding at the edge
     assert len(ours) > 100 and set(ours) - near == set(splinks) - near
