@@ -216,7 +216,8 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
     # Only the columns the levels read (not the blocking keys, postcode, ...): each is gathered for
     # millions of pairs from both sides.
-    narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS and f"{c}_l" in " ".join(levels)]
+    read = " ".join(levels)
+    narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS and f"{c}_l" in read]
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
     # Each rule's pairs as record numbers only (narrow joins: the fields are read once, below), then each
     # pair once. Testing each earlier rule on every pair a rule finds, so that a pair came only from the
