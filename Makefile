@@ -31,8 +31,11 @@ run: $(STAMP)
 	  trap "pkill -P $$worker 2>/dev/null; kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/jaga runserver 127.0.0.1:$(PORT)
 
+# The suite on up to four cores (pytest-xdist): each worker has its own test database and takes whole
+# files, so a module's server or demo is set up once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The API fuzzed against its OpenAPI schema for every role with every phase and more examples (about 11
 # minutes); `make test` runs the same on a small budget. Figures in docs/security.md.

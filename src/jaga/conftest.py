@@ -7,7 +7,7 @@ programme_officer, partner_hotel, system_admin; ``anonymous`` is a client withou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -44,8 +44,8 @@ def _load_regions() -> None:
 @pytest.fixture
 def regions(db: Any) -> None:
     """The real region list, loaded by the same service `jaga regions load` uses. It is loaded once for
-    the session when the test database is made (``django_db_setup``); a transactional test empties the
-    tables after it, and the tests after that load it again here."""
+    the session when the test database is made (``django_db_setup``) and again after each transactional
+    test, which empties the tables (``pytest_runtest_teardown``); here it is loaded only if missing."""
     _load_regions()
 
 
@@ -191,6 +191,28 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
         _load_regions()  # 552 rows every test reads: once, not once per test
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """Whether the test ran outside a rolled-back transaction (its tables are emptied when it ends)."""
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(by_marker or names & {"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test empties every table when it ends, the regions too: they are loaded again, so
+    that every test finds the database as the session made it whatever ran before it (``make test`` runs
+    the files on several workers, in an order that changes from run to run)."""
+    yield
+    # After the last test the session's fixtures are gone with the test database: nothing to load into.
+    if nextitem is not None and _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_regions()
 
 
 @pytest.fixture(autouse=True)
