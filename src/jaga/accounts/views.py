@@ -378,8 +378,14 @@ def user_detail_view(request: AuthedHttpRequest, user_id: Any) -> HttpResponse:
 @require_perm("accounts.manage_organisations")
 def organisation_list_view(request: AuthedHttpRequest) -> HttpResponse:
     from django.db.models import Count
+    from django.db.models.functions import Lower
 
-    organisations = Organisation.objects.select_related("jurisdiction").annotate(user_count=Count("users"))
+    # Counting the users groups the rows, and a grouped query drops the model's ordering: by name again.
+    organisations = (
+        Organisation.objects.select_related("jurisdiction")
+        .annotate(user_count=Count("users"))
+        .order_by(Lower("name"), "pk")
+    )
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 

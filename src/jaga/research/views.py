@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +30,13 @@ def incident_list_view(request: AuthedHttpRequest) -> HttpResponse:
     years = sorted(set(Incident.objects.values_list("year", flat=True)), reverse=True)
     provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("name").values_list("code", "name"))
     filters = IncidentFilterForm(request.GET or None, years=years, provinces=provinces)
-    found = Incident.objects.select_related("region").annotate(outlets=Count("sources"))
+    # Counting the outlets groups the rows, and a grouped query drops the model's ordering: given again,
+    # newest first, so that the pages neither repeat nor skip an incident.
+    found = (
+        Incident.objects.select_related("region")
+        .annotate(outlets=Count("sources"))
+        .order_by("-year", F("incident_on").desc(nulls_last=True), "-created_at", "-pk")
+    )
     if filters.is_valid():
         d = filters.cleaned_data
         if d["year"]:

@@ -180,6 +180,21 @@ def test_a_system_admin_creates_and_edits_organisations(
     }
 
 
+def test_the_organisations_are_listed_by_name_with_their_users(
+    login_client: Callable[..., Client], system_admin: User, caseworker_jakarta: User
+) -> None:
+    import re
+
+    # Made out of order: the list counts each one's users, a query that drops the model's ordering.
+    for name in ("Yayasan Zamrud (test)", "Aliansi Anak (test)", "Pusat Krisis (test)"):
+        Organisation.objects.create(name=name, type=Organisation.Type.NGO)
+    text = login_client(system_admin).get("/accounts/organisations/").content.decode()
+    names = re.findall(r'/accounts/organisations/[0-9a-f-]{36}/">([^<]+)</a>', text)
+    assert len(names) == Organisation.objects.count() and names == sorted(names, key=str.casefold)
+    row = text[text.index(caseworker_jakarta.organisation.name) :]
+    assert f'?organisation={caseworker_jakarta.organisation.pk}">1</a>' in row.split("</tr>")[0]
+
+
 def test_an_organisation_form_explains_bad_input(login_client: Callable[..., Client], system_admin: User) -> None:
     admin = login_client(system_admin)
     response = admin.post("/accounts/organisations/new/", {"name": "", "type": "bank", "jurisdiction": "99.99"})

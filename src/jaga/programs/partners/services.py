@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,11 @@ def partners(*, kind: str = "", province: str = "", programme: str = "") -> Quer
     in_force = Q(agreements__starts_on__lte=today) & (
         Q(agreements__ends_on__isnull=True) | Q(agreements__ends_on__gte=today)
     )
-    return query.annotate(agreements_in_force=Count("agreements", filter=in_force, distinct=True)).prefetch_related(
-        "programme_links"
+    # Counting the agreements groups the rows, and a grouped query drops the model's ordering: by name again.
+    return (
+        query.annotate(agreements_in_force=Count("agreements", filter=in_force, distinct=True))
+        .order_by(Lower("name"), "pk")
+        .prefetch_related("programme_links")
     )
 
 

@@ -81,5 +81,5 @@ def test_the_report_pages_pass_axe_and_the_edition_reads_on_a_phone_and_in_print
     cover.save(shots / "report-pdf-cover.png")
     drawn = pdf[5].render(scale=1.5).to_pil().convert("RGB")
     drawn.save(shots / "report-pdf-page-6.png")
-    teal = sum(1 for pixel in drawn.getdata() if pixel == (25, 122, 115))
+    teal = sum(1 for pixel in drawn.get_flattened_data() if pixel == (25, 122, 115))
     assert teal > 500, "a page of charts: the bars are drawn as vectors in the bars' colour"

@@ -4,6 +4,7 @@ group what several outlets reported, import all or nothing, and publish incident
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -90,6 +91,29 @@ def test_the_same_article_is_refused_and_another_outlet_is_grouped(programme_off
     assert figures(2025)["incidents"] == 2
     incident_ungroup(actor=programme_officer, incident=second)
     assert figures(2025)["incidents"] == 3
+
+
+def test_the_list_pages_newest_first_and_shows_every_incident_once(
+    programme_officer: User, login_client: Callable[..., Client]
+) -> None:
+    # 51 incidents, one page of 50 and one more: years in no order, so that the order shown is the list's
+    # own (the outlets are counted per incident, a query that drops the model's ordering).
+    for n in range(51):
+        year = 2015 + (n * 7) % 11
+        incident_record(
+            actor=programme_officer,
+            data=example(url=f"https://berita.example/{n}", incident_on=date(year, 1 + n % 12, 1),
+                         published_on=date(year, 12, 28), children={"15-17|female": 1 + n}),
+        )  # fmt: skip
+    client = login_client(programme_officer)
+    shown = []
+    for number in (1, 2):
+        text = client.get(f"/research/incidents/?page={number}").content.decode()
+        shown += re.findall(r'href="/research/incidents/([0-9a-f-]{36})/"', text)
+    assert sorted(shown) == sorted(str(pk) for pk in Incident.objects.values_list("pk", flat=True))
+    order = list(Incident.objects.filter(pk__in=shown).values_list("pk", "year", "incident_on"))
+    by_pk = {str(pk): (year, day) for pk, year, day in order}
+    assert [by_pk[pk] for pk in shown] == sorted(by_pk.values(), reverse=True), "newest first, on every page"
 
 
 def test_an_import_is_all_or_nothing_with_every_error_by_row_and_column(

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from jaga.accounts.models import Organisation
 from jaga.audit.models import AuditEvent
 from jaga.programs.partners.models import Agreement, Contact, PartnerProgramme
 
@@ -43,6 +44,14 @@ def test_the_directory_filters_by_type_province_and_programme_and_exports(
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "name" and [row[0] for row in rows[1:]] == [orgs["bali"].name]
+    # The whole directory by name, in the export and the API alike (the agreements counted per partner
+    # make a grouped query, which drops the model's ordering).
+    Organisation.objects.create(name="Aliansi Anak (test)", type=Organisation.Type.NGO)
+    everyone = load_workbook(io.BytesIO(client.get("/programs/partners/", {"format": "xlsx"}).content)).active
+    names = [row[0] for row in list(everyone.iter_rows(values_only=True))[1:]]
+    assert len(names) == Organisation.objects.filter(is_active=True).count() >= 7
+    assert names == sorted(names, key=str.casefold)
+    assert [p["name"] for p in client.get("/api/v1/programs/partners/").json()] == names
 
 
 def test_contacts_are_encrypted_shown_to_officers_and_every_view_is_audited(
