@@ -24,6 +24,16 @@ from jaga.linkage.matching.model import BLOCKING, WHOLE_CAP, WHOLE_NAME_RULE, WO
 # Where a missed true pair was lost, in pipeline order.
 LOST = ["not_blocked", "below_review", "review_band", "refused", "elsewhere"]
 
+# How a missed pair's two records look, from their plain names and birth dates (``shape``): the shapes
+# that in children's records are twins and siblings, which the chain checks keep apart on purpose.
+SHAPES = {
+    "names_alike": "names alike (every word of the shorter name close to one of the other's)",
+    "twin_shaped": "one name word shared, the others not, the same birth date (a twin's shape)",
+    "sibling_shaped": "one name word shared, the others not, not the same birth date (a sibling's shape)",
+    "no_word_shared": "no name word shared",
+}
+WORD_ALIKE = 0.8  # difflib's ratio at which two words of a name count as one word spelled otherwise
+
 
 @dataclass
 class Evaluation:
@@ -42,6 +52,7 @@ class Evaluation:
     scored_pairs: int = 0
     uncertain: int = 0
     contradicted: Counter = field(default_factory=Counter)  # chain check -> true pairs whose two records it refuses
+    shapes: Counter = field(default_factory=Counter)  # SHAPES -> missed true pairs whose two records look so
 
     @property
     def recall_ceiling(self) -> float:
@@ -91,6 +102,9 @@ class Evaluation:
             )
             for why, count in self.contradicted.most_common():
                 lines.append(f"  {why:<14} {count:>9,}")
+        if self.shapes:
+            lines.append("True pairs missed, by how their two records look (read from the test file's plain names):")
+            lines += [f"  {SHAPES[shape]}: {self.shapes[shape]:,}" for shape in SHAPES if self.shapes.get(shape)]
         if self.by_variation:
             lines += ["", "Recall by variation (pairs where either record has it):"]
             for label, (total, found) in sorted(self.by_variation.items(), key=lambda item: -item[1][0]):
@@ -108,7 +122,7 @@ class Evaluation:
             "found_pairs": self.found_pairs, "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "threshold": self.thresholds.match, "review_threshold": self.thresholds.review,
             "lost": dict(self.lost), "refused_by": dict(self.refused_by), "contradicted": dict(self.contradicted),
-            "recall_ceiling": self.recall_ceiling, "f1_ceiling": self.f1_ceiling,
+            "recall_ceiling": self.recall_ceiling, "f1_ceiling": self.f1_ceiling, "missed_by_shape": dict(self.shapes),
             "by_variation": {k: {"true_pairs": t, "found": f, "wrong_pairs": self.false_by_variation.get(k, 0)}
                              for k, (t, f) in self.by_variation.items()},
             "unencodable": dict(self.unencodable), "notes": self.notes,
@@ -186,6 +200,7 @@ def evaluate(
             notes=list(result.notes), scored_pairs=result.scored_pairs, uncertain=result.uncertain_count,
         )  # fmt: skip
         _losses(con, tables, records, sorted(truth_pairs - found), number, thresholds, report)
+        report.shapes = Counter(shape(rows_of[a], rows_of[b]) for a, b in truth_pairs - found)
         # What the chain checks allow at best: the true pairs whose own two records they refuse.
         known = evidence(con, tables, {number[x] for pair in truth_pairs for x in pair})
         for a, b in truth_pairs:
@@ -204,6 +219,34 @@ def evaluate(
         return report
     finally:
         con.close()
+
+
+def shape(x: dict[str, str], y: dict[str, str]) -> str:
+    """How two plain test records look (a key of SHAPES): their name words alike, one shared, or none,
+    and whether their whole birth dates are the same."""
+    from difflib import SequenceMatcher
+
+    from jaga.linkage import normalise
+
+    def words(row: dict[str, str]) -> list[str]:
+        name = row.get("full_name") or f"{row.get('given_name', '')} {row.get('family_name', '')}"
+        return normalise.name_tokens(name)
+
+    def exact(row: dict[str, str]) -> object:
+        try:
+            born = normalise.birth_date(row.get("date_of_birth", "") or "")
+        except ValueError:
+            return None
+        return born.exact if born else None
+
+    wx, wy = words(x), words(y)
+    close = sum(1 for u in wx if any(SequenceMatcher(None, u, v).ratio() >= WORD_ALIKE for v in wy))
+    if wx and wy and close >= min(len(wx), len(wy)):
+        return "names_alike"
+    if not close:
+        return "no_word_shared"
+    same_date = exact(x) is not None and exact(x) == exact(y)
+    return "twin_shaped" if same_date else "sibling_shaped"
 
 
 def _losses(

@@ -97,6 +97,21 @@ def test_the_command_prints_and_writes_the_evaluation(tmp_path: Path) -> None:
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["records"] == 800 and 0 < figures["f1"] <= 1
     assert sum(figures["lost"].values()) == figures["true_pairs"] - round(figures["recall"] * figures["true_pairs"])
+    # And how the missed pairs look: every one counted once, in the words a person reads.
+    assert sum(figures["missed_by_shape"].values()) == sum(figures["lost"].values())
+    assert "by how their two records look" in text and "names alike" in text
+
+
+def test_a_missed_pair_is_told_by_how_its_two_records_look() -> None:
+    """What a missed pair looks like, from the test file's plain names and dates: a twin's or a sibling's
+    shape (one name word shared, another replaced) is what the chain checks keep apart on purpose."""
+    child = {"full_name": "Budi Santoso", "date_of_birth": "2013-04-17"}
+    assert assess.shape(child, {"full_name": "Santoso Boedi", "date_of_birth": "2015"}) == "names_alike"
+    assert assess.shape(child, {"given_name": "Budi", "family_name": "Santosa"}) == "names_alike"
+    assert assess.shape(child, {"full_name": "Adi Santoso", "date_of_birth": "17/04/2013"}) == "twin_shaped"
+    assert assess.shape(child, {"full_name": "Adi Santoso", "date_of_birth": "2016-04-17"}) == "sibling_shaped"
+    assert assess.shape(child, {"full_name": "Adi Santoso", "date_of_birth": "not a date"}) == "sibling_shaped"
+    assert assess.shape(child, {"full_name": "Dedek", "date_of_birth": "2013-04-17"}) == "no_word_shared"
 
 
 def test_the_command_names_a_missing_truth_column(tmp_path: Path) -> None:
