@@ -416,12 +416,11 @@ def section(results: list[dict], machine: str) -> str:
                 + f" (without a lift, recall at most {b['recall_ceiling']:.3f}, F1 at most {b['f1_ceiling']:.3f})."
             )
         if shapes := b.get("missed_by_shape"):
-            shown = {"names_alike": "names alike", "twin_shaped": "a twin's shape (one name word shared, the same "
-                     "birth date)", "sibling_shaped": "a sibling's shape (one name word shared, another birth date)",
-                     "no_word_shared": "no name word shared"}  # fmt: skip
+            from jaga.linkage.assess import SHAPES
+
             lines.append(
                 "  Missed pairs by how their two records look: "
-                + ", ".join(f"{shown[k]} {shapes[k]:,}" for k in shown if shapes.get(k))
+                + "; ".join(f"{label} {shapes[k]:,}" for k, label in SHAPES.items() if shapes.get(k))
                 + "."
             )
         variations = sorted(b["by_variation"].items(), key=lambda item: -item[1]["true_pairs"])

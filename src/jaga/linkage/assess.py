@@ -15,8 +15,9 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from jaga.linkage import matching
+from jaga.linkage import matching, normalise
 from jaga.linkage.encoding import STANDARD, WORDS, Keys, encode_lenient
 from jaga.linkage.matching.clustering import HARD_CONFLICTS, Records, conflict, evidence, overruled
 from jaga.linkage.matching.model import BLOCKING, WHOLE_CAP, WHOLE_NAME_RULE, WORD_CAP, WORD_RULE
@@ -224,9 +225,6 @@ def evaluate(
 def shape(x: dict[str, str], y: dict[str, str]) -> str:
     """How two plain test records look (a key of SHAPES): their name words alike, one shared, or none,
     and whether their whole birth dates are the same."""
-    from difflib import SequenceMatcher
-
-    from jaga.linkage import normalise
 
     def words(row: dict[str, str]) -> list[str]:
         name = row.get("full_name") or f"{row.get('given_name', '')} {row.get('family_name', '')}"
@@ -245,8 +243,8 @@ def shape(x: dict[str, str], y: dict[str, str]) -> str:
         return "names_alike"
     if not close:
         return "no_word_shared"
-    same_date = exact(x) is not None and exact(x) == exact(y)
-    return "twin_shaped" if same_date else "sibling_shaped"
+    born = exact(x)
+    return "twin_shaped" if born is not None and born == exact(y) else "sibling_shaped"
 
 
 def _losses(
