@@ -150,6 +150,8 @@ def write_files(files: list[list[dict]], folder: Path) -> tuple[list[Path], list
 
 
 def match_encoded(paths: list[str]) -> dict:
+    import splink  # noqa: F401  (loaded before the clock starts, as match_plain loads it)
+
     from jaga.linkage import matching
 
     start = time.perf_counter()
