@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,22 +189,45 @@ FILTERS_OF["address"] = ["address_bf"]
 
 
 def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage_blocked") -> str:
-    """The first step of ``predict``, which needs no trained weights: every blocked pair once, as record
-    numbers (``rid_l``, ``rid_r``; found by the rules and the words, then made distinct), and ``whole``:
-    NULL for a rule's pair, else whether the whole name's key brought it. The word pairs' own conditions
-    (``KEEP``) are tested where ``predict`` reads the pairs' fields. A plain table, not a TEMP one, so
-    that ``score`` can make it on a second connection while Splink trains."""
+    """The first step of ``predict``, which needs no trained weights: every blocked pair once (found as
+    record numbers by the rules and the words, made distinct, then their fields read once), with the
+    level number of each comparison that needs no filter (as ``comparisons()`` lists its levels, the
+    missing level 0) and,
+    for the filter comparisons, 0 where one side is missing, 1 where the hashes are the same, NULL
+    where the filters must be compared. A plain table, not a TEMP one, so that ``score`` can make it
+    on a second connection while Splink trains."""
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
-    # Each rule's pairs as record numbers only (narrow joins: the fields are read once, by ``predict``),
-    # then each pair once. Testing each earlier rule on every pair a rule finds, so that a pair came only
-    # from the first, read every rule's fields into every join: 5 s at a million records, against 1.5 s.
+    levels = []
+    for comparison in comparisons():
+        name = comparison["output_column_name"]
+        if name in FILTER_COMPARISONS:
+            short = FILTER_COMPARISONS[name]
+            missing, same = f"{short}_h_l IS NULL OR {short}_h_r IS NULL", f"{short}_h_l = {short}_h_r"
+            if name in PARTS:
+                missing += f" OR {PART_SILENT}"
+            levels.append(f"CASE WHEN {missing} THEN 0 WHEN {same} THEN 1 END AS lv_{name}")
+            if f"{short}_h" in TF_COLUMNS:  # the name's frequency, for the weight of the exact level
+                levels.append(f"CASE WHEN {same} THEN {short}_tf_l END AS tf_{name}")
+            continue
+        whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
+        otherwise = next(n for sql, n in whens if sql == "ELSE")
+        cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
+        levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
+    # Only the columns the levels read (not the blocking keys, postcode, ...): each is gathered for
+    # millions of pairs from both sides.
+    read = " ".join(levels)
+    narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS and f"{c}_l" in read]
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in narrow)
+    # Each rule's pairs as record numbers only (narrow joins: the fields are read once, below), then each
+    # pair once. Testing each earlier rule on every pair a rule finds, so that a pair came only from the
+    # first, read every rule's fields into every join: 5 s at a million records, against 1.5 s this way.
     order = "" if two else " AND l.rid < r.rid"
     rules = [
         f"SELECT l.rid AS rid_l, r.rid AS rid_r FROM {left} l JOIN {right} r ON {rule}{order}" for rule in BLOCKING
     ]
     con.execute(
-        f"CREATE OR REPLACE TABLE {out} AS SELECT DISTINCT rid_l, rid_r, NULL::BOOLEAN AS whole "
+        f"CREATE OR REPLACE TEMP TABLE {out}_pairs AS SELECT DISTINCT rid_l, rid_r, NULL::BOOLEAN AS whole "
         f"FROM ({' UNION ALL '.join(rules)})"
     ).fetchall()
     # Then the pairs that share a word and a window of birth years, or a word and a regency when one
@@ -244,19 +268,26 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         "WHERE (NOT a.place OR a.noyear OR b.noyear) GROUP BY a.rid, b.rid"
     )
     # The word pairs a rule did not find (an anti-join on the pairs' numbers, cheaper than testing every
-    # rule on each of millions of word pairs) join them.
+    # rule on each of millions of word pairs) join them; then every pair's fields, once, and its levels.
+    # The word pairs' own conditions (WORD_RULE) are computed there, on the fields read for the levels
+    # (reading them twice cost 1 s at a million records), and the pairs that fail them deleted after: as
+    # a filter, DuckDB made it a condition of the join, which then could not look records up by number.
     words_sql = (
-        f"SELECT p.rid_l, p.rid_r, p.whole FROM ({shared}) p ANTI JOIN {out} o ON o.rid_l = p.rid_l AND "
+        f"SELECT p.rid_l, p.rid_r, p.whole FROM ({shared}) p ANTI JOIN {out}_pairs o ON o.rid_l = p.rid_l AND "
         "o.rid_r = p.rid_r"
     )
-    con.execute(f"INSERT INTO {out} WITH {keys} {words_sql}").fetchall()
+    con.execute(f"INSERT INTO {out}_pairs WITH {keys} {words_sql}").fetchall()
+    keep = f"p.whole IS NULL OR (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
+    joined = (
+        f"SELECT p.rid_l, p.rid_r, {sides}, coalesce({keep}, false) AS keep FROM {out}_pairs p "
+        f"JOIN {left} l ON l.rid = p.rid_l JOIN {right} r ON r.rid = p.rid_r"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)}, keep FROM ({joined})"
+    ).fetchall()
+    con.execute(f"DELETE FROM {out} WHERE NOT keep").fetchall()
+    con.execute(f"DROP TABLE {out}_pairs").fetchall()
     return out
-
-
-# Which blocked pairs are scored (over the pair ``p`` and its records ``l`` and ``r``): a rule's, a word
-# pair that meets WORD_RULE, a whole name's whose sexes agree. Tested in the join that reads the fields
-# for the weights (reading them twice cost 1 s at a million records).
-KEEP = f"(p.whole IS NULL OR (p.whole AND {SEXES_AGREE}) OR {WORD_RULE})"
 
 
 def predict(
@@ -269,20 +300,16 @@ def predict(
     stages: list[list[str]] | None = None,
 ) -> str:
     """Every blocked pair at or above ``review``, scored with Splink's trained weights exactly as its
-    ``predict`` scores them (tested), so that most pairs never touch most of their filters:
+    ``predict`` scores them (tested), so that most pairs never touch their filters:
 
-    1. the blocked pairs (``block``, unless already made) that ``KEEP`` keeps have their fields read
-       once, with the filters of the first stage: the comparisons that need no filter are weighed and
-       summed, the filter comparisons that a hash decides (missing, or the same) weighed, and the
-       first stage's filters compared.
-    2. the other filter comparisons are computed in stages (STAGES), each reading only the pairs whose
-       best possible total (each undecided comparison at its best level) still reaches ``review``;
-       what is left at the end is scored. Where nothing is to be pruned (``review`` near 0: every
-       pair scored), ``stages`` is EVERY, all filters in the first.
-
-    Until 2026-12-06 the first step was two (``block`` read the fields and stored each comparison's
-    level, then the first stage read the records again for its filters): at a million FEBRL-shaped records
-    8 million pairs were gathered twice and written twice, 6.0 s against 4.8 s now (ADR 0012)."""
+    1. the blocked pairs (``block``, unless already made) have their levels turned into weights: of
+       the comparisons that need no filter, summed, and of the filter comparisons, where a hash
+       decided the level.
+    2. the undecided filter comparisons are computed in stages (STAGES), each reading only the
+       pairs whose best possible total (each undecided comparison at its best level) still reaches
+       ``review``; what is left at the end is scored. Where nothing is to be pruned (``review`` near
+       0: every pair scored), ``stages`` is EVERY, all filters in one.
+    """
     from splink.internals.misc import prob_to_match_weight
 
     blocked = blocked or block(con, tables)
@@ -293,20 +320,18 @@ def predict(
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
     joins = f"JOIN {left} l ON l.rid = c.rid_l JOIN {right} r ON r.rid = c.rid_r"
-    first, *later = stages or STAGES
 
-    # The comparisons that need no filter, summed in their order; the stages add the filter comparisons.
-    known = [_double(prior)] + [_case(w) for name, w in weights.items() if name not in FILTER_COMPARISONS]
-    decided = []  # a filter comparison's weight where a hash decides its level (else NULL)
-    for name, short in FILTER_COMPARISONS.items():
-        missing, same = f"{short}_h_l IS NULL OR {short}_h_r IS NULL", f"{short}_h_l = {short}_h_r"
-        if name in PARTS:
-            missing += f" OR {PART_SILENT}"
-        exact = _double(weights[name][1][1])
+    def weight_of(name: str, numbers: Iterable[int]) -> str:
+        return f"CASE lv_{name} {' '.join(f'WHEN {n} THEN {_double(weights[name][n][1])}' for n in numbers)} END"
+
+    # The comparisons that need no filter summed in their order; the stages add the filter comparisons.
+    known = [_double(prior)]
+    known += [weight_of(name, range(len(w))) for name, w in weights.items() if name not in FILTER_COMPARISONS]
+    decided = [f"{weight_of(name, (0, 1))} AS d_{short}" for name, short in FILTER_COMPARISONS.items()]
+    for n, (name, short) in enumerate(FILTER_COMPARISONS.items()):
         if f"{short}_h" in TF_COLUMNS:  # Splink's TF adjustment: log2(u of the exact level) - log2(frequency)
-            exact += f" + {_double(math.log2(exact_u[name]))} - log2(greatest({short}_tf_l, {_double(TF_MINIMUM)}))"
-        absent = _double(weights[name][0][1])
-        decided.append(f"CASE WHEN {missing} THEN {absent} WHEN {same} THEN {exact} END AS d_{short}")
+            adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
+            decided[n] = f"{weight_of(name, (0, 1))} + CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END AS d_{short}"
     best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
 
     def reachable(pending: list[str]) -> str:
@@ -314,12 +339,20 @@ def predict(
         best_of = [f"coalesce(d_{FILTER_COMPARISONS[n]}, {_double(best[n])})" for n in pending]
         return f"{' + '.join(['known', *best_of])} >= {_double(floor)}"
 
-    def filters_of(stage: list[str]) -> list[str]:
-        return [c for name in stage for f in FILTERS_OF[name] for c in (f, _count(f))]
-
-    def compared(stage: list[str], pending: list[str], source: str) -> str:
-        """The stage's filter comparisons of the pairs of ``source`` (with the stage's filters as
-        ``{column}_l`` and ``{column}_r``): rid_l, rid_r, the total so far, the pending comparisons."""
+    # Each step's pairs are kept whole and the next step reads only those that can still reach
+    # ``review``: a filter on a stored column costs nothing, one on a computed column computes it twice.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT rid_l, rid_r, {' + '.join(known)} AS known, "
+        f"{', '.join(decided)} FROM {blocked}"
+    ).fetchall()
+    con.execute(f"DROP TABLE {blocked}").fetchall()
+    pending = list(FILTER_COMPARISONS)
+    for stage in stages or STAGES:
+        reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
+        pending = [name for name in pending if name not in stage]
+        filters = ", ".join(
+            f"l.{c} AS {c}_l, r.{c} AS {c}_r" for name in stage for f in FILTERS_OF[name] for c in (f, _count(f))
+        )
         # Each filter's common bits counted once, not once per level (DuckDB does not share them).
         common, total = [], ["known"]
         for name in stage:
@@ -328,39 +361,21 @@ def predict(
             common.append(f"CASE WHEN {undecided} IS NULL THEN {count} END AS common_{column}")
             levels = [(sql.replace(count, f"common_{column}"), weight) for sql, weight in weights[name][2:]]
             total.append(f"CASE WHEN {undecided} IS NOT NULL THEN {undecided} ELSE {_case(levels)} END")
+        counted = f"SELECT *, {', '.join(common)} FROM (SELECT c.*, {filters} FROM {reaching} c {joins})"
         kept = ["rid_l", "rid_r", f"{' + '.join(total)} AS known", *[f"d_{FILTER_COMPARISONS[n]}" for n in pending]]
-        return f"SELECT {', '.join(kept)} FROM (SELECT *, {', '.join(common)} FROM {source})"
-
-    # 1. Each kept pair's fields, once: what the weights read and the first stage's filters.
-    pending = [name for name in FILTER_COMPARISONS if name not in first]
-    read = " ".join([*known, *decided])
-    narrow = [c for c in COMPARED if not c.endswith("_bf") and c not in COUNTS and f"{c}_l" in read]
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in [*narrow, *filters_of(first)])
-    fields = (
-        f"SELECT p.rid_l, p.rid_r, {sides} FROM {blocked} p JOIN {left} l ON l.rid = p.rid_l "
-        f"JOIN {right} r ON r.rid = p.rid_r WHERE {KEEP}"
-    )
-    weighed = f"SELECT *, {' + '.join(known)} AS known, {', '.join(decided)} FROM ({fields})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE linkage_stage AS {compared(first, pending, f'({weighed})')}").fetchall()
-    con.execute(f"DROP TABLE {blocked}").fetchall()
-    # 2. Each later stage reads only the pairs that can still reach ``review``: a filter on a stored
-    # column costs nothing, one on a computed column computes it twice.
-    for stage in later:
-        reaching = f"(SELECT * FROM linkage_stage WHERE {reachable(pending)})"
-        pending = [name for name in pending if name not in stage]
-        sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in filters_of(stage))
-        source = f"(SELECT c.*, {sides} FROM {reaching} c {joins})"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE linkage_stage AS {compared(stage, pending, source)}").fetchall()
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE linkage_stage AS SELECT {', '.join(kept)} FROM ({counted})"
+        ).fetchall()
     probability = _probability("known")
     if two:
         ids = f"l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, '{left}' AS source_dataset_l, "
         ids += f"'{right}' AS source_dataset_r"
         ids += ", c.rid_l, c.rid_r"
     else:  # as Splink gives them: the smaller id on the left
-        first_id = "l.unique_id < r.unique_id"
+        first = "l.unique_id < r.unique_id"
         ids = ", ".join(
-            f"CASE WHEN {first_id} THEN {a}.unique_id ELSE {b}.unique_id END AS unique_id_{side}, "
-            f"CASE WHEN {first_id} THEN c.rid_{a} ELSE c.rid_{b} END AS rid_{side}"
+            f"CASE WHEN {first} THEN {a}.unique_id ELSE {b}.unique_id END AS unique_id_{side}, "
+            f"CASE WHEN {first} THEN c.rid_{a} ELSE c.rid_{b} END AS rid_{side}"
             for a, b, side in (("l", "r", "l"), ("r", "l", "r"))
         )
     con.execute(
