@@ -80,15 +80,18 @@ def _filter_comparison(column: str, levels: tuple[float, ...], name: str) -> dic
 
 # Term frequencies (Splink's, computed the same way by Jaga: the share of records with a name among those
 # with one): two records with the same rare name weigh more than two "Siti" or two "Putu". Applied to the
-# exact level of the whole, given and family names. TF_MINIMUM bounds the weight of a name seen once.
-TF_COLUMNS = {"name_h": "name_tf", "first_h": "first_tf", "last_h": "last_tf"}
+# exact level of the whole, given and family names, and of the birth date: a date that thousands of
+# records hold (a default written where the day was unknown, a date clipped to an age) says less than
+# a date few hold. TF_MINIMUM bounds the weight of a value seen once.
+TF_COLUMNS = {"name_h": "name_tf", "first_h": "first_tf", "last_h": "last_tf", "dob": "dob_tf"}
 
 
 TF_MINIMUM = 1e-5
 
 
 def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    """Each record's term frequency of its whole, given and family name (``TF_COLUMNS``), over all tables."""
+    """Each record's term frequency of its whole, given and family name and its birth date (``TF_COLUMNS``),
+    over all tables."""
     for column, tf in TF_COLUMNS.items():
         union = " UNION ALL ".join(f"SELECT {column} AS v FROM {t}" for t in tables)
         con.execute(
@@ -173,7 +176,8 @@ def comparisons() -> list[dict[str, Any]]:
     ]
     dob_levels = [
         _null("dob_y"),
-        _level("dob_l = dob_r", "exact"),
+        _level("dob_l = dob_r", "exact")
+        | {"tf_adjustment_column": "dob", "tf_adjustment_weight": 1.0, "tf_minimum_u_value": TF_MINIMUM},
         _level("dob_y_l = dob_y_r AND (dob_dm_l = dob_md_r OR dob_md_l = dob_dm_r)", "day and month swapped"),
         _level(f"{ONE_PART_DIFFERS}", "one part differs"),
         _level("dob_y_l = dob_y_r", "same year"),

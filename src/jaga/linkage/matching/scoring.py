@@ -214,6 +214,8 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
         otherwise = next(n for sql, n in whens if sql == "ELSE")
         cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
         levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
+        if column := _tf_column(comparison):  # the value's frequency, for the weight of the exact level
+            levels.append(f"CASE WHEN {column}_l = {column}_r THEN {TF_COLUMNS[column]}_l END AS tf_{name}")
     # Only the columns the levels read (not the blocking keys, postcode, ...): each is gathered for
     # millions of pairs from both sides.
     read = " ".join(levels)
@@ -326,7 +328,14 @@ def predict(
 
     # The comparisons that need no filter summed in their order; the stages add the filter comparisons.
     known = [_double(prior)]
-    known += [weight_of(name, range(len(w))) for name, w in weights.items() if name not in FILTER_COMPARISONS]
+    for comparison in comparisons():
+        name = comparison["output_column_name"]
+        if name in FILTER_COMPARISONS:
+            continue
+        known.append(weight_of(name, range(len(weights[name]))))
+        if _tf_column(comparison):  # Splink's TF adjustment of the exact level (level 1), as for the names
+            adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
+            known.append(f"CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END")
     decided = [f"{weight_of(name, (0, 1))} AS d_{short}" for name, short in FILTER_COMPARISONS.items()]
     for n, (name, short) in enumerate(FILTER_COMPARISONS.items()):
         if f"{short}_h" in TF_COLUMNS:  # Splink's TF adjustment: log2(u of the exact level) - log2(frequency)
@@ -399,8 +408,12 @@ class Scored:
 
 
 # The record columns the comparisons read.
-COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *HASHES, *COUNTS, "name_tf", "first_tf",
-            "last_tf"]  # fmt: skip
+COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *HASHES, *COUNTS, *TF_COLUMNS.values()]
+
+
+def _tf_column(comparison: dict[str, Any]) -> str | None:
+    """The column whose frequency adjusts the weight of a comparison's exact level (None if none)."""
+    return comparison["comparison_levels"][1].get("tf_adjustment_column")
 
 
 def level_labels() -> dict[str, dict[int, str]]:

@@ -124,6 +124,33 @@ def test_the_command_names_a_missing_truth_column(tmp_path: Path) -> None:
         call_command("linkage", "evaluate", str(path))
 
 
+def test_a_birth_date_that_many_records_hold_weighs_less_than_a_rare_one() -> None:
+    """The birth date's term frequency (model.TF_COLUMNS): two records of one name and one birth date
+    score lower when 40 other children hold that date (17 August written where the day was unknown, a
+    date clipped to an age; 1 January and 31 December already count as a year only) than two records
+    whose date no one else holds. Both names are held by two records each; 200 other children have names
+    and dates of their own."""
+    from datetime import date, timedelta
+
+    girl = {"sex": "perempuan"}
+    rows = [{"full_name": "Dewi Kartika", "date_of_birth": "2015-08-17", **girl} for _ in range(2)]
+    rows += [{"full_name": "Rina Wulandari", "date_of_birth": "2013-09-17", **girl} for _ in range(2)]
+    syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu", "ne", "pi", "ro", "su", "ta"]
+    names = [f"{a}{b}{c}n".capitalize() for a in syllables for b in syllables for c in syllables[:2]]
+    rows += [{"full_name": f"Anak {names[n]}", "date_of_birth": "2015-08-17"} for n in range(40)]
+    first = date(2008, 1, 2)
+    rows += [
+        {"full_name": f"Putri {names[100 + n]}", "date_of_birth": (first + timedelta(days=37 * n)).isoformat()}
+        for n in range(200)
+    ]
+    con = matching.connect()
+    matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
+    scored = score(con, ["records"], matching.Thresholds(match=0.5, review=0.001), lambda *_: None)
+    found = con.execute(f"SELECT unique_id_l, unique_id_r, match_probability FROM {scored.table}").fetchall()
+    probability = {(a, b): p for a, b, p in found}
+    assert probability[("0", "1")] < 0.5 < probability[("2", "3")], "the common date's pair is not matched"
+
+
 def test_a_word_shared_by_more_than_50_records_of_one_birth_window_brings_no_pair_by_itself() -> None:
     """WORD_CAP: 60 girls born in 2012 share the word "Siti" and nothing else; 3 share the rarer word
     "Kinanthi". Only the rarer word's pairs are blocked (a common word's would be mostly namesakes)."""
