@@ -105,9 +105,18 @@ def score(
     return Scored(table, scored, trained, notes, thresholds, share)
 
 
-def predict_splink(linker: Any, review: float) -> str:
+def predict_splink(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float) -> str:
     """Splink's own prediction (the reference ``predict`` is tested against): every blocked pair at or
-    above ``review``, in a table of ids and probabilities."""
+    above ``review``, in a table of ids and probabilities, with Jaga's term frequencies (Splink would count
+    its own, with the record itself: ``model.term_frequencies``)."""
+    union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in tables)
+    for column, tf in TF_COLUMNS.items():
+        con.execute(
+            f"CREATE OR REPLACE TABLE linkage_tf_{column} AS SELECT DISTINCT {column}, {tf} AS tf_{column} "
+            f"FROM ({union}) WHERE {column} IS NOT NULL"
+        ).fetchall()
+        frame = linker._db_api.register(f"linkage_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(frame, column)
     return _quiet(lambda: linker.inference.predict(threshold_match_probability=review)).physical_name
 
 

@@ -166,7 +166,7 @@ def test_the_two_pass_scoring_gives_splinks_own_predictions(files: dict, names: 
         return found
 
     ours = rows(predict(con, tables, linker, review, stages=EVERY if stages == "every filter at once" else None))
-    splinks = rows(predict_splink(linker, review))
+    splinks = rows(predict_splink(con, tables, linker, review))
     near = {key for key, p in {**ours, **splinks}.items() if abs(p - review) < 1e-9}  # rounding at the edge
     assert len(ours) > 100 and set(ours) - near == set(splinks) - near
     assert max(abs(ours[key] - splinks[key]) for key in set(ours) & set(splinks)) < 1e-9
