@@ -106,9 +106,8 @@ def score(
 
 
 def predict_splink(con: duckdb.DuckDBPyConnection, tables: list[str], linker: Any, review: float) -> str:
-    """Splink's own prediction (the reference ``predict`` is tested against): every blocked pair at or
-    above ``review``, in a table of ids and probabilities, with Jaga's term frequencies (Splink would count
-    its own, with the record itself: ``model.term_frequencies``)."""
+    """Splink's own prediction (the reference ``predict`` is tested against): every blocked pair at or above
+    ``review`` (ids, probabilities), with Jaga's term frequencies (``model.term_frequencies``), not its own."""
     union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in tables)
     for column, tf in TF_COLUMNS.items():
         con.execute(
@@ -201,10 +200,9 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     """The first step of ``predict``, which needs no trained weights: every blocked pair once (found as
     record numbers by the rules and the words, made distinct, then their fields read once), with the
     level number of each comparison that needs no filter (as ``comparisons()`` lists its levels, the
-    missing level 0) and,
-    for the filter comparisons, 0 where one side is missing, 1 where the hashes are the same, NULL
-    where the filters must be compared. A plain table, not a TEMP one, so that ``score`` can make it
-    on a second connection while Splink trains."""
+    missing level 0) and, for the filter comparisons, 0 where one side is missing, 1 where the hashes are
+    the same, NULL where the filters must be compared; and the frequency of an exact value (``tf_``). A
+    plain table, not a TEMP one, so that ``score`` can make it on a second connection while Splink trains."""
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
     levels = []

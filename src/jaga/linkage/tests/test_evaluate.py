@@ -128,20 +128,20 @@ def test_a_birth_date_that_many_records_hold_weighs_less_than_a_rare_one() -> No
     """The birth date's term frequency (model.TF_COLUMNS): two records of one name and one birth date
     score lower when 40 other children hold that date (17 August written where the day was unknown, a
     date clipped to an age; 1 January and 31 December already count as a year only) than two records
-    whose date no one else holds. Both names are held by two records each; 200 other children have names
-    and dates of their own."""
+    whose date no one else holds. Both names are held by two records each; 460 other children have names
+    and dates of their own (below MIN_TRAINING records no frequency is counted: every value weighs the same)."""
     from datetime import date, timedelta
 
     girl = {"sex": "perempuan"}
     rows = [{"full_name": "Dewi Kartika", "date_of_birth": "2015-08-17", **girl} for _ in range(2)]
     rows += [{"full_name": "Rina Wulandari", "date_of_birth": "2013-09-17", **girl} for _ in range(2)]
     syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu", "ne", "pi", "ro", "su", "ta"]
-    names = [f"{a}{b}{c}n".capitalize() for a in syllables for b in syllables for c in syllables[:2]]
+    names = [f"{a}{b}{c}n".capitalize() for a in syllables for b in syllables for c in syllables[:3]]
     rows += [{"full_name": f"Anak {names[n]}", "date_of_birth": "2015-08-17"} for n in range(40)]
     first = date(2008, 1, 2)
     rows += [
-        {"full_name": f"Putri {names[100 + n]}", "date_of_birth": (first + timedelta(days=37 * n)).isoformat()}
-        for n in range(200)
+        {"full_name": f"Putri {names[100 + n]}", "date_of_birth": (first + timedelta(days=13 * n)).isoformat()}
+        for n in range(460)
     ]
     con = matching.connect()
     matching.load_rows(con, "records", [encode(KEYS, str(n), row) for n, row in enumerate(rows)])
