@@ -97,6 +97,10 @@ def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     only a pair holds looks twice as common as it is, and in a small file the pair's own birth dates
     weighed less than the average date (FEBRL2 0.964 to 0.959; ADR 0012, 2026-12-06, fourth)."""
     records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
+    exact = [c["comparison_levels"][1] for c in comparisons()]
+    average = {
+        level["tf_adjustment_column"]: level["u_probability"] for level in exact if "tf_adjustment_column" in level
+    }
     for column, tf in TF_COLUMNS.items():
         union = " UNION ALL ".join(f"SELECT {column} AS v FROM {t}" for t in tables)
         total = f"(SELECT count(v) FROM ({union}))"
@@ -104,8 +108,7 @@ def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
         if records < MIN_TRAINING:
             # Too few records to say how common a value is (in two records of one child every value they
             # share is "held by all"): each weighs as the average agreement, the exact level's u.
-            comparison = {"name_h": "name", "first_h": "first_name", "last_h": "family_name", "dob": "date_of_birth"}
-            share = _double(PRIORS[comparison[column]][0][1])
+            share = _double(average[column])
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE linkage_tf AS SELECT v, {share} AS tf FROM ({union}) WHERE v IS NOT NULL "
             "GROUP BY v"

@@ -214,13 +214,11 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
             if name in PARTS:
                 missing += f" OR {PART_SILENT}"
             levels.append(f"CASE WHEN {missing} THEN 0 WHEN {same} THEN 1 END AS lv_{name}")
-            if f"{short}_h" in TF_COLUMNS:  # the name's frequency, for the weight of the exact level
-                levels.append(f"CASE WHEN {same} THEN {short}_tf_l END AS tf_{name}")
-            continue
-        whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
-        otherwise = next(n for sql, n in whens if sql == "ELSE")
-        cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
-        levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
+        else:
+            whens = [(level["sql_condition"], n) for n, level in enumerate(comparison["comparison_levels"])]
+            otherwise = next(n for sql, n in whens if sql == "ELSE")
+            cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
+            levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
         if column := _tf_column(comparison):  # the value's frequency, for the weight of the exact level
             levels.append(f"CASE WHEN {column}_l = {column}_r THEN {TF_COLUMNS[column]}_l END AS tf_{name}")
     # Only the columns the levels read (not the blocking keys, postcode, ...): each is gathered for
@@ -333,21 +331,21 @@ def predict(
     def weight_of(name: str, numbers: Iterable[int]) -> str:
         return f"CASE lv_{name} {' '.join(f'WHEN {n} THEN {_double(weights[name][n][1])}' for n in numbers)} END"
 
-    # The comparisons that need no filter summed in their order; the stages add the filter comparisons.
-    known = [_double(prior)]
+    def adjusted(name: str) -> str:
+        """Splink's TF adjustment of the exact level (level 1): log2(u of the exact level) - log2(frequency)."""
+        adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
+        return f" + CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END"
+
+    # The comparisons that need no filter summed in their order (``known``); of the filter comparisons,
+    # the weight where a hash decided the level (``decided``); the stages add the rest.
+    known, decided = [_double(prior)], []
     for comparison in comparisons():
         name = comparison["output_column_name"]
+        tf = adjusted(name) if _tf_column(comparison) else ""
         if name in FILTER_COMPARISONS:
-            continue
-        known.append(weight_of(name, range(len(weights[name]))))
-        if _tf_column(comparison):  # Splink's TF adjustment of the exact level (level 1), as for the names
-            adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
-            known.append(f"CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END")
-    decided = [f"{weight_of(name, (0, 1))} AS d_{short}" for name, short in FILTER_COMPARISONS.items()]
-    for n, (name, short) in enumerate(FILTER_COMPARISONS.items()):
-        if f"{short}_h" in TF_COLUMNS:  # Splink's TF adjustment: log2(u of the exact level) - log2(frequency)
-            adjust = f"{_double(math.log2(exact_u[name]))} - log2(greatest(tf_{name}, {_double(TF_MINIMUM)}))"
-            decided[n] = f"{weight_of(name, (0, 1))} + CASE WHEN lv_{name} = 1 THEN {adjust} ELSE 0 END AS d_{short}"
+            decided.append(f"{weight_of(name, (0, 1))}{tf} AS d_{FILTER_COMPARISONS[name]}")
+        else:
+            known.append(f"{weight_of(name, range(len(weights[name])))}{tf}")
     best = {name: max(weight for _sql, weight in weights[name][2:]) for name in FILTER_COMPARISONS}
 
     def reachable(pending: list[str]) -> str:
