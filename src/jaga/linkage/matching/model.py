@@ -266,8 +266,10 @@ BLOCKING = [
 # per word and window (or word and regency): a key held by more than WORD_CAP records (a common name of
 # one age: Siti, Putri, Rizky) brings no pair by itself, its pairs being mostly namesakes. With a cap of
 # 500, 100,000 records of the second generator brought 14 million pairs and blocking took a minute; with
-# 50, 0.7 million pairs, 2 s, and the same F1 (docs/benchmarks.md).
-WORD_CAP = 50
+# 50, 0.7 million pairs (0.85 million with the rules of 2026-12-06), 2 s, and the same F1; with 25,
+# 0.43 million, and at a million FEBRL-shaped records 7.2 instead of 8.2 million, every set's F1 the same
+# or 0.001 higher; with 10 or 5, recall began to fall (ADR 0012, 2026-12-06, fifth).
+WORD_CAP = 25
 
 
 WHOLE_CAP = 12  # the same for a whole name (see WHOLE_NAME_RULE)
