@@ -122,12 +122,19 @@ class Evaluation:
             "records": self.records, "people": self.people, "true_pairs": self.true_pairs,
             "found_pairs": self.found_pairs, "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "threshold": self.thresholds.match, "review_threshold": self.thresholds.review,
-            "lost": dict(self.lost), "refused_by": dict(self.refused_by), "contradicted": dict(self.contradicted),
+            # largest first, ties by name: the same report in the same order on every run
+            "lost": _ordered(self.lost), "refused_by": _ordered(self.refused_by),
+            "contradicted": _ordered(self.contradicted),
             "recall_ceiling": self.recall_ceiling, "f1_ceiling": self.f1_ceiling, "missed_by_shape": dict(self.shapes),
             "by_variation": {k: {"true_pairs": t, "found": f, "wrong_pairs": self.false_by_variation.get(k, 0)}
                              for k, (t, f) in self.by_variation.items()},
             "unencodable": dict(self.unencodable), "notes": self.notes,
         }  # fmt: skip
+
+
+def _ordered(counts: Counter) -> dict:
+    """The counts largest first, ties by name."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def encode_all(keys: Keys, rows: Iterable[dict[str, str]], unencodable: Counter) -> list[dict[str, str]]:
