@@ -77,6 +77,10 @@ class Thresholds:
 
 # The share of matching pairs is estimated from at most this many blocked pairs, fully scored.
 SHARE_PAIRS = 500_000
+# A pair's place in that sample: its two records' id hashes (``training.number_records``; each file's with
+# its place, so that one id in two files does not give 0) combined whichever side each is on, so that one
+# file gives one sample however its records were numbered. As cheap as reading the record numbers.
+PAIR_HASH = "xor(l.id_h, r.id_h)"
 
 
 # With thresholds chosen from the model, pairs below this are never scored to the end nor shown.

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from jaga.linkage.encoding import BLOOM_COLUMNS, COUNTS, HASHES, WORDS
-from jaga.linkage.matching.common import SCORING_FLOOR, SHARE_PAIRS, Pair, Progress, Thresholds
+from jaga.linkage.matching.common import PAIR_HASH, SCORING_FLOOR, SHARE_PAIRS, Pair, Progress, Thresholds
 from jaga.linkage.matching.model import (
     BLOCKING,
     PART_SILENT,
@@ -70,7 +70,7 @@ def score(
         fraction = SHARE_PAIRS / blocked_count
         con.execute(
             f"CREATE OR REPLACE TABLE linkage_share_blocked AS SELECT * FROM {blocked} "
-            f"WHERE hash(rid_l, rid_r) < {int(fraction * 2**64)}::UBIGINT"
+            f"WHERE pair_h < {int(fraction * 2**64)}::UBIGINT"
         ).fetchall()
         sample = predict(con, tables, linker, 1e-12, "linkage_share_blocked", out="linkage_share_scored", stages=EVERY)
         prior = linker._settings_obj._probability_two_random_records_match
@@ -201,8 +201,9 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     record numbers by the rules and the words, made distinct, then their fields read once), with the
     level number of each comparison that needs no filter (as ``comparisons()`` lists its levels, the
     missing level 0) and, for the filter comparisons, 0 where one side is missing, 1 where the hashes are
-    the same, NULL where the filters must be compared; and the frequency of an exact value (``tf_``). A
-    plain table, not a TEMP one, so that ``score`` can make it on a second connection while Splink trains."""
+    the same, NULL where the filters must be compared; the frequency of an exact value (``tf_``); and the
+    pair's place in the share sample (``pair_h``: PAIR_HASH). A plain table, not a TEMP one, so that
+    ``score`` can make it on a second connection while Splink trains."""
     two = len(tables) > 1
     left, right = tables[0], tables[-1]
     levels = []
@@ -286,11 +287,11 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
     con.execute(f"INSERT INTO {out}_pairs WITH {keys} {words_sql}").fetchall()
     keep = f"p.whole IS NULL OR (p.whole AND {SEXES_AGREE}) OR {WORD_RULE}"
     joined = (
-        f"SELECT p.rid_l, p.rid_r, {sides}, coalesce({keep}, false) AS keep FROM {out}_pairs p "
+        f"SELECT p.rid_l, p.rid_r, {sides}, {PAIR_HASH} AS pair_h, coalesce({keep}, false) AS keep FROM {out}_pairs p "
         f"JOIN {left} l ON l.rid = p.rid_l JOIN {right} r ON r.rid = p.rid_r"
     )
     con.execute(
-        f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)}, keep FROM ({joined})"
+        f"CREATE OR REPLACE TABLE {out} AS SELECT rid_l, rid_r, {', '.join(levels)}, pair_h, keep FROM ({joined})"
     ).fetchall()
     con.execute(f"DELETE FROM {out} WHERE NOT keep").fetchall()
     con.execute(f"DROP TABLE {out}_pairs").fetchall()
