@@ -97,17 +97,14 @@ def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     only a pair holds looks twice as common as it is, and in a small file the pair's own birth dates
     weighed less than the average date (FEBRL2 0.964 to 0.959; ADR 0012, 2026-12-06, fourth)."""
     records = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
-    exact = [c["comparison_levels"][1] for c in comparisons()]
-    average = {
-        level["tf_adjustment_column"]: level["u_probability"] for level in exact if "tf_adjustment_column" in level
-    }
+    # Too few records to say how common a value is (in two records of one child every value they share
+    # is "held by all"): each weighs as the average agreement, the exact level's u.
+    average = {tf_column(c): c["comparison_levels"][1]["u_probability"] for c in comparisons() if tf_column(c)}
     for column, tf in TF_COLUMNS.items():
         union = " UNION ALL ".join(f"SELECT {column} AS v FROM {t}" for t in tables)
         total = f"(SELECT count(v) FROM ({union}))"
         share = f"(count(*) - 1)::DOUBLE / greatest({total} - 1, 1)"
         if records < MIN_TRAINING:
-            # Too few records to say how common a value is (in two records of one child every value they
-            # share is "held by all"): each weighs as the average agreement, the exact level's u.
             share = _double(average[column])
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE linkage_tf AS SELECT v, {share} AS tf FROM ({union}) WHERE v IS NOT NULL "
@@ -117,6 +114,16 @@ def term_frequencies(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
             con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {tf} DOUBLE").fetchall()
             con.execute(f"UPDATE {table} SET {tf} = f.tf FROM linkage_tf f WHERE {table}.{column} = f.v").fetchall()
         con.execute("DROP TABLE linkage_tf").fetchall()
+
+
+def tf_column(comparison: dict[str, Any]) -> str | None:
+    """The column whose frequency adjusts the weight of a comparison's exact level (None if none)."""
+    return comparison["comparison_levels"][1].get("tf_adjustment_column")
+
+
+def _with_tf(level: dict[str, Any], column: str) -> dict[str, Any]:
+    """An exact level weighed by how common its value is (Splink's term-frequency adjustment)."""
+    return level | {"tf_adjustment_column": column, "tf_adjustment_weight": 1.0, "tf_minimum_u_value": TF_MINIMUM}
 
 
 # The given and family names say nothing more when the whole names are the same: counted again, the
@@ -133,9 +140,7 @@ def _exact(column: str) -> dict[str, Any]:
     exact level weighs by how common the name is (TF)."""
     hashed = f"{column[:-3]}_h"
     level = _level(f"{hashed}_l = {hashed}_r", "exact")
-    if hashed in TF_COLUMNS:
-        level.update(tf_adjustment_column=hashed, tf_adjustment_weight=1.0, tf_minimum_u_value=TF_MINIMUM)
-    return level
+    return _with_tf(level, hashed) if hashed in TF_COLUMNS else level
 
 
 def _hash_comparison(column: str) -> dict[str, Any]:
@@ -191,8 +196,7 @@ def comparisons() -> list[dict[str, Any]]:
     ]
     dob_levels = [
         _null("dob_y"),
-        _level("dob_l = dob_r", "exact")
-        | {"tf_adjustment_column": "dob", "tf_adjustment_weight": 1.0, "tf_minimum_u_value": TF_MINIMUM},
+        _with_tf(_level("dob_l = dob_r", "exact"), "dob"),
         _level("dob_y_l = dob_y_r AND (dob_dm_l = dob_md_r OR dob_md_l = dob_dm_r)", "day and month swapped"),
         _level(f"{ONE_PART_DIFFERS}", "one part differs"),
         _level("dob_y_l = dob_y_r", "same year"),

@@ -26,6 +26,7 @@ from jaga.linkage.matching.model import (
     _probability,
     _quiet,
     comparisons,
+    tf_column,
 )
 from jaga.linkage.matching.training import (
     _pair_count,
@@ -220,7 +221,7 @@ def block(con: duckdb.DuckDBPyConnection, tables: list[str], out: str = "linkage
             otherwise = next(n for sql, n in whens if sql == "ELSE")
             cases = " ".join(f"WHEN {sql} THEN {n}" for sql, n in whens if sql != "ELSE")
             levels.append(f"CASE {cases} ELSE {otherwise} END AS lv_{name}")
-        if column := _tf_column(comparison):  # the value's frequency, for the weight of the exact level
+        if column := tf_column(comparison):  # the value's frequency, for the weight of the exact level
             levels.append(f"CASE WHEN {column}_l = {column}_r THEN {TF_COLUMNS[column]}_l END AS tf_{name}")
     # Only the columns the levels read (not the blocking keys, postcode, ...): each is gathered for
     # millions of pairs from both sides.
@@ -342,7 +343,7 @@ def predict(
     known, decided = [_double(prior)], []
     for comparison in comparisons():
         name = comparison["output_column_name"]
-        tf = adjusted(name) if _tf_column(comparison) else ""
+        tf = adjusted(name) if tf_column(comparison) else ""
         if name in FILTER_COMPARISONS:
             decided.append(f"{weight_of(name, (0, 1))}{tf} AS d_{FILTER_COMPARISONS[name]}")
         else:
@@ -415,11 +416,6 @@ class Scored:
 
 # The record columns the comparisons read.
 COMPARED = [*BLOOM_COLUMNS, "name_h", "first_h", "last_h", "address_h", *HASHES, *COUNTS, *TF_COLUMNS.values()]
-
-
-def _tf_column(comparison: dict[str, Any]) -> str | None:
-    """The column whose frequency adjusts the weight of a comparison's exact level (None if none)."""
-    return comparison["comparison_levels"][1].get("tf_adjustment_column")
 
 
 def level_labels() -> dict[str, dict[int, str]]:
