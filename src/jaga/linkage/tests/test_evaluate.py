@@ -25,6 +25,12 @@ from jaga.linkage.tests import nusantara
 KEYS = Keys(b"evaluation-test-secret-0123456789")
 
 
+def made_up_names() -> list[str]:
+    """1,000 made-up name words, no two alike (each held by one record unless a test repeats it)."""
+    syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu"]
+    return [f"{a}{b}{c}r".capitalize() for a in syllables for b in syllables for c in syllables]
+
+
 @pytest.fixture(scope="module")
 def nusantara_report() -> assess.Evaluation:
     rows = nusantara.generate(3000, seed=3000)
@@ -135,8 +141,7 @@ def test_a_birth_date_that_many_records_hold_weighs_less_than_a_rare_one() -> No
     girl = {"sex": "perempuan"}
     rows = [{"full_name": "Dewi Kartika", "date_of_birth": "2015-08-17", **girl} for _ in range(2)]
     rows += [{"full_name": "Rina Wulandari", "date_of_birth": "2013-09-17", **girl} for _ in range(2)]
-    syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu", "ne", "pi", "ro", "su", "ta"]
-    names = [f"{a}{b}{c}n".capitalize() for a in syllables for b in syllables for c in syllables[:3]]
+    names = made_up_names()
     rows += [{"full_name": f"Anak {names[n]}", "date_of_birth": "2015-08-17"} for n in range(40)]
     first = date(2008, 1, 2)
     rows += [
@@ -155,8 +160,7 @@ def test_a_word_shared_by_more_than_word_cap_records_of_one_birth_window_brings_
     """WORD_CAP: ten more girls than the cap, born in 2012, share the word "Siti" and nothing else; 3 share
     the rarer word "Kinanthi". Only the rarer word's pairs are blocked (a common word's would be mostly
     namesakes)."""
-    syllables = ["ba", "ci", "du", "fe", "go", "hu", "ji", "ke", "lo", "mu"]
-    unique = [f"{a}{b}{c}r".capitalize() for a in syllables for b in syllables for c in syllables]  # no two alike
+    unique = made_up_names()
     born = {"sex": "perempuan", "date_of_birth": "2012"}
     rows = [{"full_name": f"Siti {unique[n]}", **born} for n in range(WORD_CAP + 10)]
     rows += [{"full_name": f"Kinanthi {unique[900 + n]}", **born} for n in range(3)]
